@@ -1,0 +1,26 @@
+/* PNG files through libpng: reading scenes, writing previews and raw dumps. */
+#ifndef TC_IMAGE_PNG_IO_H
+#define TC_IMAGE_PNG_IO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* An image in memory: `channels` (1 gray, 3 RGB) interleaved samples per pixel,
+ * each 16-bit, scaled to 0..65535 whatever the file's depth was. */
+typedef struct tc_image16 {
+    unsigned width, height, channels;
+    uint16_t *data; /* width*height*channels samples, row-major; owned */
+} tc_image16;
+
+/* Read an 8- or 16-bit PNG (gray, gray+alpha, RGB, RGBA or palette; alpha is
+ * dropped, palette and low-depth gray expanded). Dimensions up to 16384 x 16384.
+ * Returns 0, or -1 with a reason in err. The caller frees with tc_image16_free. */
+int tc_png_read(const char *path, tc_image16 *out, char *err, size_t errlen);
+void tc_image16_free(tc_image16 *img);
+
+/* Write an 8-bit RGB (channels 3) or gray (channels 1) PNG. Returns 0 or -1
+ * with a reason in err. */
+int tc_png_write8(const char *path, const uint8_t *pixels, unsigned width, unsigned height,
+                  unsigned channels, char *err, size_t errlen);
+
+#endif

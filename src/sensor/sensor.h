@@ -1,0 +1,68 @@
+/* The IMX412 sensor model: a pipeline of small row stages.
+ *
+ *   scene -> exposure -> noise -> ADC -> binning/mirror -> packing
+ *
+ * The device core fills a tc_sensor_params from its feature values and asks
+ * for one frame; it knows nothing of the stages. Each stage has its own header
+ * and is tested alone (tests/sensor/). Model constants: sensor_model.h and
+ * docs/sensor.md.
+ *
+ * Determinism: a frame is a pure function of (serial, scene, params, block
+ * id, t_start). Fixed patterns (PRNU, DSNU, hot pixels) are seeded by the
+ * serial number; temporal noise by params.noise_seed and the block id. */
+#ifndef TC_SENSOR_H
+#define TC_SENSOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TC_SENSOR_WIDTH 4056
+#define TC_SENSOR_HEIGHT 3040
+
+typedef enum tc_scene_kind {
+    TC_SCENE_CHART = 0,  /* colour bars, grey ramp, orientation markers */
+    TC_SCENE_FLAT = 1,   /* uniform white field; level set by illumination */
+    TC_SCENE_MOVING = 2, /* bright bar moving across a dark field (rolling-shutter skew) */
+    TC_SCENE_PNG = 3,    /* an 8- or 16-bit PNG file stretched over the sensor */
+} tc_scene_kind;
+
+typedef struct tc_sensor_params {
+    /* Region of interest in output pixels (after binning), as the features say. */
+    unsigned width, height, offset_x, offset_y;
+    unsigned binning;          /* 1 or 2 (2x2, colour-aware) */
+    bool reverse_x, reverse_y; /* mirror; the output stays Bayer GR */
+    uint32_t pixel_format;     /* a tc_pixel_format code */
+    double exposure_us;        /* 32 .. 1 900 000 */
+    double line_time_ns;       /* effective line time: rolling-shutter row offset */
+    double illumination_lux;   /* illuminance on the sensor for a white scene point */
+    double temperature_c;      /* sensor temperature: drives dark current */
+    uint64_t noise_seed;       /* temporal noise seed */
+    bool noise_enabled;        /* false: the noiseless mean image (tests, previews) */
+} tc_sensor_params;
+
+typedef struct tc_sensor tc_sensor;
+
+/* A sensor unit whose fixed patterns are seeded by `serial`. The scene starts
+ * as TC_SCENE_CHART. NULL on allocation failure. */
+tc_sensor *tc_sensor_new(const char *serial);
+void tc_sensor_free(tc_sensor *s); /* NULL-safe */
+
+/* Select the scene. For TC_SCENE_PNG, `png_path` is read now (errors go to
+ * err, and the previous scene stays). Returns 0 or -1. */
+int tc_sensor_set_scene(tc_sensor *s, tc_scene_kind kind, const char *png_path, char *err,
+                        size_t errlen);
+tc_scene_kind tc_sensor_scene(const tc_sensor *s);
+
+/* Bytes of one frame for these params (what PayloadSize reports). */
+size_t tc_sensor_payload_size(const tc_sensor_params *p);
+
+/* Render one frame into `out` (at least tc_sensor_payload_size bytes).
+ * `t_start_ns` is the exposure start of row 0 on the camera's time line: the
+ * moving scene is sampled at each row's own exposure time. Returns 0, or -1 if
+ * params are out of range or out_size is too small (nothing written then).
+ * Not thread-safe per sensor; distinct sensors are independent. */
+int tc_sensor_render(tc_sensor *s, const tc_sensor_params *p, uint64_t block_id,
+                     int64_t t_start_ns, uint8_t *out, size_t out_size);
+
+#endif
