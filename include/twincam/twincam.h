@@ -1,0 +1,124 @@
+/* twincam: the in-process C library of the camera twin.
+ *
+ * Open a camera, read and write any GenICam feature by its SFNC name, start
+ * and stop acquisition, trigger it, and wait for frames. This is the same
+ * device core the GigE Vision and USB3 Vision ports serve, so a feature value
+ * set here behaves exactly as one written by Aravis over the wire.
+ *
+ * Errors: functions return 0 on success or a negative TC_E* code; the reason
+ * for the last failure on a camera is in tc_camera_last_error(). A refused
+ * write changes nothing.
+ *
+ * Threads: one camera may be used from several threads; calls are serialised
+ * inside. Frames are produced by the camera's own acquisition thread. */
+#ifndef TWINCAM_H
+#define TWINCAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum {
+    TC_OK = 0,
+    TC_ENOFEATURE = -1,  /* no feature of that name */
+    TC_ETYPE = -2,       /* the feature has another type */
+    TC_ERANGE = -3,      /* value out of range, off the increment, or breaks an AOI rule */
+    TC_EACCESS = -4,     /* read-only, write-only, or locked while acquiring */
+    TC_EBUSY = -5,       /* not possible in the current state */
+    TC_ETIMEOUT = -6,    /* no frame within the timeout */
+    TC_ENOMEM = -7,
+    TC_EINVAL = -8,      /* bad argument (NULL, unknown enum entry, bad text) */
+    TC_EIO = -9,         /* file error (scene, user set) */
+    TC_EADDRESS = -10,   /* register access outside the register map */
+};
+
+typedef struct tc_camera tc_camera;
+
+typedef struct tc_options {
+    const char *serial;       /* DeviceSerialNumber; seeds the fixed-pattern noise. NULL: "TC000001" */
+    const char *vendor_name;  /* NULL: the twin's honest default */
+    const char *model_name;   /* NULL: default */
+    uint64_t noise_seed;      /* temporal noise seed (TwinNoiseSeed); 0 is a valid seed */
+    bool deterministic;       /* virtual clock: frames as fast as asked, identical per seed */
+    const char *state_dir;    /* where user sets persist; NULL: in memory only */
+} tc_options;
+
+/* Fill `o` with defaults. */
+void tc_options_init(tc_options *o);
+
+/* Open a camera (options may be NULL for defaults). *out is NULL on failure. */
+int tc_camera_open(const tc_options *o, tc_camera **out);
+/* Stop acquisition and free everything. NULL-safe. */
+void tc_camera_close(tc_camera *cam);
+
+/* Why the last call on this camera failed ("" if it did not). Valid until the
+ * next call on the camera from the same thread. */
+const char *tc_camera_last_error(tc_camera *cam);
+
+/* Typed feature access. Enumerations are integers (their entry values) with
+ * tc_get_int/tc_set_int, or symbolic names with tc_get_string/tc_set_string.
+ * Booleans are integers 0/1. Selected features (LineMode, ...) act on the
+ * current value of their selector. */
+int tc_get_int(tc_camera *cam, const char *feature, int64_t *value);
+int tc_set_int(tc_camera *cam, const char *feature, int64_t value);
+int tc_get_float(tc_camera *cam, const char *feature, double *value);
+int tc_set_float(tc_camera *cam, const char *feature, double value);
+int tc_get_string(tc_camera *cam, const char *feature, char *buf, size_t len);
+int tc_set_string(tc_camera *cam, const char *feature, const char *value);
+int tc_execute(tc_camera *cam, const char *feature);
+
+/* Any feature as text, the way the CLI's --set Feature=Value takes it:
+ * integers in decimal or 0x hex, floats, enum entry names, true/false. */
+int tc_get_as_text(tc_camera *cam, const char *feature, char *buf, size_t len);
+int tc_set_from_text(tc_camera *cam, const char *feature, const char *text);
+
+/* Shorthands for AcquisitionStart / AcquisitionStop / TriggerSoftware. */
+int tc_start(tc_camera *cam);
+int tc_stop(tc_camera *cam);
+int tc_trigger_software(tc_camera *cam);
+
+typedef enum tc_frame_status {
+    TC_FRAME_OK = 0,
+} tc_frame_status;
+
+typedef struct tc_frame {
+    uint64_t block_id;      /* 1, 2, ... since AcquisitionStart (as GigE/U3V block ids) */
+    uint64_t timestamp_ns;  /* exposure start of the first row, camera time line */
+    uint32_t pixel_format;  /* PFNC (or IDS) code */
+    uint32_t width, height, offset_x, offset_y;
+    const uint8_t *data;    /* payload; valid until tc_release_frame */
+    size_t size;            /* payload bytes (PayloadSize) */
+    tc_frame_status status;
+    void *priv_;            /* the library's; do not touch */
+} tc_frame;
+
+/* Wait up to timeout_ms (-1: forever) for the next frame. Every frame taken
+ * must be given back with tc_release_frame. TC_ETIMEOUT if none came, TC_EBUSY
+ * if acquisition is not running and no frame is queued. */
+int tc_wait_frame(tc_camera *cam, tc_frame *frame, int timeout_ms);
+void tc_release_frame(tc_camera *cam, tc_frame *frame);
+
+/* Counters of frames the camera could not deliver because every buffer was
+ * still held by the application (never dropped silently). */
+uint64_t tc_frames_dropped(tc_camera *cam);
+
+/* The GenICam XML the camera describes itself with; byte order of the
+ * registers as a port needs it (1 GigE Vision, 0 USB3 Vision). Owned by the
+ * camera; *len excludes the terminating NUL. */
+const char *tc_camera_genicam_xml(tc_camera *cam, int big_endian, size_t *len);
+
+/* Raw register access as a transport port does it (addresses of the feature
+ * register map; see docs/features.md). */
+int tc_register_read(tc_camera *cam, uint64_t address, uint8_t *buf, size_t len, int big_endian);
+int tc_register_write(tc_camera *cam, uint64_t address, const uint8_t *buf, size_t len,
+                      int big_endian);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
