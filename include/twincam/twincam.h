@@ -76,6 +76,17 @@ int tc_execute(tc_camera *cam, const char *feature);
 int tc_get_as_text(tc_camera *cam, const char *feature, char *buf, size_t len);
 int tc_set_from_text(tc_camera *cam, const char *feature, const char *text);
 
+/* Enumerate features: index 0 .. tc_feature_total()-1. `info` strings point
+ * into the camera or static storage and stay valid until the next call. The
+ * range is the live one (dynamic bounds resolved), as text. */
+typedef struct tc_feature_info {
+    const char *name, *type, *access, *category, *unit, *description;
+    char value[96];  /* current value as text ("" for commands and write-only) */
+    char range[256]; /* "24..4056 step 12", "BayerGR8, BayerGR10, ...", "" */
+} tc_feature_info;
+unsigned tc_feature_total(void);
+int tc_feature_describe(tc_camera *cam, unsigned index, tc_feature_info *info);
+
 /* Shorthands for AcquisitionStart / AcquisitionStop / TriggerSoftware. */
 int tc_start(tc_camera *cam);
 int tc_stop(tc_camera *cam);

@@ -1,0 +1,465 @@
+/* Acquisition engine (see acquisition.h).
+ *
+ * Pacing: frame n of a freerun acquisition starts exposing at t0 + n x period
+ * on the camera clock, whatever rendering cost, so the rate never drifts. The
+ * frame is rendered while it "exposes and reads out" and is queued at
+ * t_start + exposure + readout, when the real camera would have it. If the
+ * host machine cannot render in time the grid is re-anchored (counted as an
+ * overrun) rather than bursting to catch up. */
+#include "core/acquisition.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "twincam/twincam.h"
+
+#define TC_ACQ_BUFFERS 3 /* triple buffering: 3 full 16-bit frames stay under 75 MB */
+#define TC_TRIGGER_QUEUE 4
+
+typedef enum { ST_IDLE, ST_RUNNING, ST_STOPPING } acq_state;
+
+struct tc_acq {
+    pthread_mutex_t mu;
+    pthread_cond_t cond;      /* state, triggers, queue and buffer changes */
+    pthread_mutex_t sensor_mu; /* held while rendering */
+    pthread_t thread;
+    bool thread_valid;
+    acq_state state;
+    bool deterministic;
+    tc_sensor *sensor;
+    tc_clock *clock;
+    tc_acq_settings s;
+    tc_thermal thermal;
+
+    tc_acq_frame *free_list;
+    tc_acq_frame *ready_head, *ready_tail;
+    unsigned generation;
+    size_t buffer_size;
+
+    int64_t triggers[TC_TRIGGER_QUEUE];
+    unsigned n_triggers;
+    int64_t next_ready_ns;    /* earliest start of the next triggered frame */
+
+    uint64_t next_block_id;
+    uint64_t dropped, missed, overruns;
+};
+
+static void abs_timespec(int64_t ns, struct timespec *ts)
+{
+    ts->tv_sec = ns / 1000000000;
+    ts->tv_nsec = ns % 1000000000;
+}
+
+/* Wait for the deadline on the camera clock, or until stop is requested.
+ * Called with a->mu held. Returns false if stopping. */
+static bool wait_until(tc_acq *a, int64_t deadline_ns)
+{
+    if (a->clock->is_virtual) {
+        tc_clock_sleep_until(a->clock, deadline_ns);
+        return a->state == ST_RUNNING;
+    }
+    struct timespec ts;
+    abs_timespec(deadline_ns, &ts);
+    while (a->state == ST_RUNNING && tc_clock_now(a->clock) < deadline_ns) {
+        int rc = pthread_cond_timedwait(&a->cond, &a->mu, &ts);
+        if (rc == ETIMEDOUT)
+            break;
+    }
+    return a->state == ST_RUNNING;
+}
+
+static double streaming_power(const tc_acq_settings *s)
+{
+    double full = (double)TC_SENSOR_WIDTH * TC_SENSOR_HEIGHT * TC_FULL_FRAME_FPS;
+    double rate = (double)s->sensor.width * s->sensor.height * s->sensor.binning * s->sensor.binning *
+                  s->timing.fps;
+    double frac = rate / full;
+    if (frac > 1)
+        frac = 1;
+    return TC_POWER_IDLE_W + (TC_POWER_MAX_W - TC_POWER_IDLE_W) * frac;
+}
+
+static tc_acq_frame *take_free(tc_acq *a)
+{
+    tc_acq_frame *f = a->free_list;
+    if (f)
+        a->free_list = f->next;
+    return f;
+}
+
+static void enqueue_ready(tc_acq *a, tc_acq_frame *f)
+{
+    f->next = NULL;
+    if (a->ready_tail)
+        a->ready_tail->next = f;
+    else
+        a->ready_head = f;
+    a->ready_tail = f;
+}
+
+/* One frame: choose its start, render it, queue it. Called with a->mu held;
+ * returns false when the acquisition ends. */
+static bool produce_one(tc_acq *a, int64_t *t_next)
+{
+    int64_t t_start;
+    if (a->s.trigger_on) {
+        while (a->state == ST_RUNNING && a->n_triggers == 0)
+            pthread_cond_wait(&a->cond, &a->mu);
+        if (a->state != ST_RUNNING)
+            return false;
+        t_start = a->triggers[0];
+        memmove(a->triggers, a->triggers + 1, (a->n_triggers - 1) * sizeof(a->triggers[0]));
+        a->n_triggers--;
+    } else {
+        t_start = *t_next;
+    }
+    if (!wait_until(a, t_start))
+        return false;
+
+    tc_acq_frame *buf = take_free(a);
+    while (!buf && a->deterministic && a->state == ST_RUNNING) {
+        pthread_cond_wait(&a->cond, &a->mu);
+        buf = take_free(a);
+    }
+    if (a->state != ST_RUNNING) {
+        if (buf) {
+            buf->next = a->free_list;
+            a->free_list = buf;
+        }
+        return false;
+    }
+
+    tc_acq_settings s = a->s; /* settings latch at frame start */
+    s.sensor.temperature_c = tc_thermal_read(&a->thermal, t_start);
+    uint64_t block_id = a->next_block_id++;
+    int64_t t_done = t_start + (int64_t)(s.sensor.exposure_us * 1e3 + s.timing.readout_ns);
+    *t_next = t_start + (int64_t)s.timing.period_ns;
+
+    if (buf) {
+        pthread_mutex_unlock(&a->mu);
+        pthread_mutex_lock(&a->sensor_mu);
+        int rc = tc_sensor_render(a->sensor, &s.sensor, block_id, t_start - s.ts_zero_ns, buf->data,
+                                  buf->capacity);
+        pthread_mutex_unlock(&a->sensor_mu);
+        pthread_mutex_lock(&a->mu);
+        if (rc != 0) { /* settings the sensor refuses: a bug, not host input */
+            buf->next = a->free_list;
+            a->free_list = buf;
+            a->dropped++;
+        } else {
+            buf->size = s.payload_bytes;
+            buf->block_id = block_id;
+            buf->timestamp_ns = t_start - s.ts_zero_ns;
+            buf->pixel_format = s.sensor.pixel_format;
+            buf->width = s.sensor.width;
+            buf->height = s.sensor.height;
+            buf->offset_x = s.sensor.offset_x;
+            buf->offset_y = s.sensor.offset_y;
+            /* Abort may come while waiting for readout: the frame is then lost. */
+            if (!wait_until(a, t_done) && a->state != ST_STOPPING) {
+                buf->next = a->free_list;
+                a->free_list = buf;
+                return false;
+            }
+            enqueue_ready(a, buf);
+            pthread_cond_broadcast(&a->cond);
+        }
+    } else {
+        a->dropped++; /* every buffer is held by the host: the frame is lost, and counted */
+    }
+    a->next_ready_ns = *t_next;
+
+    int64_t now = tc_clock_now(a->clock);
+    if (!a->s.trigger_on && now - *t_next > (int64_t)s.timing.period_ns) {
+        *t_next = now; /* cannot keep up: re-anchor instead of bursting */
+        a->overruns++;
+    }
+    return true;
+}
+
+static void *producer(void *arg)
+{
+    tc_acq *a = arg;
+    pthread_mutex_lock(&a->mu);
+    int64_t t_next = tc_clock_now(a->clock);
+    unsigned produced = 0;
+    while (a->state == ST_RUNNING) {
+        if (!produce_one(a, &t_next))
+            break;
+        produced++;
+        if ((a->s.mode == TC_ACQ_SINGLE && produced >= 1) ||
+            (a->s.mode == TC_ACQ_MULTI && produced >= a->s.frame_count))
+            break;
+    }
+    a->state = ST_IDLE;
+    tc_thermal_set(&a->thermal, tc_clock_now(a->clock), a->s.ambient_c, TC_POWER_IDLE_W);
+    pthread_cond_broadcast(&a->cond);
+    pthread_mutex_unlock(&a->mu);
+    return NULL;
+}
+
+tc_acq *tc_acq_new(tc_sensor *sensor, tc_clock *clock, bool deterministic, double ambient_c)
+{
+    tc_acq *a = calloc(1, sizeof(*a));
+    if (!a)
+        return NULL;
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&a->cond, &ca);
+    pthread_condattr_destroy(&ca);
+    pthread_mutex_init(&a->mu, NULL);
+    pthread_mutex_init(&a->sensor_mu, NULL);
+    a->sensor = sensor;
+    a->clock = clock;
+    a->deterministic = deterministic;
+    a->next_block_id = 1;
+    a->s.ambient_c = ambient_c;
+    tc_thermal_init(&a->thermal, ambient_c, tc_clock_now(clock));
+    return a;
+}
+
+static void join_thread(tc_acq *a)
+{
+    if (a->thread_valid) {
+        pthread_mutex_unlock(&a->mu);
+        pthread_join(a->thread, NULL);
+        pthread_mutex_lock(&a->mu);
+        a->thread_valid = false;
+    }
+}
+
+static void free_list(tc_acq_frame *f)
+{
+    while (f) {
+        tc_acq_frame *n = f->next;
+        free(f->data);
+        free(f);
+        f = n;
+    }
+}
+
+void tc_acq_free(tc_acq *a)
+{
+    if (!a)
+        return;
+    tc_acq_stop(a, true);
+    free_list(a->free_list);
+    free_list(a->ready_head);
+    /* Buffers still held by a consumer are the consumer's bug; they leak
+     * rather than being freed under its feet. */
+    pthread_mutex_destroy(&a->mu);
+    pthread_mutex_destroy(&a->sensor_mu);
+    pthread_cond_destroy(&a->cond);
+    free(a);
+}
+
+void tc_acq_configure(tc_acq *a, const tc_acq_settings *s)
+{
+    pthread_mutex_lock(&a->mu);
+    int64_t now = tc_clock_now(a->clock);
+    if (s->ambient_c != a->s.ambient_c)
+        tc_thermal_set(&a->thermal, now, s->ambient_c, a->thermal.power_w);
+    a->s = *s;
+    if (a->state == ST_RUNNING)
+        tc_thermal_set(&a->thermal, now, s->ambient_c, streaming_power(s));
+    pthread_mutex_unlock(&a->mu);
+}
+
+/* Make sure TC_ACQ_BUFFERS buffers of the configured size are free. Buffers
+ * still held by the host belong to an older generation and are freed when
+ * released. Called with a->mu held. */
+static int prepare_buffers(tc_acq *a)
+{
+    /* Frames queued but never taken go back to the pool. */
+    while (a->ready_head) {
+        tc_acq_frame *f = a->ready_head;
+        a->ready_head = f->next;
+        f->next = a->free_list;
+        a->free_list = f;
+    }
+    a->ready_tail = NULL;
+    unsigned n = 0;
+    for (tc_acq_frame *f = a->free_list; f; f = f->next)
+        n++;
+    if (a->buffer_size == a->s.payload_bytes && n == TC_ACQ_BUFFERS)
+        return 0;
+    free_list(a->free_list);
+    a->free_list = NULL;
+    a->generation++;
+    a->buffer_size = a->s.payload_bytes;
+    for (unsigned i = 0; i < TC_ACQ_BUFFERS; i++) {
+        tc_acq_frame *f = calloc(1, sizeof(*f));
+        uint8_t *data = f ? malloc(a->buffer_size ? a->buffer_size : 1) : NULL;
+        if (!data) {
+            free(f);
+            return TC_ENOMEM;
+        }
+        f->data = data;
+        f->capacity = a->buffer_size;
+        f->generation = a->generation;
+        f->next = a->free_list;
+        a->free_list = f;
+    }
+    return 0;
+}
+
+int tc_acq_start(tc_acq *a)
+{
+    pthread_mutex_lock(&a->mu);
+    if (a->state == ST_RUNNING) {
+        pthread_mutex_unlock(&a->mu);
+        return 0; /* already running: AcquisitionStart is idempotent */
+    }
+    join_thread(a); /* a SingleFrame/MultiFrame run that ended by itself */
+    int rc = prepare_buffers(a);
+    if (rc == 0) {
+        a->state = ST_RUNNING;
+        a->n_triggers = 0;
+        a->next_ready_ns = tc_clock_now(a->clock);
+        tc_thermal_set(&a->thermal, a->next_ready_ns, a->s.ambient_c, streaming_power(&a->s));
+        if (pthread_create(&a->thread, NULL, producer, a) != 0) {
+            a->state = ST_IDLE;
+            rc = TC_ENOMEM;
+        } else {
+            a->thread_valid = true;
+        }
+    }
+    pthread_mutex_unlock(&a->mu);
+    return rc;
+}
+
+void tc_acq_stop(tc_acq *a, bool abort)
+{
+    pthread_mutex_lock(&a->mu);
+    if (a->state == ST_RUNNING)
+        a->state = ST_STOPPING;
+    pthread_cond_broadcast(&a->cond);
+    join_thread(a);
+    a->state = ST_IDLE;
+    if (abort) {
+        while (a->ready_head) {
+            tc_acq_frame *f = a->ready_head;
+            a->ready_head = f->next;
+            f->next = a->free_list;
+            a->free_list = f;
+        }
+        a->ready_tail = NULL;
+    }
+    pthread_cond_broadcast(&a->cond);
+    pthread_mutex_unlock(&a->mu);
+}
+
+bool tc_acq_running(tc_acq *a)
+{
+    pthread_mutex_lock(&a->mu);
+    bool r = a->state == ST_RUNNING;
+    pthread_mutex_unlock(&a->mu);
+    return r;
+}
+
+int tc_acq_trigger(tc_acq *a, int64_t t_ns)
+{
+    pthread_mutex_lock(&a->mu);
+    int rc;
+    if (a->state != ST_RUNNING || !a->s.trigger_on) {
+        rc = TC_EBUSY;
+    } else {
+        int64_t start = t_ns + (int64_t)(a->s.trigger_delay_us * 1e3);
+        /* The sensor takes a trigger only once the previous frame's period
+         * has passed; anything earlier is missed, never queued silently. */
+        int64_t ready = a->next_ready_ns;
+        if (a->n_triggers > 0)
+            ready = a->triggers[a->n_triggers - 1] + (int64_t)a->s.timing.period_ns;
+        if (start < ready || a->n_triggers == TC_TRIGGER_QUEUE) {
+            a->missed++;
+            rc = 1;
+        } else {
+            a->triggers[a->n_triggers++] = start;
+            pthread_cond_broadcast(&a->cond);
+            rc = 0;
+        }
+    }
+    pthread_mutex_unlock(&a->mu);
+    return rc;
+}
+
+int tc_acq_wait(tc_acq *a, tc_acq_frame **out, int timeout_ms)
+{
+    struct timespec ts;
+    if (timeout_ms >= 0) {
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        int64_t ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec + (int64_t)timeout_ms * 1000000;
+        abs_timespec(ns, &ts);
+    }
+    pthread_mutex_lock(&a->mu);
+    int rc = 0;
+    while (!a->ready_head) {
+        if (a->state != ST_RUNNING) {
+            rc = TC_EBUSY;
+            break;
+        }
+        if (timeout_ms < 0) {
+            pthread_cond_wait(&a->cond, &a->mu);
+        } else if (pthread_cond_timedwait(&a->cond, &a->mu, &ts) == ETIMEDOUT) {
+            rc = a->ready_head ? 0 : TC_ETIMEOUT;
+            break;
+        }
+    }
+    if (a->ready_head) {
+        rc = 0;
+        *out = a->ready_head;
+        a->ready_head = a->ready_head->next;
+        if (!a->ready_head)
+            a->ready_tail = NULL;
+        (*out)->next = NULL;
+    }
+    pthread_mutex_unlock(&a->mu);
+    return rc;
+}
+
+void tc_acq_release(tc_acq *a, tc_acq_frame *f)
+{
+    if (!f)
+        return;
+    pthread_mutex_lock(&a->mu);
+    if (f->generation != a->generation || f->capacity != a->buffer_size) {
+        free(f->data);
+        free(f);
+    } else {
+        f->next = a->free_list;
+        a->free_list = f;
+        pthread_cond_broadcast(&a->cond);
+    }
+    pthread_mutex_unlock(&a->mu);
+}
+
+uint64_t tc_acq_dropped(tc_acq *a)
+{
+    pthread_mutex_lock(&a->mu);
+    uint64_t v = a->dropped;
+    pthread_mutex_unlock(&a->mu);
+    return v;
+}
+
+uint64_t tc_acq_missed_triggers(tc_acq *a)
+{
+    pthread_mutex_lock(&a->mu);
+    uint64_t v = a->missed;
+    pthread_mutex_unlock(&a->mu);
+    return v;
+}
+
+double tc_acq_temperature(tc_acq *a, int64_t now_ns)
+{
+    pthread_mutex_lock(&a->mu);
+    double t = tc_thermal_read(&a->thermal, now_ns);
+    pthread_mutex_unlock(&a->mu);
+    return t;
+}
+
+void tc_acq_sensor_lock(tc_acq *a) { pthread_mutex_lock(&a->sensor_mu); }
+void tc_acq_sensor_unlock(tc_acq *a) { pthread_mutex_unlock(&a->sensor_mu); }

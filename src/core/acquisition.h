@@ -1,0 +1,81 @@
+/* The acquisition engine: one thread per camera that starts frames on
+ * absolute deadlines of the camera clock (freerun) or on triggers, renders
+ * them through the sensor, and queues them for whichever port consumes them.
+ *
+ * Locking: the engine has its own mutex and never takes the device lock, so
+ * the device (holding its lock) may call any function here, including ones
+ * that join the thread. Settings reach the engine by tc_acq_configure after
+ * every accepted write. */
+#ifndef TC_CORE_ACQUISITION_H
+#define TC_CORE_ACQUISITION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/thermal.h"
+#include "core/timing.h"
+#include "sensor/sensor.h"
+#include "util/clock.h"
+
+typedef enum tc_acq_mode { TC_ACQ_CONTINUOUS = 0, TC_ACQ_SINGLE = 1, TC_ACQ_MULTI = 2 } tc_acq_mode;
+
+typedef struct tc_acq_settings {
+    tc_sensor_params sensor; /* temperature is filled in per frame by the engine */
+    tc_timing timing;
+    size_t payload_bytes;
+    tc_acq_mode mode;
+    unsigned frame_count;    /* MultiFrame */
+    bool trigger_on;         /* FrameStart trigger mode */
+    int trigger_source;      /* TriggerSource entry value; 0 software */
+    double trigger_delay_us;
+    double ambient_c;
+    int64_t ts_zero_ns;      /* clock time of camera timestamp 0 */
+} tc_acq_settings;
+
+/* A frame buffer handed to a consumer. */
+typedef struct tc_acq_frame {
+    uint8_t *data;
+    size_t capacity, size;
+    uint64_t block_id;
+    int64_t timestamp_ns;    /* exposure start of row 0, camera time */
+    uint32_t pixel_format;
+    uint32_t width, height, offset_x, offset_y;
+    unsigned generation;     /* buffers of an older pool are freed on release */
+    struct tc_acq_frame *next;
+} tc_acq_frame;
+
+typedef struct tc_acq tc_acq;
+
+/* `sensor` and `clock` are borrowed and must outlive the engine.
+ * `deterministic`: never drop; wait for a free buffer instead. */
+tc_acq *tc_acq_new(tc_sensor *sensor, tc_clock *clock, bool deterministic, double ambient_c);
+void tc_acq_free(tc_acq *a); /* stops and joins; NULL-safe */
+
+void tc_acq_configure(tc_acq *a, const tc_acq_settings *s);
+
+/* Start (allocates buffers for the configured payload). 0 or TC_ENOMEM. */
+int tc_acq_start(tc_acq *a);
+/* Stop; `abort` also discards frames queued but not taken. Joins the thread. */
+void tc_acq_stop(tc_acq *a, bool abort);
+bool tc_acq_running(tc_acq *a);
+
+/* A trigger at clock time `t_ns`. Returns 0 if it will start a frame, 1 if
+ * the sensor could not take it (counted as missed), TC_EBUSY if not running. */
+int tc_acq_trigger(tc_acq *a, int64_t t_ns);
+
+/* Next frame, waiting up to timeout_ms (-1 forever). TC_ETIMEOUT, or TC_EBUSY
+ * when stopped with nothing queued. */
+int tc_acq_wait(tc_acq *a, tc_acq_frame **out, int timeout_ms);
+void tc_acq_release(tc_acq *a, tc_acq_frame *f);
+
+uint64_t tc_acq_dropped(tc_acq *a);
+uint64_t tc_acq_missed_triggers(tc_acq *a);
+double tc_acq_temperature(tc_acq *a, int64_t now_ns);
+
+/* Exclusive use of the sensor while changing its scene (blocks for at most
+ * the frame being rendered). */
+void tc_acq_sensor_lock(tc_acq *a);
+void tc_acq_sensor_unlock(tc_acq *a);
+
+#endif
