@@ -1,4 +1,6 @@
 /* The twin's own controls that need more than storing a value. */
+#include <sys/stat.h>
+
 #include "core/acquisition.h"
 #include "core/device.h"
 #include "core/handlers.h"
@@ -12,6 +14,11 @@ int tc_set_twin_scene(tc_device *d, const tc_feature *f, unsigned idx, tc_value 
     tc_device_get_string(d, tc_feature_find("TwinScenePath"), path, sizeof(path));
     if (v.i == TC_SCENE_PNG && path[0] == 0)
         return tc_device_refuse(d, TC_EINVAL, "set TwinScenePath to a PNG file first");
+    /* The path may come from the wire: only regular files, so a FIFO or a
+     * device node can never stall the camera. */
+    struct stat st;
+    if (v.i == TC_SCENE_PNG && (stat(path, &st) != 0 || !S_ISREG(st.st_mode)))
+        return tc_device_refuse(d, TC_EIO, "%s is not a regular file", path);
     tc_acq_sensor_lock(d->acq);
     int rc = tc_sensor_set_scene(d->sensor, (tc_scene_kind)v.i, path, err, sizeof(err));
     tc_acq_sensor_unlock(d->acq);
