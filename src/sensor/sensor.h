@@ -65,4 +65,12 @@ size_t tc_sensor_payload_size(const tc_sensor_params *p);
 int tc_sensor_render(tc_sensor *s, const tc_sensor_params *p, uint64_t block_id,
                      int64_t t_start_ns, uint8_t *out, size_t out_size);
 
+/* Resampling used by later TC_SCENE_PNG loads: bilinear (the default) or,
+ * with nearest = true, nearest neighbour (sharp pixel art, exact test images). */
+void tc_sensor_set_png_nearest(tc_sensor *s, bool nearest);
+
+/* Bytes of memory the sensor holds now (fixed patterns, noise table, cached
+ * mean image, scene map, row buffers); for budgets and tests. */
+size_t tc_sensor_memory_bytes(const tc_sensor *s);
+
 #endif

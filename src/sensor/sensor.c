@@ -1,0 +1,301 @@
+/* The sensor pipeline: scene -> exposure -> noise -> ADC -> bin/mirror -> pack.
+ *
+ * Everything works a row at a time in buffers allocated once. For a static
+ * scene the mean charge image of the sensor region (scene, illumination,
+ * exposure, QE, PRNU, dark current, hot pixels) is cached in the compact
+ * quantised form of exposure.h and rebuilt only when something it depends on
+ * changes, so a frame costs one fused pass (readout.h: dequantise, noise,
+ * DSNU + ADC), then bin / mirror when asked, then packing.
+ *
+ * Row timing (rolling shutter, facts.md section 2): output row r, i.e. the
+ * r-th row read out, starts exposing at t_start + r * line_time; with 2x2
+ * binning both sensor rows behind it share that time. The moving scene is
+ * sampled in the middle of each row's exposure. Mirrored rows are read out in
+ * the mirrored order, so reverse_y also reverses the shear. */
+#include "sensor/sensor.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "image/png_io.h"
+#include "pixel/pixel_format.h"
+#include "sensor/adc.h"
+#include "sensor/binning.h"
+#include "sensor/exposure.h"
+#include "sensor/fixed_pattern.h"
+#include "sensor/noise.h"
+#include "sensor/readout.h"
+#include "sensor/scene.h"
+#include "sensor/sensor_model.h"
+#include "util/rng.h"
+
+/* What the cached mean image depends on. */
+typedef struct cache_key {
+    uint64_t scene_gen;
+    unsigned rx, ry, rw, rh; /* sensor region */
+    double exposure_us, lux;
+    long temp_dc; /* temperature in 0.1 C steps */
+} cache_key;
+
+struct tc_sensor {
+    tc_fixed_pattern fp;
+    tc_noise noise;
+    tc_scene *scene;
+    uint64_t scene_gen;
+    bool png_nearest;
+
+    uint16_t *cache; /* rw * rh quantised mean electrons of the region */
+    size_t cache_cap; /* elements */
+    bool cache_valid;
+    cache_key key;
+
+    /* Row buffers, TC_SENSOR_WIDTH entries each. */
+    uint16_t *rel, *q, *dn0, *dn2, *binned, *mirrored;
+    float *fe;
+};
+
+/* One frame's settings, resolved. */
+typedef struct frame {
+    const tc_pixel_format *fmt;
+    unsigned bin;
+    unsigned rx, ry, rw, rh; /* sensor region: (offset, size) * binning */
+    long temp_dc;
+    tc_exposure_coef coef;
+    bool cached, noise;
+    uint64_t noise_seed, block_id;
+} frame;
+
+static void set_err(char *err, size_t errlen, const char *msg)
+{
+    if (err && errlen)
+        snprintf(err, errlen, "%s", msg);
+}
+
+tc_sensor *tc_sensor_new(const char *serial)
+{
+    tc_sensor *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    const size_t w = TC_SENSOR_WIDTH;
+    s->rel = malloc(w * sizeof *s->rel);
+    s->q = malloc(w * sizeof *s->q);
+    s->dn0 = malloc(w * sizeof *s->dn0);
+    s->dn2 = malloc(w * sizeof *s->dn2);
+    s->binned = malloc(w * sizeof *s->binned);
+    s->mirrored = malloc(w * sizeof *s->mirrored);
+    s->fe = malloc(w * sizeof *s->fe);
+    s->scene = tc_scene_new(TC_SCENE_CHART);
+    if (!s->rel || !s->q || !s->dn0 || !s->dn2 || !s->binned || !s->mirrored || !s->fe ||
+        !s->scene || tc_noise_init(&s->noise, TC_NOISE_TABLE_SEED) != 0 ||
+        tc_fixed_pattern_init(&s->fp, tc_hash_string(serial ? serial : ""), TC_SENSOR_WIDTH,
+                              TC_SENSOR_HEIGHT, TC_MODEL_HOT_PIXEL_FRACTION) != 0) {
+        tc_sensor_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void tc_sensor_free(tc_sensor *s)
+{
+    if (!s)
+        return;
+    tc_fixed_pattern_free(&s->fp);
+    tc_noise_free(&s->noise);
+    tc_scene_free(s->scene);
+    free(s->cache);
+    free(s->rel);
+    free(s->q);
+    free(s->dn0);
+    free(s->dn2);
+    free(s->binned);
+    free(s->mirrored);
+    free(s->fe);
+    free(s);
+}
+
+int tc_sensor_set_scene(tc_sensor *s, tc_scene_kind kind, const char *png_path, char *err,
+                        size_t errlen)
+{
+    tc_scene *sc;
+    if (kind == TC_SCENE_PNG) {
+        if (!png_path) {
+            set_err(err, errlen, "no PNG path for the PNG scene");
+            return -1;
+        }
+        tc_image16 img;
+        if (tc_png_read(png_path, &img, err, errlen) != 0)
+            return -1;
+        sc = tc_scene_new_image(&img,
+                                s->png_nearest ? TC_SCENE_FILTER_NEAREST : TC_SCENE_FILTER_BILINEAR,
+                                err, errlen);
+        tc_image16_free(&img);
+    } else {
+        sc = tc_scene_new(kind);
+        if (!sc)
+            set_err(err, errlen, "unknown scene kind or out of memory");
+    }
+    if (!sc)
+        return -1;
+    tc_scene_free(s->scene);
+    s->scene = sc;
+    s->scene_gen++;
+    s->cache_valid = false;
+    return 0;
+}
+
+tc_scene_kind tc_sensor_scene(const tc_sensor *s) { return tc_scene_get_kind(s->scene); }
+
+void tc_sensor_set_png_nearest(tc_sensor *s, bool nearest) { s->png_nearest = nearest; }
+
+size_t tc_sensor_memory_bytes(const tc_sensor *s)
+{
+    return sizeof *s + tc_fixed_pattern_bytes(&s->fp) +
+           (TC_NOISE_TABLE_SIZE + TC_NOISE_TABLE_PAD) * sizeof(float) +
+           tc_scene_bytes(s->scene) + s->cache_cap * sizeof *s->cache +
+           (size_t)TC_SENSOR_WIDTH * (6 * sizeof(uint16_t) + sizeof(float));
+}
+
+/* --- parameters -------------------------------------------------------------
+ * Beyond the ranges the features allow, the pipeline needs even sizes and
+ * offsets (in output pixels): an odd offset or size would change the Bayer
+ * phase of the output or break the pair-wise mirror. The datasheet's AOI grid
+ * (width step 12, height step 8, offsets 2 / 4) always satisfies this. */
+static bool finite_in(double v, double lo, double hi) { return isfinite(v) && v >= lo && v <= hi; }
+
+static const tc_pixel_format *check_params(const tc_sensor_params *p)
+{
+    if (!p || (p->binning != 1 && p->binning != 2))
+        return NULL;
+    const tc_pixel_format *fmt = tc_pixel_format_by_code(p->pixel_format);
+    if (!fmt)
+        return NULL;
+    if (p->width < 2 || p->height < 2 || ((p->width | p->height | p->offset_x | p->offset_y) & 1u))
+        return NULL;
+    const uint64_t b = p->binning;
+    if (((uint64_t)p->offset_x + p->width) * b > TC_SENSOR_WIDTH ||
+        ((uint64_t)p->offset_y + p->height) * b > TC_SENSOR_HEIGHT)
+        return NULL;
+    if (!finite_in(p->exposure_us, 1e-3, 1e8) || !finite_in(p->line_time_ns, 0, 1e9) ||
+        !finite_in(p->illumination_lux, 0, 1e9) || !finite_in(p->temperature_c, -100, 200))
+        return NULL;
+    return fmt;
+}
+
+size_t tc_sensor_payload_size(const tc_sensor_params *p)
+{
+    const tc_pixel_format *fmt = check_params(p);
+    return fmt ? tc_pixel_row_bytes(fmt, p->width) * p->height : 0;
+}
+
+/* --- rendering ------------------------------------------------------------- */
+
+static int ensure_cache(tc_sensor *s, const frame *f, const tc_sensor_params *p)
+{
+    cache_key k;
+    memset(&k, 0, sizeof k); /* compared with memcmp: no stray padding bytes */
+    k.scene_gen = s->scene_gen;
+    k.rx = f->rx;
+    k.ry = f->ry;
+    k.rw = f->rw;
+    k.rh = f->rh;
+    k.exposure_us = p->exposure_us;
+    k.lux = p->illumination_lux;
+    k.temp_dc = f->temp_dc;
+    if (s->cache_valid && memcmp(&k, &s->key, sizeof k) == 0)
+        return 0;
+    const size_t need = (size_t)f->rw * f->rh;
+    if (need > s->cache_cap) {
+        /* Grow only; a full-sensor frame needs 24.7 MB once. */
+        uint16_t *c = realloc(s->cache, need * sizeof *c);
+        if (!c)
+            return -1;
+        s->cache = c;
+        s->cache_cap = need;
+    }
+    for (unsigned j = 0; j < f->rh; j++) {
+        const unsigned y = f->ry + j;
+        tc_scene_row(s->scene, y, f->rx, f->rw, 0.0, s->rel);
+        tc_exposure_row(&f->coef, &s->fp, y, f->rx, f->rw, s->rel, s->fe);
+        tc_exposure_quantise_row(s->fe, f->rw, s->cache + (size_t)j * f->rw);
+    }
+    s->key = k;
+    s->cache_valid = true;
+    return 0;
+}
+
+/* Sensor row y (absolute) of the region through exposure, noise and ADC into
+ * dn[rw]; t_s is the row's sampling time for a moving scene. */
+static void sensor_row(tc_sensor *s, const frame *f, unsigned y, double t_s, uint16_t *dn)
+{
+    const uint16_t *q;
+    if (f->cached) {
+        q = s->cache + (size_t)(y - f->ry) * f->rw;
+    } else {
+        tc_scene_row(s->scene, y, f->rx, f->rw, t_s, s->rel);
+        tc_exposure_row(&f->coef, &s->fp, y, f->rx, f->rw, s->rel, s->fe);
+        tc_exposure_quantise_row(s->fe, f->rw, s->q);
+        q = s->q;
+    }
+    const float *z = f->noise ? tc_noise_row_samples(&s->noise,
+                                                     tc_noise_row_offset(f->noise_seed,
+                                                                         f->block_id, y),
+                                                     f->rx)
+                              : NULL;
+    tc_readout_row(q, z, TC_MODEL_READ_NOISE_E * TC_MODEL_READ_NOISE_E,
+                   s->fp.dsnu + (size_t)y * TC_SENSOR_WIDTH + f->rx, f->rw, dn);
+}
+
+int tc_sensor_render(tc_sensor *s, const tc_sensor_params *p, uint64_t block_id,
+                     int64_t t_start_ns, uint8_t *out, size_t out_size)
+{
+    if (!s || !out)
+        return -1;
+    frame f;
+    f.fmt = check_params(p);
+    if (!f.fmt)
+        return -1;
+    const size_t row_bytes = tc_pixel_row_bytes(f.fmt, p->width);
+    if (out_size < row_bytes * p->height)
+        return -1;
+    f.bin = p->binning;
+    f.rx = p->offset_x * f.bin;
+    f.ry = p->offset_y * f.bin;
+    f.rw = p->width * f.bin;
+    f.rh = p->height * f.bin;
+    /* Temperature is quantised before use, so a cached and a fresh mean image
+     * are the same image. */
+    f.temp_dc = lround(p->temperature_c * 10.0);
+    tc_exposure_coef_init(&f.coef, p->exposure_us, p->illumination_lux, (double)f.temp_dc / 10.0);
+    f.noise = p->noise_enabled;
+    f.noise_seed = p->noise_seed;
+    f.block_id = block_id;
+    f.cached = tc_scene_is_static(s->scene);
+    if (f.cached && ensure_cache(s, &f, p) != 0)
+        return -1;
+
+    const double t0 = (double)t_start_ns * 1e-9 + p->exposure_us * 0.5e-6;
+    const double line_s = p->line_time_ns * 1e-9;
+    for (unsigned r = 0; r < p->height; r++) {
+        const unsigned ar = p->reverse_y ? tc_mirror_index(r, p->height) : r; /* AOI row */
+        const double t_s = t0 + (double)r * line_s;
+        const uint16_t *row;
+        if (f.bin == 1) {
+            sensor_row(s, &f, f.ry + ar, t_s, s->dn0);
+            row = s->dn0;
+        } else {
+            const unsigned y = f.ry + tc_bin2_first_row(ar);
+            sensor_row(s, &f, y, t_s, s->dn0);
+            sensor_row(s, &f, y + 2, t_s, s->dn2);
+            tc_bin2_row(s->dn0, s->dn2, p->width, s->binned);
+            row = s->binned;
+        }
+        if (p->reverse_x) {
+            tc_mirror_row(row, p->width, s->mirrored);
+            row = s->mirrored;
+        }
+        tc_pixel_pack_row(f.fmt, row, p->width, out + (size_t)r * row_bytes);
+    }
+    return 0;
+}
