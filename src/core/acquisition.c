@@ -269,12 +269,9 @@ void tc_acq_configure(tc_acq *a, const tc_acq_settings *s)
     pthread_mutex_unlock(&a->mu);
 }
 
-/* Make sure TC_ACQ_BUFFERS buffers of the configured size are free. Buffers
- * still held by the host belong to an older generation and are freed when
- * released. Called with a->mu held. */
-static int prepare_buffers(tc_acq *a)
+/* Frames queued but never taken go back to the pool. Called with a->mu held. */
+static void flush_ready(tc_acq *a)
 {
-    /* Frames queued but never taken go back to the pool. */
     while (a->ready_head) {
         tc_acq_frame *f = a->ready_head;
         a->ready_head = f->next;
@@ -282,6 +279,14 @@ static int prepare_buffers(tc_acq *a)
         a->free_list = f;
     }
     a->ready_tail = NULL;
+}
+
+/* Make sure TC_ACQ_BUFFERS buffers of the configured size are free. Buffers
+ * still held by the host belong to an older generation and are freed when
+ * released. Called with a->mu held. */
+static int prepare_buffers(tc_acq *a)
+{
+    flush_ready(a);
     unsigned n = 0;
     for (tc_acq_frame *f = a->free_list; f; f = f->next)
         n++;
@@ -340,15 +345,8 @@ void tc_acq_stop(tc_acq *a, bool abort)
     pthread_cond_broadcast(&a->cond);
     join_thread(a);
     a->state = ST_IDLE;
-    if (abort) {
-        while (a->ready_head) {
-            tc_acq_frame *f = a->ready_head;
-            a->ready_head = f->next;
-            f->next = a->free_list;
-            a->free_list = f;
-        }
-        a->ready_tail = NULL;
-    }
+    if (abort)
+        flush_ready(a);
     pthread_cond_broadcast(&a->cond);
     pthread_mutex_unlock(&a->mu);
 }
