@@ -115,6 +115,8 @@ int tc_device_bounds(tc_device *d, const tc_feature *f, tc_value *min, tc_value 
 
 int tc_device_get(tc_device *d, const tc_feature *f, unsigned idx, tc_value *v)
 {
+    if (f->flags & TC_FF_GIGE)
+        return tc_device_refuse(d, TC_EACCESS, "%s exists only over GigE Vision", f->name);
     if (f->type == TC_FT_STRING)
         return tc_device_refuse(d, TC_ETYPE, "%s is a string", f->name);
     if (idx >= (f->n_index ? f->n_index : 1))
@@ -184,6 +186,8 @@ static int check_writable(tc_device *d, const tc_feature *f)
 int tc_device_set(tc_device *d, const tc_feature *f, unsigned idx, tc_value v)
 {
     d->why[0] = 0;
+    if (f->flags & TC_FF_GIGE)
+        return tc_device_refuse(d, TC_EACCESS, "%s exists only over GigE Vision", f->name);
     if (idx >= (f->n_index ? f->n_index : 1))
         return tc_device_refuse(d, TC_EADDRESS, "%s has no index %u", f->name, idx);
     int rc = check_writable(d, f);

@@ -51,6 +51,8 @@ enum {
     TC_FF_VOLATILE = 1 << 1,   /* value changes by itself (temperature, counters) */
     TC_FF_PERSIST = 1 << 2,    /* saved in and loaded from user sets */
     TC_FF_CONST = 1 << 3,      /* never changes while the camera runs */
+    TC_FF_GIGE = 1 << 4,       /* GigE Vision transport register: served by the GigE port,
+                                  only in the GigE XML, not in the core's register map */
 };
 
 typedef struct tc_enum_entry {
@@ -100,6 +102,7 @@ typedef struct tc_feature {
     int64_t idefault;         /* power-on value (integers, enums, booleans) */
     double fdefault;          /* power-on value (floats) */
     const char *sdefault;     /* power-on value (strings; identity strings come from tc_options) */
+    uint8_t bit_pos, bit_width; /* a bit field of a 4-byte register (bit 0 = LSB); width 0 = whole */
     tc_get_fn get;            /* NULL: the stored value */
     tc_set_fn set;            /* NULL: store after generic checks */
 } tc_feature;

@@ -22,11 +22,14 @@ static void build(void)
     unsigned n = 0;
     for (unsigned i = 0; i < tc_feature_count; i++)
         n += tc_features[i].n_index ? tc_features[i].n_index : 1;
+    /* GigE transport registers (TC_FF_GIGE) belong to the GigE port. */
     g_regs = calloc(n, sizeof(*g_regs));
     if (!g_regs)
         abort();
     for (unsigned i = 0; i < tc_feature_count; i++) {
         const tc_feature *f = &tc_features[i];
+        if (f->flags & TC_FF_GIGE)
+            continue;
         unsigned k = f->n_index ? f->n_index : 1;
         for (unsigned j = 0; j < k; j++)
             g_regs[g_nregs++] = (tc_register){ f->address + j * f->length, f->length, f, j };

@@ -54,7 +54,10 @@ char *tc_features_markdown(size_t *len)
                       "(a unit test fails when this page and the table disagree).\n\n"
                       "Registers are in the device's feature space; GigE Vision serves them big-endian,\n"
                       "USB3 Vision little-endian. Floats are IEEE 754 doubles, strings NUL-padded.\n"
-                      "Selected features have one register per selector position, `length` bytes apart.\n");
+                      "Selected features have one register per selector position, `length` bytes apart.\n"
+                      "Features marked *GigE Vision only* are transport registers of the GigE port\n"
+                      "(bootstrap registers below 0x10000, bit numbers counted from the LSB);\n"
+                      "the register map table lists the device core's registers.\n");
     for (unsigned c = 0; c < TC_CAT_COUNT; c++) {
         if (tc_categories[c].name)
             tc_sb_printf(&sb, "\n## %s\n\n%s\n\n", tc_categories[c].name, tc_categories[c].description);
@@ -73,9 +76,13 @@ char *tc_features_markdown(size_t *len)
                 snprintf(addr, sizeof(addr), "0x%05X +%u x %s", f->address, f->length, f->selector);
             else
                 snprintf(addr, sizeof(addr), "0x%05X", f->address);
-            tc_sb_printf(&sb, "| %s | %s | %s | %s | %s | %s | %s |\n", f->name, type_name[f->type],
+            if (f->bit_width)
+                snprintf(addr + strlen(addr), sizeof(addr) - strlen(addr), " bits %u..%u", f->bit_pos,
+                         f->bit_pos + f->bit_width - 1);
+            tc_sb_printf(&sb, "| %s | %s | %s | %s | %s | %s | %s%s |\n", f->name, type_name[f->type],
                          access_name[f->access], addr, range, f->unit ? f->unit : "",
-                         f->description ? f->description : "");
+                         f->description ? f->description : "",
+                         (f->flags & TC_FF_GIGE) ? " (GigE Vision only)" : "");
         }
     }
     tc_sb_printf(&sb, "\n## Register map\n\n| Address | Bytes | Feature | Index |\n|---|---|---|---|\n");

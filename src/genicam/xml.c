@@ -9,6 +9,7 @@
  * truth. */
 #include "genicam/xml.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -46,7 +47,8 @@ static void common_head(tc_strbuf *sb, const tc_feature *f)
 
 static void reg_node(tc_strbuf *sb, const tc_feature *f, int be)
 {
-    const char *kind = f->type == TC_FT_FLOAT ? "FloatReg" : "IntReg";
+    bool masked = f->bit_width > 0;
+    const char *kind = f->type == TC_FT_FLOAT ? "FloatReg" : masked ? "MaskedIntReg" : "IntReg";
     tc_sb_printf(sb, "  <%s Name=\"%sReg\" NameSpace=\"Custom\">\n", kind, f->name);
     tc_sb_printf(sb, "    <Visibility>Invisible</Visibility>\n");
     tc_sb_printf(sb, "    <Address>0x%08X</Address>\n", f->address);
@@ -56,7 +58,19 @@ static void reg_node(tc_strbuf *sb, const tc_feature *f, int be)
     tc_sb_printf(sb, "    <AccessMode>%s</AccessMode>\n", access_name[f->access]);
     tc_sb_printf(sb, "    <pPort>Device</pPort>\n");
     tc_sb_printf(sb, "    <Cachable>%s</Cachable>\n", (f->flags & TC_FF_CONST) ? "WriteThrough" : "NoCache");
-    if (f->type != TC_FT_FLOAT)
+    if (masked) {
+        /* GenApi numbers bits from the MSB in big-endian registers. */
+        unsigned lsb = f->bit_pos, msb = f->bit_pos + f->bit_width - 1u;
+        if (be) {
+            lsb = 31u - lsb;
+            msb = 31u - msb;
+        }
+        if (f->bit_width == 1)
+            tc_sb_printf(sb, "    <Bit>%u</Bit>\n", lsb);
+        else
+            tc_sb_printf(sb, "    <LSB>%u</LSB>\n    <MSB>%u</MSB>\n", lsb, msb);
+    }
+    if (f->type != TC_FT_FLOAT && !(masked && f->bit_width == 1))
         tc_sb_printf(sb, "    <Sign>%s</Sign>\n", f->length == 8 ? "Signed" : "Unsigned");
     tc_sb_printf(sb, "    <Endianess>%s</Endianess>\n", be ? "BigEndian" : "LittleEndian");
     tc_sb_printf(sb, "  </%s>\n", kind);
@@ -140,6 +154,12 @@ static void feature_node(tc_strbuf *sb, const tc_feature *f, int be)
     }
 }
 
+/* GigE transport features exist only in the GigE Vision (big-endian) XML. */
+static bool in_xml(const tc_feature *f, const tc_xml_options *o)
+{
+    return !(f->flags & TC_FF_GIGE) || o->big_endian;
+}
+
 char *tc_genicam_xml(const tc_xml_options *o, size_t *len)
 {
     tc_strbuf sb = { 0 };
@@ -173,12 +193,13 @@ char *tc_genicam_xml(const tc_xml_options *o, size_t *len)
         tc_sb_xml_text(&sb, tc_categories[c].display_name);
         tc_sb_printf(&sb, "</DisplayName>\n");
         for (unsigned i = 0; i < tc_feature_count; i++)
-            if (tc_features[i].category == c)
+            if (tc_features[i].category == c && in_xml(&tc_features[i], o))
                 tc_sb_printf(&sb, "    <pFeature>%s</pFeature>\n", tc_features[i].name);
         tc_sb_printf(&sb, "  </Category>\n");
     }
     for (unsigned i = 0; i < tc_feature_count; i++)
-        feature_node(&sb, &tc_features[i], o->big_endian);
+        if (in_xml(&tc_features[i], o))
+            feature_node(&sb, &tc_features[i], o->big_endian);
     tc_sb_printf(&sb, "  <Port Name=\"Device\" NameSpace=\"Standard\"/>\n");
     tc_sb_printf(&sb, "</RegisterDescription>\n");
     return tc_sb_take(&sb, len);

@@ -50,9 +50,24 @@ static double getf(tc_camera *cam, const char *name)
 static void table_registers_do_not_overlap(void **state)
 {
     (void)state;
-    unsigned n;
+    unsigned n, core_features = 0;
     const tc_register *r = tc_regmap_all(&n);
-    assert_true(n >= tc_feature_count);
+    for (unsigned i = 0; i < tc_feature_count; i++)
+        core_features += !(tc_features[i].flags & TC_FF_GIGE);
+    assert_true(n >= core_features);
+    /* GigE transport features that share a register use disjoint bits. */
+    for (unsigned i = 0; i < tc_feature_count; i++)
+        for (unsigned j = i + 1; j < tc_feature_count; j++) {
+            const tc_feature *a = &tc_features[i], *b = &tc_features[j];
+            if (a->address != b->address)
+                continue;
+            if (!a->bit_width || !b->bit_width)
+                fail_msg("%s and %s share 0x%x without bit fields", a->name, b->name, a->address);
+            uint32_t ma = ((1u << a->bit_width) - 1) << a->bit_pos;
+            uint32_t mb = ((1u << b->bit_width) - 1) << b->bit_pos;
+            if (ma & mb)
+                fail_msg("%s and %s overlap", a->name, b->name);
+        }
     for (unsigned i = 1; i < n; i++) {
         if ((uint64_t)r[i - 1].address + r[i - 1].length > r[i].address)
             fail_msg("%s[%u] overlaps %s[%u]", r[i - 1].feature->name, r[i - 1].index,
