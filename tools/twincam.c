@@ -4,14 +4,17 @@
  *   twincam snapshot -o frame.png [--raw F] [--set F=V ...]
  *   twincam xml [--usb]                         the GenICam XML the camera serves
  *   twincam docs                                docs/features.md, from the feature table
+ *   twincam serve [--interface ADDR]            a GigE Vision camera on ADDR:3956 (default 127.0.0.1)
  *
  * Exit status: 0 success, 1 camera refused something, 2 bad command line. */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "genicam/docs.h"
+#include "gige/gige_server.h"
 #include "image/png_io.h"
 #include "image/preview.h"
 #include "pixel/pixel_format.h"
@@ -21,7 +24,7 @@
 #define MAX_SETS 64
 
 typedef struct cli {
-    const char *out_png, *out_raw, *serial;
+    const char *out_png, *out_raw, *serial, *interface, *state_dir;
     const char *sets[MAX_SETS];
     unsigned n_sets;
     unsigned long long seed;
@@ -40,6 +43,8 @@ static void usage(FILE *to)
             "  xml [--usb]                          print the GenICam XML (GigE byte order,\n"
             "                                       or USB3 Vision's with --usb)\n"
             "  docs                                 print docs/features.md\n"
+            "  serve [--interface ADDR]             run the camera as a GigE Vision device on\n"
+            "        [--state-dir DIR]              ADDR:3956 (default 127.0.0.1) until SIGINT/SIGTERM\n"
             "\n"
             "options:\n"
             "  --set Feature=Value   set a feature before acting (repeatable, in order)\n"
@@ -54,7 +59,8 @@ static int parse(int argc, char **argv, cli *c)
         { "set", required_argument, NULL, 's' },  { "output", required_argument, NULL, 'o' },
         { "raw", required_argument, NULL, 'r' },  { "serial", required_argument, NULL, 'S' },
         { "seed", required_argument, NULL, 'x' }, { "usb", no_argument, NULL, 'u' },
-        { "help", no_argument, NULL, 'h' },       { NULL, 0, NULL, 0 },
+        { "help", no_argument, NULL, 'h' },       { "interface", required_argument, NULL, 'i' },
+        { "state-dir", required_argument, NULL, 'd' }, { NULL, 0, NULL, 0 },
     };
     int ch;
     optind = 2;
@@ -71,6 +77,8 @@ static int parse(int argc, char **argv, cli *c)
         case 'r': c->out_raw = optarg; break;
         case 'S': c->serial = optarg; break;
         case 'u': c->usb = 1; break;
+        case 'i': c->interface = optarg; break;
+        case 'd': c->state_dir = optarg; break;
         case 'x': {
             char *end;
             c->seed = strtoull(optarg, &end, 0);
@@ -96,6 +104,9 @@ static tc_camera *open_camera(const cli *c, bool deterministic)
     tc_options o;
     tc_options_init(&o);
     o.serial = c->serial;
+    o.state_dir = c->state_dir;
+    /* A network port holds the last frames for resends. */
+    o.frame_buffers = c->interface ? 7 : 0;
     o.noise_seed = c->seed;
     o.deterministic = deterministic;
     tc_camera *cam = NULL;
@@ -236,6 +247,30 @@ static int cmd_xml(const cli *c)
     return rc;
 }
 
+static volatile sig_atomic_t g_stop;
+static void on_signal(int sig)
+{
+    (void)sig;
+    g_stop = 1;
+}
+
+static int cmd_serve(cli *c)
+{
+    if (!c->interface)
+        c->interface = "127.0.0.1";
+    tc_camera *cam = open_camera(c, false);
+    if (!cam)
+        return 1;
+    struct sigaction sa = { 0 };
+    sa.sa_handler = on_signal; /* no SA_RESTART: poll() returns and the loop sees the flag */
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    int rc = tc_gige_serve(cam, c->interface, &g_stop);
+    tc_camera_close(cam);
+    return rc == 0 ? 0 : 1;
+}
+
 static int cmd_docs(void)
 {
     size_t len;
@@ -268,6 +303,8 @@ int main(int argc, char **argv)
         return cmd_xml(&c);
     if (!strcmp(cmd, "docs"))
         return cmd_docs();
+    if (!strcmp(cmd, "serve"))
+        return cmd_serve(&c);
     fprintf(stderr, "twincam: unknown command '%s'\n", cmd);
     usage(stderr);
     return 2;

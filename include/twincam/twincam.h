@@ -45,6 +45,8 @@ typedef struct tc_options {
     uint64_t noise_seed;      /* temporal noise seed (TwinNoiseSeed); 0 is a valid seed */
     bool deterministic;       /* virtual clock: frames as fast as asked, identical per seed */
     const char *state_dir;    /* where user sets persist; NULL: in memory only */
+    unsigned frame_buffers;   /* frames the camera can hold (0: 3); a network port that
+                                 keeps sent frames for resends wants more */
 } tc_options;
 
 /* Fill `o` with defaults. */
@@ -112,6 +114,9 @@ typedef struct tc_frame {
  * if acquisition is not running and no frame is queued. */
 int tc_wait_frame(tc_camera *cam, tc_frame *frame, int timeout_ms);
 void tc_release_frame(tc_camera *cam, tc_frame *frame);
+/* Give a frame back as not delivered (no stream channel, link could not
+ * carry it): counted in TwinFramesDropped, never lost silently. */
+void tc_drop_frame(tc_camera *cam, tc_frame *frame);
 
 /* Counters of frames the camera could not deliver because every buffer was
  * still held by the application (never dropped silently). */

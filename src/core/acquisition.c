@@ -16,7 +16,6 @@
 
 #include "twincam/twincam.h"
 
-#define TC_ACQ_BUFFERS 3 /* triple buffering: 3 full 16-bit frames stay under 75 MB */
 #define TC_TRIGGER_QUEUE 4
 
 typedef enum { ST_IDLE, ST_RUNNING, ST_STOPPING } acq_state;
@@ -29,6 +28,7 @@ struct tc_acq {
     bool thread_valid;
     acq_state state;
     bool deterministic;
+    unsigned n_buffers;       /* 3 by default: three full 16-bit frames stay under 75 MB */
     tc_sensor *sensor;
     tc_clock *clock;
     tc_acq_settings s;
@@ -183,6 +183,7 @@ static bool produce_one(tc_acq *a, int64_t *t_next)
 static void *producer(void *arg)
 {
     tc_acq *a = arg;
+    pthread_setname_np(pthread_self(), "tc-acquire");
     pthread_mutex_lock(&a->mu);
     int64_t t_next = tc_clock_now(a->clock);
     unsigned produced = 0;
@@ -201,7 +202,8 @@ static void *producer(void *arg)
     return NULL;
 }
 
-tc_acq *tc_acq_new(tc_sensor *sensor, tc_clock *clock, bool deterministic, double ambient_c)
+tc_acq *tc_acq_new(tc_sensor *sensor, tc_clock *clock, bool deterministic, double ambient_c,
+                   unsigned buffers)
 {
     tc_acq *a = calloc(1, sizeof(*a));
     if (!a)
@@ -216,6 +218,7 @@ tc_acq *tc_acq_new(tc_sensor *sensor, tc_clock *clock, bool deterministic, doubl
     a->sensor = sensor;
     a->clock = clock;
     a->deterministic = deterministic;
+    a->n_buffers = buffers < 2 ? 3 : buffers > 16 ? 16 : buffers;
     a->next_block_id = 1;
     a->s.ambient_c = ambient_c;
     tc_thermal_init(&a->thermal, ambient_c, tc_clock_now(clock));
@@ -281,7 +284,7 @@ static void flush_ready(tc_acq *a)
     a->ready_tail = NULL;
 }
 
-/* Make sure TC_ACQ_BUFFERS buffers of the configured size are free. Buffers
+/* Make sure n_buffers buffers of the configured size are free. Buffers
  * still held by the host belong to an older generation and are freed when
  * released. Called with a->mu held. */
 static int prepare_buffers(tc_acq *a)
@@ -290,13 +293,13 @@ static int prepare_buffers(tc_acq *a)
     unsigned n = 0;
     for (tc_acq_frame *f = a->free_list; f; f = f->next)
         n++;
-    if (a->buffer_size == a->s.payload_bytes && n == TC_ACQ_BUFFERS)
+    if (a->buffer_size == a->s.payload_bytes && n == a->n_buffers)
         return 0;
     free_list(a->free_list);
     a->free_list = NULL;
     a->generation++;
     a->buffer_size = a->s.payload_bytes;
-    for (unsigned i = 0; i < TC_ACQ_BUFFERS; i++) {
+    for (unsigned i = 0; i < a->n_buffers; i++) {
         tc_acq_frame *f = calloc(1, sizeof(*f));
         uint8_t *data = f ? malloc(a->buffer_size ? a->buffer_size : 1) : NULL;
         if (!data) {
@@ -441,6 +444,13 @@ uint64_t tc_acq_dropped(tc_acq *a)
     uint64_t v = a->dropped;
     pthread_mutex_unlock(&a->mu);
     return v;
+}
+
+void tc_acq_count_dropped(tc_acq *a)
+{
+    pthread_mutex_lock(&a->mu);
+    a->dropped++;
+    pthread_mutex_unlock(&a->mu);
 }
 
 uint64_t tc_acq_missed_triggers(tc_acq *a)

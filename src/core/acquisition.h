@@ -49,7 +49,8 @@ typedef struct tc_acq tc_acq;
 
 /* `sensor` and `clock` are borrowed and must outlive the engine.
  * `deterministic`: never drop; wait for a free buffer instead. */
-tc_acq *tc_acq_new(tc_sensor *sensor, tc_clock *clock, bool deterministic, double ambient_c);
+tc_acq *tc_acq_new(tc_sensor *sensor, tc_clock *clock, bool deterministic, double ambient_c,
+                   unsigned buffers);
 void tc_acq_free(tc_acq *a); /* stops and joins; NULL-safe */
 
 void tc_acq_configure(tc_acq *a, const tc_acq_settings *s);
@@ -70,6 +71,8 @@ int tc_acq_wait(tc_acq *a, tc_acq_frame **out, int timeout_ms);
 void tc_acq_release(tc_acq *a, tc_acq_frame *f);
 
 uint64_t tc_acq_dropped(tc_acq *a);
+/* Count a frame a port could not deliver. */
+void tc_acq_count_dropped(tc_acq *a);
 uint64_t tc_acq_missed_triggers(tc_acq *a);
 double tc_acq_temperature(tc_acq *a, int64_t now_ns);
 

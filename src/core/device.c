@@ -304,7 +304,7 @@ tc_device *tc_device_new(const tc_options *o)
     d->strings = calloc(tc_feature_count, sizeof(*d->strings));
     snprintf(d->identity[0], TC_STRING_MAX, "%s", o->vendor_name ? o->vendor_name : "twincam");
     snprintf(d->identity[1], TC_STRING_MAX, "%s",
-             o->model_name ? o->model_name : "IMX412-C 12MP (software twin)");
+             o->model_name ? o->model_name : "IMX412C-12MP-twin");
     snprintf(d->identity[2], TC_STRING_MAX, "%s", o->serial ? o->serial : "TC000001");
     tc_clock_init(&d->clock, o->deterministic);
     d->ts_zero_ns = tc_clock_now(&d->clock);
@@ -316,7 +316,7 @@ tc_device *tc_device_new(const tc_options *o)
     d->power_on_seed = (int64_t)(o->noise_seed & INT64_MAX);
     tc_device_load_defaults(d);
     d->acq = tc_acq_new(d->sensor, &d->clock, o->deterministic,
-                        tc_device_float(d, "TwinAmbientTemperature"));
+                        tc_device_float(d, "TwinAmbientTemperature"), o->frame_buffers);
     if (!d->acq) {
         tc_device_free(d);
         return NULL;

@@ -331,7 +331,7 @@ const tc_feature tc_features[] = {
       .flags = TC_FF_GIGE, .imin = 0, .imax = 65535, .bit_pos = 0, .bit_width = 16 },
     { .name = "GevSCPSPacketSize", .display_name = "Stream Channel Packet Size", .description = "IP packet size of stream packets, headers included.",
       .type = TC_FT_INTEGER, .category = TC_CAT_TRANSPORT, .access = TC_RW, .address = 0x0D04, .length = 4,
-      .flags = TC_FF_GIGE, .imin = 576, .imax = 16380, .inc = 4, .unit = "B", .idefault = 1400, .bit_pos = 0, .bit_width = 16 },
+      .flags = TC_FF_GIGE, .imin = 576, .imax = 16380, .inc = 4, .unit = "B", .idefault = 9000, .bit_pos = 0, .bit_width = 16 },
     { .name = "GevSCPSFireTestPacket", .display_name = "Fire Test Packet", .description = "Sends one test packet of GevSCPSPacketSize (packet size negotiation).",
       .type = TC_FT_COMMAND, .category = TC_CAT_TRANSPORT, .access = TC_WO, .address = 0x0D04, .length = 4,
       .flags = TC_FF_GIGE, .bit_pos = 31, .bit_width = 1 },

@@ -334,6 +334,14 @@ void tc_release_frame(tc_camera *cam, tc_frame *frame)
     frame->data = NULL;
 }
 
+void tc_drop_frame(tc_camera *cam, tc_frame *frame)
+{
+    if (!cam || !frame || !frame->priv_)
+        return;
+    tc_acq_count_dropped(cam->dev->acq);
+    tc_release_frame(cam, frame);
+}
+
 uint64_t tc_frames_dropped(tc_camera *cam) { return cam ? tc_acq_dropped(cam->dev->acq) : 0; }
 
 const char *tc_camera_genicam_xml(tc_camera *cam, int big_endian, size_t *len)

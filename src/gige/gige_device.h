@@ -1,0 +1,82 @@
+/* The GigE Vision device: what one camera answers over GVCP, without sockets.
+ *
+ * tc_gige_handle() takes one request datagram and its sender and produces
+ * the ack datagram (or nothing). It owns the GigE register space:
+ *   0x0000-0x0FFF   bootstrap registers (identity, XML URL, capabilities,
+ *                   heartbeat, timestamp, CCP, stream channel 0)
+ *   0x10000-...     the device core's feature registers (big-endian)
+ *   0x10E00-0x10E0F GigE-only features of the port (extended ids, packet loss)
+ *   TC_GIGE_XML_ADDRESS  the GenICam XML (read-only memory)
+ * and the control channel: one controlling application at a time (control or
+ * exclusive privilege), kept while it sends anything within the heartbeat
+ * timeout; losing control stops acquisition and closes the stream channel.
+ *
+ * Side effects that need the network (fire test packet, resends, a pending
+ * ack) go out through hooks, so the same code runs in unit tests and fuzzers.
+ * Thread-safe: the stream sender reads the stream configuration concurrently. */
+#ifndef TC_GIGE_DEVICE_H
+#define TC_GIGE_DEVICE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gige/gvcp.h"
+#include "twincam/twincam.h"
+
+#define TC_GIGE_XML_ADDRESS 0x00100000u
+#define TC_GIGE_DEFAULT_HEARTBEAT_MS 3000
+
+typedef struct tc_gige_peer {
+    uint32_t ip;   /* host byte order */
+    uint16_t port;
+} tc_gige_peer;
+
+typedef struct tc_gige_stream_cfg {
+    uint32_t dest_ip;       /* GevSCDA, host byte order */
+    uint16_t dest_port;     /* GevSCPHostPort; 0 = channel closed */
+    unsigned packet_size;   /* GevSCPSPacketSize (IP packet bytes) */
+    int dont_fragment;
+    uint32_t delay_ns;      /* GevSCPD */
+    int extended_ids;
+    double loss_percent;    /* TwinStreamPacketLoss */
+    double link_Bps;        /* pace at this rate (DeviceLinkThroughputLimit); 0 = as fast as possible */
+} tc_gige_stream_cfg;
+
+typedef struct tc_gige_hooks {
+    void *ctx;
+    /* Send one test packet of cfg->packet_size (GevSCPSFireTestPacket). */
+    void (*fire_test)(void *ctx, const tc_gige_stream_cfg *cfg);
+    /* PACKETRESEND (from any peer: resends go to GevSCDA only). */
+    void (*resend)(void *ctx, const tc_gvcp_resend *r);
+    /* Send a datagram to the requester now (PENDING_ACK before slow work). */
+    void (*send_now)(void *ctx, const uint8_t *data, size_t n);
+    /* One line per client event. */
+    void (*log)(void *ctx, const char *line);
+} tc_gige_hooks;
+
+typedef struct tc_gige tc_gige;
+
+/* `cam` is borrowed. `ip` is the address the camera answers on (host order). */
+tc_gige *tc_gige_new(tc_camera *cam, uint32_t ip, const tc_gige_hooks *hooks);
+void tc_gige_free(tc_gige *g);
+
+/* Handle one request datagram from `from` at monotonic time now_ns. Writes
+ * the ack into `ack` (capacity at least 576) and returns its length, or 0
+ * when nothing is to be sent back. */
+size_t tc_gige_handle(tc_gige *g, const tc_gige_peer *from, const uint8_t *req, size_t n,
+                      uint8_t *ack, size_t cap, int64_t now_ns);
+
+/* Expire the controller's privilege if its heartbeat timed out. Returns the
+ * monotonic time of the next expiry to check (INT64_MAX if none). */
+int64_t tc_gige_tick(tc_gige *g, int64_t now_ns);
+
+/* Snapshot of stream channel 0. Returns 1 if the channel is open. */
+int tc_gige_stream(tc_gige *g, tc_gige_stream_cfg *out);
+
+/* Record the local UDP port the stream leaves from (GevSCSP). */
+void tc_gige_set_source_port(tc_gige *g, uint16_t port);
+
+/* The discovery ack payload (bootstrap 0x000-0x0F7) for tests. */
+size_t tc_gige_discovery_data(tc_gige *g, uint8_t *out, size_t cap);
+
+#endif

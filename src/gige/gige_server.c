@@ -1,0 +1,491 @@
+/* The GigE Vision port: sockets and threads around gige_device.c.
+ *
+ *  - control thread (the caller's): GVCP on ADDR:3956, plus broadcast
+ *    discovery on 255.255.255.255:3956 accepted only when it arrived on the
+ *    interface that owns ADDR (IP_PKTINFO); heartbeat expiry.
+ *  - stream thread: takes frames from the camera and sends leader, payload
+ *    and trailer packets to GevSCDA:GevSCPHostPort, batched with sendmmsg,
+ *    each packet a two-part iovec (header, slice of the frame) so payload is
+ *    never copied and nothing is allocated per packet.
+ *  - resends are sent by the control thread straight from the frames the
+ *    stream thread still holds (the last TC_RESEND_FRAMES), under ring_mu.
+ *
+ * The camera binds ADDR only; it sends only to the address a controlling
+ * client wrote into GevSCDA. */
+#include "gige/gige_server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gige/gige_device.h"
+#include "gige/gvsp.h"
+#include "util/rng.h"
+
+#define TC_RESEND_FRAMES 4
+#define TC_BATCH 64
+
+typedef struct held_frame {
+    int valid;
+    tc_frame f;
+    uint32_t n_payload; /* payload packets */
+    unsigned packet_size;
+    int extended;
+} held_frame;
+
+typedef struct server {
+    tc_camera *cam;
+    tc_gige *gige;
+    int gvcp_fd, bcast_fd, stream_fd;
+    unsigned ifindex;
+    uint32_t ip;
+    const char *label;
+    volatile sig_atomic_t *stop;
+    int stream_stop;
+
+    pthread_mutex_t ring_mu; /* held frames; also serialises sends on stream_fd */
+    held_frame ring[TC_RESEND_FRAMES];
+    unsigned ring_next;
+
+    pthread_mutex_t kick_mu;
+    pthread_cond_t kick;
+
+    /* the request being handled, for PENDING_ACK */
+    struct sockaddr_in cur_peer;
+
+    /* per-batch scratch (stream thread or resend under ring_mu) */
+    uint8_t hdr[TC_BATCH][TC_GVSP_MAX_HEADER + TC_GVSP_LEADER_BODY];
+    struct iovec iov[TC_BATCH][2];
+    struct mmsghdr msgs[TC_BATCH];
+    unsigned n_batch;
+    struct sockaddr_in dest;
+
+    uint64_t frames_sent, packets_sent, packets_resent, packets_lost_on_purpose;
+} server;
+
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void log_line(void *ctx, const char *line)
+{
+    server *s = ctx;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct tm tm;
+    gmtime_r(&ts.tv_sec, &tm);
+    fprintf(stderr, "%02d:%02d:%02d.%03ld twincam %s: %s\n", tm.tm_hour, tm.tm_min, tm.tm_sec,
+            ts.tv_nsec / 1000000, s->label, line);
+}
+
+/* ---- sending ---- */
+
+static void set_dont_fragment(server *s, int df)
+{
+    int v = df ? IP_PMTUDISC_DO : IP_PMTUDISC_DONT;
+    setsockopt(s->stream_fd, IPPROTO_IP, IP_MTU_DISCOVER, &v, sizeof(v));
+}
+
+static void flush_batch(server *s)
+{
+    unsigned off = 0;
+    while (off < s->n_batch) {
+        int n = sendmmsg(s->stream_fd, s->msgs + off, s->n_batch - off, 0);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            break; /* unreachable destination or DF too big: the host sees loss */
+        }
+        off += (unsigned)n;
+    }
+    s->packets_sent += off;
+    s->n_batch = 0;
+}
+
+/* Queue one packet: header bytes already in s->hdr[s->n_batch]. */
+static void queue_packet(server *s, size_t hdr_len, const uint8_t *data, size_t data_len)
+{
+    unsigned i = s->n_batch;
+    s->iov[i][0].iov_base = s->hdr[i];
+    s->iov[i][0].iov_len = hdr_len;
+    s->iov[i][1].iov_base = (void *)data;
+    s->iov[i][1].iov_len = data_len;
+    memset(&s->msgs[i], 0, sizeof(s->msgs[i]));
+    s->msgs[i].msg_hdr.msg_name = &s->dest;
+    s->msgs[i].msg_hdr.msg_namelen = sizeof(s->dest);
+    s->msgs[i].msg_hdr.msg_iov = s->iov[i];
+    s->msgs[i].msg_hdr.msg_iovlen = data_len ? 2 : 1;
+    if (++s->n_batch == TC_BATCH)
+        flush_batch(s);
+}
+
+/* Packet `pid` of a held frame: 0 leader, 1..N payload, N+1 trailer. */
+static void queue_frame_packet(server *s, const held_frame *h, uint32_t pid)
+{
+    uint8_t *hb = s->hdr[s->n_batch];
+    uint64_t block = h->f.block_id;
+    if (!h->extended)
+        block = (block - 1) % 0xFFFF + 1; /* 16-bit ids skip 0 */
+    if (pid == 0) {
+        tc_gvsp_image img = { h->f.timestamp_ns, h->f.pixel_format, h->f.width, h->f.height,
+                              h->f.offset_x, h->f.offset_y };
+        queue_packet(s, tc_gvsp_leader(hb, h->extended, block, &img), NULL, 0);
+    } else if (pid <= h->n_payload) {
+        size_t bs = tc_gvsp_block_size(h->packet_size, h->extended);
+        size_t off = (size_t)(pid - 1) * bs;
+        size_t len = h->f.size - off < bs ? h->f.size - off : bs;
+        size_t hl = tc_gvsp_header(hb, h->extended, TC_GVSP_STATUS_OK, block, TC_GVSP_PAYLOAD, pid);
+        queue_packet(s, hl, h->f.data + off, len);
+    } else {
+        queue_packet(s, tc_gvsp_trailer(hb, h->extended, block, pid, h->f.height), NULL, 0);
+    }
+}
+
+static void sleep_until_ns(int64_t t)
+{
+    struct timespec ts = { t / 1000000000, t % 1000000000 };
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+        ;
+}
+
+static void send_frame(server *s, held_frame *h, const tc_gige_stream_cfg *cfg)
+{
+    s->dest.sin_family = AF_INET;
+    s->dest.sin_addr.s_addr = htonl(cfg->dest_ip);
+    s->dest.sin_port = htons(cfg->dest_port);
+    set_dont_fragment(s, cfg->dont_fragment);
+    tc_rng rng = tc_rng_keyed(0x6c6f7373, h->f.block_id, 0);
+    uint64_t loss_threshold = (uint64_t)(cfg->loss_percent / 100.0 * 18446744073709551615.0);
+    int64_t next = mono_ns();
+    double batch_bytes = 0;
+    uint32_t last = h->n_payload + 1;
+    pthread_mutex_lock(&s->ring_mu);
+    for (uint32_t pid = 0; pid <= last; pid++) {
+        /* Deliberate loss hits payload packets only, and only their first
+         * transmission: the resend path must recover every one. */
+        if (loss_threshold && pid >= 1 && pid <= h->n_payload && tc_rng_next(&rng) < loss_threshold) {
+            s->packets_lost_on_purpose++;
+            continue;
+        }
+        queue_frame_packet(s, h, pid);
+        /* Pace like the real link: GevSCPD between packets, and no faster
+         * than DeviceLinkThroughputLimit, checked once per batch. */
+        batch_bytes += h->packet_size;
+        if (cfg->delay_ns || (cfg->link_Bps > 0 && s->n_batch == TC_BATCH - 1)) {
+            flush_batch(s);
+            next += (int64_t)cfg->delay_ns;
+            if (cfg->link_Bps > 0)
+                next += (int64_t)(batch_bytes * 1e9 / cfg->link_Bps);
+            batch_bytes = 0;
+            pthread_mutex_unlock(&s->ring_mu);
+            sleep_until_ns(next);
+            pthread_mutex_lock(&s->ring_mu);
+        }
+    }
+    flush_batch(s);
+    pthread_mutex_unlock(&s->ring_mu);
+    s->frames_sent++;
+}
+
+/* Hook: PACKETRESEND, from the control thread. */
+static void on_resend(void *ctx, const tc_gvcp_resend *r)
+{
+    server *s = ctx;
+    pthread_mutex_lock(&s->ring_mu);
+    held_frame *h = NULL;
+    for (unsigned i = 0; i < TC_RESEND_FRAMES; i++) {
+        held_frame *c = &s->ring[i];
+        if (!c->valid || c->extended != r->extended)
+            continue;
+        uint64_t id = c->extended ? c->f.block_id : (c->f.block_id - 1) % 0xFFFF + 1;
+        if (id == r->block_id)
+            h = c;
+    }
+    if (!h) {
+        /* Gone from memory: say so, so the host stops asking. */
+        uint8_t *hb = s->hdr[s->n_batch];
+        size_t hl = tc_gvsp_header(hb, r->extended, TC_GEV_PACKET_UNAVAILABLE, r->block_id,
+                                   TC_GVSP_PAYLOAD, r->first_packet);
+        queue_packet(s, hl, NULL, 0);
+    } else {
+        uint32_t last = r->last_packet > h->n_payload + 1 ? h->n_payload + 1 : r->last_packet;
+        for (uint32_t pid = r->first_packet; pid <= last; pid++) {
+            queue_frame_packet(s, h, pid);
+            s->packets_resent++;
+        }
+    }
+    flush_batch(s);
+    pthread_mutex_unlock(&s->ring_mu);
+}
+
+/* Hook: GevSCPSFireTestPacket. The test packet's UDP payload is exactly
+ * packet_size - 28 bytes, which is what the host checks. */
+static void on_fire_test(void *ctx, const tc_gige_stream_cfg *cfg)
+{
+    server *s = ctx;
+    static uint8_t zeros[65536];
+    struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(cfg->dest_port),
+                              .sin_addr.s_addr = htonl(cfg->dest_ip) };
+    pthread_mutex_lock(&s->ring_mu);
+    set_dont_fragment(s, cfg->dont_fragment);
+    sendto(s->stream_fd, zeros, cfg->packet_size - TC_GVSP_IP_UDP, 0, (struct sockaddr *)&to, sizeof(to));
+    pthread_mutex_unlock(&s->ring_mu);
+}
+
+static void on_send_now(void *ctx, const uint8_t *data, size_t n)
+{
+    server *s = ctx;
+    sendto(s->gvcp_fd, data, n, 0, (struct sockaddr *)&s->cur_peer, sizeof(s->cur_peer));
+}
+
+/* ---- stream thread ---- */
+
+static void hold(server *s, const tc_frame *f, const tc_gige_stream_cfg *cfg, held_frame **out)
+{
+    pthread_mutex_lock(&s->ring_mu);
+    held_frame *h = &s->ring[s->ring_next];
+    s->ring_next = (s->ring_next + 1) % TC_RESEND_FRAMES;
+    if (h->valid)
+        tc_release_frame(s->cam, &h->f); /* oldest frame leaves the resend window */
+    h->valid = 1;
+    h->f = *f;
+    h->packet_size = cfg->packet_size;
+    h->extended = cfg->extended_ids;
+    h->n_payload = tc_gvsp_payload_packets(f->size, cfg->packet_size, cfg->extended_ids);
+    *out = h;
+    pthread_mutex_unlock(&s->ring_mu);
+}
+
+static void release_all(server *s)
+{
+    pthread_mutex_lock(&s->ring_mu);
+    for (unsigned i = 0; i < TC_RESEND_FRAMES; i++)
+        if (s->ring[i].valid) {
+            tc_release_frame(s->cam, &s->ring[i].f);
+            s->ring[i].valid = 0;
+        }
+    pthread_mutex_unlock(&s->ring_mu);
+}
+
+static void *stream_main(void *arg)
+{
+    server *s = arg;
+    pthread_setname_np(pthread_self(), "tc-gvsp");
+    while (!s->stream_stop) {
+        tc_frame f;
+        int rc = tc_wait_frame(s->cam, &f, 200);
+        if (rc == TC_EBUSY) {
+            /* Not acquiring: wait for the control thread to say something changed. */
+            release_all(s);
+            pthread_mutex_lock(&s->kick_mu);
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            ts.tv_nsec += 200000000;
+            if (ts.tv_nsec >= 1000000000) {
+                ts.tv_sec++;
+                ts.tv_nsec -= 1000000000;
+            }
+            if (!s->stream_stop)
+                pthread_cond_timedwait(&s->kick, &s->kick_mu, &ts);
+            pthread_mutex_unlock(&s->kick_mu);
+            continue;
+        }
+        if (rc != 0)
+            continue;
+        tc_gige_stream_cfg cfg;
+        if (!tc_gige_stream(s->gige, &cfg)) {
+            tc_drop_frame(s->cam, &f); /* no stream channel: the frame cannot be carried */
+            continue;
+        }
+        held_frame *h;
+        hold(s, &f, &cfg, &h);
+        send_frame(s, h, &cfg);
+    }
+    release_all(s);
+    return NULL;
+}
+
+/* ---- sockets ---- */
+
+static int udp_socket(uint32_t ip, uint16_t port, int reuse)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    int one = 1;
+    if (reuse)
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(ip) };
+    if (bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static unsigned interface_of(uint32_t ip)
+{
+    struct ifaddrs *ifs, *i;
+    unsigned idx = 0;
+    if (getifaddrs(&ifs) != 0)
+        return 0;
+    for (i = ifs; i; i = i->ifa_next)
+        if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET &&
+            ntohl(((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr) == ip) {
+            idx = if_nametoindex(i->ifa_name);
+            break;
+        }
+    /* 127.0.0.2 and friends are not listed but live on the loopback device. */
+    if (!idx && (ip >> 24) == 127)
+        idx = if_nametoindex("lo");
+    freeifaddrs(ifs);
+    return idx;
+}
+
+/* Receive one datagram; for the broadcast socket also its arrival interface. */
+static ssize_t receive(int fd, uint8_t *buf, size_t cap, struct sockaddr_in *from, unsigned *ifindex)
+{
+    struct iovec iov = { buf, cap };
+    char ctrl[CMSG_SPACE(sizeof(struct in_pktinfo))];
+    struct msghdr m = { .msg_name = from, .msg_namelen = sizeof(*from), .msg_iov = &iov,
+                        .msg_iovlen = 1, .msg_control = ctrl, .msg_controllen = sizeof(ctrl) };
+    ssize_t n = recvmsg(fd, &m, MSG_DONTWAIT);
+    *ifindex = 0;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); n >= 0 && c; c = CMSG_NXTHDR(&m, c))
+        if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO)
+            *ifindex = (unsigned)((struct in_pktinfo *)CMSG_DATA(c))->ipi_ifindex;
+    return n;
+}
+
+static void handle_datagram(server *s, int fd)
+{
+    uint8_t req[2048], ack[1024];
+    struct sockaddr_in from;
+    unsigned ifindex;
+    ssize_t n = receive(fd, req, sizeof(req), &from, &ifindex);
+    if (n <= 0)
+        return;
+    if (fd == s->bcast_fd) {
+        /* Broadcasts count only on our own interface, and only for discovery. */
+        if (ifindex != s->ifindex || n < 4 || req[2] != 0 || req[3] != TC_GVCP_DISCOVERY_CMD)
+            return;
+    }
+    tc_gige_peer peer = { ntohl(from.sin_addr.s_addr), ntohs(from.sin_port) };
+    s->cur_peer = from;
+    size_t out = tc_gige_handle(s->gige, &peer, req, (size_t)n, ack, sizeof(ack), mono_ns());
+    if (out)
+        sendto(s->gvcp_fd, ack, out, 0, (struct sockaddr *)&from, sizeof(from));
+    /* A write may have started acquisition: wake the stream thread. */
+    pthread_mutex_lock(&s->kick_mu);
+    pthread_cond_signal(&s->kick);
+    pthread_mutex_unlock(&s->kick_mu);
+}
+
+int tc_gige_serve(tc_camera *cam, const char *address, volatile sig_atomic_t *stop)
+{
+    server *s = calloc(1, sizeof(*s));
+    if (!s)
+        return -1;
+    struct in_addr in;
+    if (inet_pton(AF_INET, address, &in) != 1) {
+        fprintf(stderr, "twincam: '%s' is not an IPv4 address\n", address);
+        free(s);
+        return -1;
+    }
+    s->cam = cam;
+    s->ip = ntohl(in.s_addr);
+    s->label = address;
+    s->stop = stop;
+    pthread_mutex_init(&s->ring_mu, NULL);
+    pthread_mutex_init(&s->kick_mu, NULL);
+    pthread_cond_init(&s->kick, NULL);
+
+    int rc = -1;
+    s->gvcp_fd = udp_socket(s->ip, TC_GVCP_PORT, 1);
+    s->bcast_fd = udp_socket(INADDR_BROADCAST, TC_GVCP_PORT, 1);
+    s->stream_fd = udp_socket(s->ip, 0, 0);
+    s->ifindex = interface_of(s->ip);
+    if (s->gvcp_fd < 0 || s->stream_fd < 0) {
+        fprintf(stderr, "twincam: cannot bind %s:%d: %s\n", address, TC_GVCP_PORT, strerror(errno));
+        goto out;
+    }
+    if (s->bcast_fd < 0)
+        fprintf(stderr, "twincam: no broadcast discovery (%s); unicast works\n", strerror(errno));
+    int one = 1, sndbuf = 8 << 20;
+    if (s->bcast_fd >= 0)
+        setsockopt(s->bcast_fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
+    setsockopt(s->stream_fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+
+    tc_gige_hooks hooks = { s, on_fire_test, on_resend, on_send_now, log_line };
+    s->gige = tc_gige_new(cam, s->ip, &hooks);
+    if (!s->gige)
+        goto out;
+    struct sockaddr_in local;
+    socklen_t ll = sizeof(local);
+    getsockname(s->stream_fd, (struct sockaddr *)&local, &ll);
+    tc_gige_set_source_port(s->gige, ntohs(local.sin_port));
+
+    pthread_t stream_thread;
+    if (pthread_create(&stream_thread, NULL, stream_main, s) != 0)
+        goto out;
+    char serial[64] = "";
+    tc_get_string(cam, "DeviceSerialNumber", serial, sizeof(serial));
+    char line[160];
+    snprintf(line, sizeof(line), "serving GigE Vision camera %s on %s:%d", serial, address, TC_GVCP_PORT);
+    log_line(s, line);
+
+    while (!*stop) {
+        int64_t next = tc_gige_tick(s->gige, mono_ns());
+        int timeout = 200;
+        if (next != INT64_MAX) {
+            int64_t ms = (next - mono_ns()) / 1000000 + 1;
+            if (ms < timeout)
+                timeout = ms < 0 ? 0 : (int)ms;
+        }
+        struct pollfd p[2] = { { s->gvcp_fd, POLLIN, 0 }, { s->bcast_fd, POLLIN, 0 } };
+        int n = poll(p, s->bcast_fd >= 0 ? 2 : 1, timeout);
+        if (n <= 0)
+            continue;
+        for (int i = 0; i < 2; i++)
+            if (p[i].revents & POLLIN)
+                handle_datagram(s, p[i].fd);
+    }
+    snprintf(line, sizeof(line), "stopping: %llu frames, %llu packets sent, %llu resent, %llu dropped on purpose",
+             (unsigned long long)s->frames_sent, (unsigned long long)s->packets_sent,
+             (unsigned long long)s->packets_resent, (unsigned long long)s->packets_lost_on_purpose);
+    log_line(s, line);
+    tc_stop(cam);
+    s->stream_stop = 1;
+    pthread_mutex_lock(&s->kick_mu);
+    pthread_cond_signal(&s->kick);
+    pthread_mutex_unlock(&s->kick_mu);
+    pthread_join(stream_thread, NULL);
+    rc = 0;
+out:
+    tc_gige_free(s->gige);
+    if (s->gvcp_fd >= 0)
+        close(s->gvcp_fd);
+    if (s->bcast_fd >= 0)
+        close(s->bcast_fd);
+    if (s->stream_fd >= 0)
+        close(s->stream_fd);
+    pthread_mutex_destroy(&s->ring_mu);
+    pthread_mutex_destroy(&s->kick_mu);
+    pthread_cond_destroy(&s->kick);
+    free(s);
+    return rc;
+}
