@@ -2,8 +2,8 @@
  *
  * Pacing: frame n of a freerun acquisition starts exposing at t0 + n x period
  * on the camera clock, whatever rendering cost, so the rate never drifts. The
- * frame is rendered while it "exposes and reads out" and is queued at
- * t_start + exposure + readout, when the real camera would have it. If the
+ * frame is rendered while it "exposes" and is queued at t_start + exposure,
+ * when its readout starts; ports stream it at the readout pace (line time). If the
  * host machine cannot render in time the grid is re-anchored (counted as an
  * overrun) rather than bursting to catch up. */
 #include "core/acquisition.h"
@@ -133,9 +133,11 @@ static bool produce_one(tc_acq *a, int64_t *t_next)
     }
 
     tc_acq_settings s = a->s; /* settings latch at frame start */
-    s.sensor.temperature_c = tc_thermal_read(&a->thermal, t_start);
+    s.sensor.temperature_c = s.self_heating ? tc_thermal_read(&a->thermal, t_start) : s.ambient_c;
     uint64_t block_id = a->next_block_id++;
-    int64_t t_done = t_start + (int64_t)(s.sensor.exposure_us * 1e3 + s.timing.readout_ns);
+    /* Handed over when readout starts: a port streams it at the readout pace,
+     * so its last byte leaves when the real camera's would. */
+    int64_t t_done = t_start + (int64_t)(s.sensor.exposure_us * 1e3);
     *t_next = t_start + (int64_t)s.timing.period_ns;
 
     if (buf) {
@@ -221,6 +223,7 @@ tc_acq *tc_acq_new(tc_sensor *sensor, tc_clock *clock, bool deterministic, doubl
     a->n_buffers = buffers < 2 ? 3 : buffers > 16 ? 16 : buffers;
     a->next_block_id = 1;
     a->s.ambient_c = ambient_c;
+    a->s.self_heating = true;
     tc_thermal_init(&a->thermal, ambient_c, tc_clock_now(clock));
     return a;
 }
@@ -464,7 +467,7 @@ uint64_t tc_acq_missed_triggers(tc_acq *a)
 double tc_acq_temperature(tc_acq *a, int64_t now_ns)
 {
     pthread_mutex_lock(&a->mu);
-    double t = tc_thermal_read(&a->thermal, now_ns);
+    double t = a->s.self_heating ? tc_thermal_read(&a->thermal, now_ns) : a->s.ambient_c;
     pthread_mutex_unlock(&a->mu);
     return t;
 }

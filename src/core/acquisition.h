@@ -30,6 +30,7 @@ typedef struct tc_acq_settings {
     int trigger_source;      /* TriggerSource entry value; 0 software */
     double trigger_delay_us;
     double ambient_c;
+    bool self_heating;       /* false: the sensor sits at ambient */
     int64_t ts_zero_ns;      /* clock time of camera timestamp 0 */
 } tc_acq_settings;
 

@@ -50,6 +50,15 @@ int tc_get_frame_rate_max(tc_device *d, const tc_feature *f, unsigned idx, tc_va
     return 0;
 }
 
+int tc_get_line_time(tc_device *d, const tc_feature *f, unsigned idx, tc_value *v)
+{
+    (void)f, (void)idx;
+    tc_timing t;
+    tc_device_timing(d, &t);
+    v->f = t.line_time_ns;
+    return 0;
+}
+
 int tc_get_resulting_frame_rate(tc_device *d, const tc_feature *f, unsigned idx, tc_value *v)
 {
     (void)f, (void)idx;

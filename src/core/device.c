@@ -285,6 +285,7 @@ void tc_device_changed(tc_device *d)
     s.trigger_source = (int)tc_device_int(d, "TriggerSource");
     s.trigger_delay_us = tc_device_float(d, "TriggerDelay");
     s.ambient_c = tc_device_float(d, "TwinAmbientTemperature");
+    s.self_heating = tc_device_int(d, "TwinSelfHeating") != 0;
     s.ts_zero_ns = d->ts_zero_ns;
     tc_acq_configure(d->acq, &s);
 }

@@ -39,7 +39,11 @@ static void common_head(tc_strbuf *sb, const tc_feature *f)
         tc_sb_printf(sb, "</DisplayName>\n");
     }
     tc_sb_printf(sb, "    <Visibility>%s</Visibility>\n", vis_name[f->visibility]);
-    /* A selector lists the features it selects. */
+}
+
+/* A selector lists the features it selects (schema 1.1: after pValue). */
+static void selected_list(tc_strbuf *sb, const tc_feature *f)
+{
     for (unsigned i = 0; i < tc_feature_count; i++)
         if (tc_features[i].selector && strcmp(tc_features[i].selector, f->name) == 0)
             tc_sb_printf(sb, "    <pSelected>%s</pSelected>\n", tc_features[i].name);
@@ -52,8 +56,9 @@ static void reg_node(tc_strbuf *sb, const tc_feature *f, int be)
     tc_sb_printf(sb, "  <%s Name=\"%sReg\" NameSpace=\"Custom\">\n", kind, f->name);
     tc_sb_printf(sb, "    <Visibility>Invisible</Visibility>\n");
     tc_sb_printf(sb, "    <Address>0x%08X</Address>\n", f->address);
+    /* pIndex must name an integer node: the selector's register. */
     if (f->n_index > 1)
-        tc_sb_printf(sb, "    <pIndex Offset=\"%u\">%s</pIndex>\n", f->length, f->selector);
+        tc_sb_printf(sb, "    <pIndex Offset=\"%u\">%sReg</pIndex>\n", f->length, f->selector);
     tc_sb_printf(sb, "    <Length>%u</Length>\n", f->length);
     tc_sb_printf(sb, "    <AccessMode>%s</AccessMode>\n", access_name[f->access]);
     tc_sb_printf(sb, "    <pPort>Device</pPort>\n");
@@ -100,6 +105,7 @@ static void feature_node(tc_strbuf *sb, const tc_feature *f, int be)
         tc_sb_printf(sb, "    <Inc>%lld</Inc>\n", (long long)(f->inc > 0 ? f->inc : 1));
         if (f->unit)
             tc_sb_printf(sb, "    <Unit>%s</Unit>\n", f->unit);
+        selected_list(sb, f);
         tc_sb_printf(sb, "  </Integer>\n");
         reg_node(sb, f, be);
         break;
@@ -129,7 +135,9 @@ static void feature_node(tc_strbuf *sb, const tc_feature *f, int be)
             }
             tc_sb_printf(sb, "      <Value>%lld</Value>\n    </EnumEntry>\n", (long long)e->value);
         }
-        tc_sb_printf(sb, "    <pValue>%sReg</pValue>\n  </Enumeration>\n", f->name);
+        tc_sb_printf(sb, "    <pValue>%sReg</pValue>\n", f->name);
+        selected_list(sb, f);
+        tc_sb_printf(sb, "  </Enumeration>\n");
         reg_node(sb, f, be);
         break;
     case TC_FT_BOOL:
@@ -164,8 +172,15 @@ char *tc_genicam_xml(const tc_xml_options *o, size_t *len)
 {
     tc_strbuf sb = { 0 };
     tc_sb_printf(&sb, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    tc_sb_printf(&sb, "<RegisterDescription ModelName=\"");
-    tc_sb_xml_text(&sb, o->model_name);
+    /* Schema 1.1: ModelName matches [A-Za-z][0-9A-Za-z_]*. */
+    char model[TC_STRING_MAX + 2];
+    size_t m = 0;
+    if (!((o->model_name[0] | 0x20) >= 'a' && (o->model_name[0] | 0x20) <= 'z'))
+        model[m++] = 'M';
+    for (const char *c = o->model_name; *c && m < sizeof(model) - 1; c++)
+        model[m++] = ((*c | 0x20) >= 'a' && (*c | 0x20) <= 'z') || (*c >= '0' && *c <= '9') ? *c : '_';
+    model[m] = 0;
+    tc_sb_printf(&sb, "<RegisterDescription ModelName=\"%s", model);
     tc_sb_printf(&sb, "\" VendorName=\"");
     tc_sb_xml_text(&sb, o->vendor_name);
     tc_sb_printf(&sb, "\" ToolTip=\"Software twin of a 12 MP IMX412 USB3 Vision colour camera\""
@@ -202,5 +217,9 @@ char *tc_genicam_xml(const tc_xml_options *o, size_t *len)
             feature_node(&sb, &tc_features[i], o->big_endian);
     tc_sb_printf(&sb, "  <Port Name=\"Device\" NameSpace=\"Standard\"/>\n");
     tc_sb_printf(&sb, "</RegisterDescription>\n");
+    /* Ports read memory in 4-byte units: pad with whitespace so the size is a
+     * multiple of 4 and no client parses stray NUL bytes after the document. */
+    while (sb.len % 4)
+        tc_sb_printf(&sb, "\n");
     return tc_sb_take(&sb, len);
 }

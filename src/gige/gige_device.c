@@ -73,6 +73,7 @@ struct tc_gige {
 };
 
 static void logf_(tc_gige *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void reset_transport(tc_gige *g);
 static void logf_(tc_gige *g, const char *fmt, ...)
 {
     if (!g->hooks.log)
@@ -139,8 +140,8 @@ tc_gige *tc_gige_new(tc_camera *cam, uint32_t ip, const tc_gige_hooks *hooks)
         free(g);
         return NULL;
     }
-    g->heartbeat_ms = TC_GIGE_DEFAULT_HEARTBEAT_MS;
-    g->packet_size = 9000; /* jumbo; Aravis fire-tests it and negotiates down on small-MTU links */
+    reset_transport(g); /* power-on values; packet size 9000 (jumbo): Aravis fire-tests
+                           it and negotiates down on links with a smaller MTU */
     build_bootstrap(g);
     return g;
 }
@@ -172,10 +173,14 @@ int tc_gige_stream(tc_gige *g, tc_gige_stream_cfg *out)
     out->loss_percent = g->loss_percent;
     int open = g->scp_port != 0 && g->scda != 0;
     pthread_mutex_unlock(&g->mu);
-    int64_t mode = 0, limit = 0;
-    tc_get_int(g->cam, "DeviceLinkThroughputLimitMode", &mode);
-    tc_get_int(g->cam, "DeviceLinkThroughputLimit", &limit);
-    out->link_Bps = mode ? (double)limit : 0;
+    /* Rows leave as they are read out: one row's bytes per line time (the
+     * line time already stretches when the link limit is the bottleneck). */
+    int64_t payload = 0, height = 1;
+    double line_ns = 0;
+    tc_get_int(g->cam, "PayloadSize", &payload);
+    tc_get_int(g->cam, "Height", &height);
+    tc_get_float(g->cam, "TwinLineTime", &line_ns);
+    out->link_Bps = line_ns > 0 && height > 0 ? (double)payload / (double)height / line_ns * 1e9 : 0;
     return open;
 }
 
@@ -385,6 +390,22 @@ static uint16_t write_user_name(tc_gige *g, const uint8_t *p, size_t n)
     return status_of(tc_set_string(g->cam, "DeviceUserID", s), 1, 0);
 }
 
+/* DeviceReset returns the stream channel and transport parameters to their
+ * power-on values too. The twin does not really reboot, so the controlling
+ * application keeps control (a real camera would drop the connection). */
+static void reset_transport(tc_gige *g)
+{
+    g->scp_port = 0;
+    g->scda = 0;
+    g->packet_size = 9000;
+    g->dont_fragment = 0;
+    g->scpd = 0;
+    g->extended_ids = 0;
+    g->loss_percent = 0;
+    g->heartbeat_ms = TC_GIGE_DEFAULT_HEARTBEAT_MS;
+    logf_(g, "device reset: features and stream channel back to power-on values");
+}
+
 /* Write `len` bytes (a multiple of 4, 4-aligned). Caller holds g->mu. */
 static uint16_t space_write(tc_gige *g, const tc_gige_peer *from, uint32_t a, const uint8_t *p,
                             size_t len, int64_t now_ns)
@@ -427,6 +448,8 @@ static uint16_t space_write(tc_gige *g, const tc_gige_peer *from, uint32_t a, co
         return TC_GEV_INVALID_ADDRESS;
     int rc = tc_register_write(g->cam, a, p, len, 1);
     const tc_register *r = tc_regmap_find(a);
+    if (rc == 0 && r && !strcmp(r->feature->name, "DeviceReset"))
+        reset_transport(g);
     if (rc != 0)
         logf_(g, "write 0x%05x (%s) refused: %s", a, r ? r->feature->name : "?", tc_camera_last_error(g->cam));
     else if (r && (r->feature->type == TC_FT_COMMAND))

@@ -39,7 +39,7 @@ typedef struct tc_gige_stream_cfg {
     uint32_t delay_ns;      /* GevSCPD */
     int extended_ids;
     double loss_percent;    /* TwinStreamPacketLoss */
-    double link_Bps;        /* pace at this rate (DeviceLinkThroughputLimit); 0 = as fast as possible */
+    double link_Bps;        /* pace: one row's bytes per line time (TwinLineTime); 0 = unpaced */
 } tc_gige_stream_cfg;
 
 typedef struct tc_gige_hooks {

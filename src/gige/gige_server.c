@@ -35,6 +35,10 @@
 
 #define TC_RESEND_FRAMES 4
 #define TC_BATCH 64
+/* Bursts stay well inside a receiver's default socket buffer (208 KiB on
+ * Linux): a real link spreads packets evenly, so the twin must not dump a
+ * frame's worth at once and blame the host for the loss. */
+#define TC_BURST_BYTES (48 * 1024)
 
 typedef struct held_frame {
     int valid;
@@ -185,7 +189,7 @@ static void send_frame(server *s, held_frame *h, const tc_gige_stream_cfg *cfg)
         /* Pace like the real link: GevSCPD between packets, and no faster
          * than DeviceLinkThroughputLimit, checked once per batch. */
         batch_bytes += h->packet_size;
-        if (cfg->delay_ns || (cfg->link_Bps > 0 && s->n_batch == TC_BATCH - 1)) {
+        if (cfg->delay_ns || (cfg->link_Bps > 0 && batch_bytes >= TC_BURST_BYTES)) {
             flush_batch(s);
             next += (int64_t)cfg->delay_ns;
             if (cfg->link_Bps > 0)

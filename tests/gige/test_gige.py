@@ -1,0 +1,324 @@
+#!/usr/bin/python3
+"""GigE Vision integration tests: Debian's Aravis 0.8 against `twincam serve`.
+
+Run only through run_gige_tests.sh, which puts this process in a private
+network namespace with nothing but loopback (unshare -rn): Aravis discovery
+broadcasts, and nothing here may ever reach a real network.
+
+usage: test_gige.py TWINCAM_BINARY SOURCE_DIR
+"""
+import os
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+import gi
+
+gi.require_version("Aravis", "0.8")
+from gi.repository import Aravis, GLib  # noqa: E402
+
+TWINCAM = sys.argv[1] if len(sys.argv) > 1 else "build/twincam"
+SRCDIR = sys.argv[2] if len(sys.argv) > 2 else "."
+ADDR = "127.0.0.1"
+LINE_TIME_S = 1.0 / (18 * 3546)
+FORMATS = {
+    "BayerGR8": 8, "BayerGR10": 16, "BayerGR12": 16, "BayerGR10p": 10, "BayerGR12p": 12,
+    "BayerGR10g40IDS": 10, "BayerGR12g24IDS": 12,
+}
+
+
+def feature_table():
+    """(name, type, access) of every feature, from `twincam features`."""
+    out = subprocess.run([TWINCAM, "features"], check=True, capture_output=True, text=True).stdout
+    rows = []
+    for line in out.splitlines()[1:]:
+        f = line.split()
+        rows.append((f[0], f[1], f[2]))
+    return rows
+
+
+def open_camera():
+    cam = Aravis.Camera.new(ADDR)
+    cam.get_device().execute_command("DeviceReset")
+    return cam
+
+
+def stream(cam, seconds, n_buffers=8):
+    """Stream for `seconds`; return (buffers in order of arrival, stream)."""
+    st = cam.create_stream(None, None)
+    payload = cam.get_payload()
+    for _ in range(n_buffers):
+        st.push_buffer(Aravis.Buffer.new_allocate(payload))
+    got = []
+    cam.start_acquisition()
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        b = st.timeout_pop_buffer(1000000)
+        if b is None:
+            continue
+        got.append((b.get_status(), b.get_frame_id(), b.get_timestamp(), b.get_image_width(),
+                    b.get_image_height()))
+        st.push_buffer(b)
+    cam.stop_acquisition()
+    return got, st
+
+
+def measured_fps(frames):
+    ok = [f for f in frames if f[0] == Aravis.BufferStatus.SUCCESS]
+    return (len(ok) - 1) * 1e9 / (ok[-1][2] - ok[0][2])
+
+
+class GigE(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.log = tempfile.NamedTemporaryFile(prefix="twincam-serve-", suffix=".log", delete=False)
+        cls.server = subprocess.Popen([TWINCAM, "serve", "--interface", ADDR],
+                                      stdout=cls.log, stderr=cls.log)
+        deadline = time.monotonic() + 20
+        while True:  # ready when a client can open it
+            try:
+                Aravis.Camera.new(ADDR)
+                break
+            except GLib.Error:
+                if time.monotonic() > deadline or cls.server.poll() is not None:
+                    raise
+                time.sleep(0.05)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.send_signal(signal.SIGINT)
+        cls.server.wait(timeout=20)
+        cls.log.close()
+        with open(cls.log.name) as f:
+            sys.stderr.write("--- camera log (last lines)\n" + "".join(f.readlines()[-15:]))
+
+    def server_log(self):
+        with open(self.log.name) as f:
+            return f.read()
+
+    # ---- discovery and the feature tree ----
+
+    def test_discovery_and_feature_tree(self):
+        out = subprocess.run(["arv-tool-0.8"], capture_output=True, text=True, timeout=30).stdout
+        self.assertIn("twincam-IMX412C-12MP-twin-TC000001 (127.0.0.1)", out)
+        tree = subprocess.run(["arv-tool-0.8", "-a", ADDR, "features"], capture_output=True,
+                              text=True, timeout=60).stdout
+        listed = {line.split("'")[1] for line in tree.splitlines() if "'" in line}
+        for name, ftype, _ in feature_table():
+            if name in ("WidthLimit", "HeightLimit", "OffsetXMax", "OffsetYMax",
+                        "AcquisitionFrameRateMax"):
+                continue  # invisible helper nodes, in no category
+            self.assertIn(name, listed, name)
+
+    # ---- features ----
+
+    def test_every_writable_feature_round_trips(self):
+        cam = open_camera()
+        dev = cam.get_device()
+        skip = {"TwinScene", "TwinScenePath", "TLParamsLocked", "GevCCP", "GevSCPHostPort",
+                "GevSCDA", "GevHeartbeatTimeout", "DeviceUserID"}
+        checked = 0
+        for name, ftype, access in feature_table():
+            if access != "RW" or name in skip:
+                continue
+            if ftype == "Integer":
+                lo, hi = dev.get_integer_feature_bounds(name)
+                cur = dev.get_integer_feature_value(name)
+                inc = dev.get_integer_feature_increment(name)
+                v = lo if cur != lo else lo + inc
+                if name.startswith("Binning"):
+                    v = 2
+                dev.set_integer_feature_value(name, v)
+                self.assertEqual(dev.get_integer_feature_value(name), v, name)
+                if name.startswith("Binning"):
+                    dev.set_integer_feature_value(name, 1)
+            elif ftype == "Float":
+                lo, hi = dev.get_float_feature_bounds(name)
+                v = lo + (hi - lo) * 0.37
+                dev.set_float_feature_value(name, v)
+                self.assertAlmostEqual(dev.get_float_feature_value(name), v, places=9, msg=name)
+            elif ftype == "Boolean":
+                cur = dev.get_boolean_feature_value(name)
+                dev.set_boolean_feature_value(name, not cur)
+                self.assertEqual(dev.get_boolean_feature_value(name), not cur, name)
+                dev.set_boolean_feature_value(name, cur)
+            elif ftype == "Enumeration":
+                for entry in dev.dup_available_enumeration_feature_values_as_strings(name):
+                    try:
+                        dev.set_string_feature_value(name, entry)
+                    except GLib.Error:
+                        continue  # refused in this state (e.g. Line0 as output): checked below
+                    self.assertEqual(dev.get_string_feature_value(name), entry, name)
+            checked += 1
+        dev.set_string_feature_value("DeviceUserID", "bench-7")
+        self.assertEqual(dev.get_string_feature_value("DeviceUserID"), "bench-7")
+        self.assertGreater(checked, 35)
+
+    def test_invalid_writes_are_refused_and_change_nothing(self):
+        cam = open_camera()
+        dev = cam.get_device()
+        for name, bad in (("Width", 4050), ("Width", 12), ("Height", 3044), ("OffsetX", 3)):
+            before = dev.get_integer_feature_value(name)
+            with self.assertRaises(GLib.Error, msg=f"{name}={bad}"):
+                dev.set_integer_feature_value(name, bad)
+            self.assertEqual(dev.get_integer_feature_value(name), before)
+        with self.assertRaises(GLib.Error):
+            dev.set_float_feature_value("ExposureTime", 10.0)
+        self.assertEqual(dev.get_float_feature_value("ExposureTime"), 10000.0)
+        dev.set_string_feature_value("LineSelector", "Line0")
+        with self.assertRaises(GLib.Error):
+            dev.set_string_feature_value("LineMode", "Output")
+        self.assertEqual(dev.get_string_feature_value("LineMode"), "Input")
+        self.assertIn("refused", self.server_log())
+
+    # ---- streaming ----
+
+    def test_full_frame_bayergr8_at_18fps_for_10s(self):
+        cam = open_camera()
+        self.assertEqual((cam.get_width_bounds()[1], cam.get_height_bounds()[1]), (4056, 3040))
+        frames, st = stream(cam, 10.0)
+        bad = [f for f in frames if f[0] != Aravis.BufferStatus.SUCCESS]
+        self.assertEqual(bad, [], "incomplete buffers")
+        self.assertGreaterEqual(len(frames), 170)
+        fps = measured_fps(frames)
+        self.assertAlmostEqual(fps, 18.0, delta=18.0 * 0.03)
+        ids = [f[1] for f in frames]
+        self.assertEqual(ids, list(range(ids[0], ids[0] + len(ids))), "no frame skipped")
+        self.assertEqual((frames[0][3], frames[0][4]), (4056, 3040))
+
+    def test_aoi_and_binning_change_the_rate_as_the_timing_model_says(self):
+        cam = open_camera()
+        dev = cam.get_device()
+        dev.set_float_feature_value("ExposureTime", 1000.0)
+        dev.set_integer_feature_value("Height", 1080)
+        frames, _ = stream(cam, 2.5)
+        self.assertAlmostEqual(measured_fps(frames), 1 / ((1080 + 506) * LINE_TIME_S), delta=1.2)
+        dev.set_integer_feature_value("Height", 3040)
+        dev.set_integer_feature_value("BinningHorizontal", 2)
+        self.assertEqual(dev.get_integer_feature_value("Width"), 2028)
+        frames, _ = stream(cam, 2.5)
+        self.assertAlmostEqual(measured_fps(frames), 1 / ((1520 + 506) * LINE_TIME_S), delta=1.0)
+        self.assertEqual((frames[-1][3], frames[-1][4]), (2028, 1520))
+
+    def test_pixel_formats_match_the_in_process_library(self):
+        settings = {"Width": 1200, "Height": 800, "OffsetX": 1000, "OffsetY": 1000,
+                    "TwinNoiseEnable": "false", "TwinSelfHeating": "false"}
+        cam = open_camera()
+        dev = cam.get_device()
+        for k, v in settings.items():
+            if isinstance(v, int):
+                dev.set_integer_feature_value(k, v)
+            else:
+                dev.set_boolean_feature_value(k, v == "true")
+        for fmt, bits in FORMATS.items():
+            dev.set_string_feature_value("PixelFormat", fmt)
+            payload = dev.get_integer_feature_value("PayloadSize")
+            self.assertEqual(payload, 1200 * 800 * bits // 8, fmt)
+            buf = cam.acquisition(0)
+            self.assertEqual(buf.get_status(), Aravis.BufferStatus.SUCCESS, fmt)
+            self.assertEqual(buf.get_image_pixel_format(), dev.get_integer_feature_value("PixelFormat"))
+            data = bytes(buf.get_data())
+            self.assertEqual(len(data), payload, fmt)
+            with tempfile.NamedTemporaryFile(suffix=".raw") as ref:
+                args = [TWINCAM, "snapshot", "--raw", ref.name, "--set", f"PixelFormat={fmt}"]
+                for k, v in settings.items():
+                    args += ["--set", f"{k}={v}"]
+                subprocess.run(args, check=True, capture_output=True)
+                expected = ref.read()
+            self.assertEqual(data, expected, f"{fmt}: GigE frame differs from the in-process frame")
+
+    def test_one_percent_packet_loss_is_recovered_by_resends(self):
+        cam = open_camera()
+        dev = cam.get_device()
+        dev.set_float_feature_value("TwinStreamPacketLoss", 1.0)
+        frames, st = stream(cam, 5.0)
+        dev.set_float_feature_value("TwinStreamPacketLoss", 0.0)
+        bad = [f for f in frames if f[0] != Aravis.BufferStatus.SUCCESS]
+        self.assertEqual(bad, [], "every frame complete through resend")
+        self.assertGreaterEqual(len(frames), 80)
+        resent = st.get_statistics()[0]
+        self.assertGreater(resent, 0, "the loss was real and resends happened")
+
+    # ---- tools ----
+
+    def test_arv_test_suite_passes(self):
+        cfg = os.path.join(SRCDIR, "tests", "gige", "arv-test.cfg")
+        out = subprocess.run(["arv-test-0.8", "--packet-socket", "-n", "twincam*", "-c", cfg],
+                             capture_output=True, text=True, timeout=300).stdout
+        sys.stderr.write(out)
+        results = [line for line in out.splitlines() if ":" in line and
+                   ("SUCCESS" in line or "FAILURE" in line)]
+        self.assertGreaterEqual(len(results), 15)
+        self.assertEqual([r for r in results if "FAILURE" in r], [])
+
+    def test_gstreamer_aravissrc_writes_the_test_chart(self):
+        with tempfile.TemporaryDirectory() as d:
+            png, rgb = os.path.join(d, "chart.png"), os.path.join(d, "chart.rgb")
+            pipeline = (f"aravissrc camera-name={ADDR} num-buffers=3 ! bayer2rgb ! videoconvert ! "
+                        f"video/x-raw,format=RGB ! tee name=t ! queue ! pngenc snapshot=false ! "
+                        f"multifilesink location={png} t. ! queue ! filesink location={rgb}")
+            subprocess.run(["gst-launch-1.0", "-q"] + pipeline.split(), check=True, timeout=120)
+            with open(png, "rb") as f:
+                head = f.read(24)
+            self.assertEqual(head[:8], b"\x89PNG\r\n\x1a\n")
+            self.assertEqual(struct.unpack(">II", head[16:24]), (4056, 3040))
+            with open(rgb, "rb") as f:
+                img = f.read(4056 * 3040 * 3)
+
+            def pixel(x, y):
+                o = (y * 4056 + x) * 3
+                return img[o], img[o + 1], img[o + 2]
+            r, g, b = pixel(95, 95)       # red orientation marker, top left
+            self.assertTrue(r > 2 * g and r > 2 * b, (r, g, b))
+            r, g, b = pixel(3960, 95)     # green marker, top right
+            self.assertTrue(g > 1.5 * r and g > 1.5 * b, (r, g, b))
+            r, g, b = pixel(95, 2940)     # blue marker, bottom left
+            self.assertTrue(b > 1.5 * r and b > 1.5 * g, (r, g, b))
+
+    # ---- control channel ----
+
+    def test_killed_controller_loses_control_after_heartbeat_timeout(self):
+        child = subprocess.Popen([sys.executable, "-c", f"""
+import gi, sys, time
+gi.require_version('Aravis', '0.8')
+from gi.repository import Aravis
+cam = Aravis.Camera.new('{ADDR}')
+cam.get_device().set_integer_feature_value('GevHeartbeatTimeout', 2000)
+st = cam.create_stream(None, None)
+cam.start_acquisition()
+print('ready', flush=True)
+time.sleep(60)
+"""], stdout=subprocess.PIPE, text=True)
+        self.assertEqual(child.stdout.readline().strip(), "ready")
+        child.kill()
+        killed = time.monotonic()
+        child.wait()
+        cam = Aravis.Camera.new(ADDR)  # its own take_control fails: the dead one still holds it
+        dev = cam.get_device()
+
+        def take_control():
+            try:
+                return dev.take_control()
+            except GLib.Error:
+                return False
+        # Within the timeout: control is refused, writes are refused.
+        self.assertFalse(take_control())
+        with self.assertRaises(GLib.Error):
+            dev.set_integer_feature_value("Width", 1200)
+        while not take_control():  # poll for the event, bounded
+            self.assertLess(time.monotonic() - killed, 6.0, "control never came back")
+            time.sleep(0.05)
+        waited = time.monotonic() - killed
+        self.assertGreater(waited, 1.5)
+        self.assertLess(waited, 3.5)
+        dev.set_integer_feature_value("Width", 1200)  # the next client is in at once
+        self.assertEqual(dev.get_integer_feature_value("Width"), 1200)
+        self.assertIn("heartbeat timeout); acquisition stopped", self.server_log())
+
+
+if __name__ == "__main__":
+    unittest.main(argv=[sys.argv[0], "-v"])
