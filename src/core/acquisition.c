@@ -378,6 +378,10 @@ int tc_acq_trigger(tc_acq *a, int64_t t_ns)
         int64_t ready = a->next_ready_ns;
         if (a->n_triggers > 0)
             ready = a->triggers[a->n_triggers - 1] + (int64_t)a->s.timing.period_ns;
+        /* On the virtual clock the host's "now" means nothing: a trigger is
+         * taken at the earliest instant the sensor can accept it. */
+        if (a->clock->is_virtual && start < ready)
+            start = ready;
         if (start < ready || a->n_triggers == TC_TRIGGER_QUEUE) {
             a->missed++;
             rc = 1;

@@ -84,6 +84,7 @@ void tc_device_timing(tc_device *d, tc_timing *t)
         .link_limit_Bps = tc_device_int(d, "DeviceLinkThroughputLimitMode")
                               ? (double)tc_device_int(d, "DeviceLinkThroughputLimit")
                               : 0,
+        .speedup = tc_device_float(d, "TwinReadoutSpeedup"),
         .frame_rate_cap = tc_device_int(d, "AcquisitionFrameRateEnable")
                               ? tc_device_float(d, "AcquisitionFrameRate")
                               : 0,

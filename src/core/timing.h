@@ -26,6 +26,7 @@ typedef struct tc_timing_input {
     double exposure_us;
     double link_limit_Bps;    /* 0: no link limit */
     double frame_rate_cap;    /* 0: not enabled */
+    double speedup;           /* divides the sensor line time (TwinReadoutSpeedup); 0 or 1: real */
 } tc_timing_input;
 
 typedef struct tc_timing {
