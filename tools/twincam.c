@@ -5,6 +5,7 @@
  *   twincam xml [--usb]                         the GenICam XML the camera serves
  *   twincam docs                                docs/features.md, from the feature table
  *   twincam serve [--interface ADDR]            a GigE Vision camera on ADDR:3956 (default 127.0.0.1)
+ *   twincam serve --usbip [--interface ADDR]    a USB3 Vision camera as USB/IP device on ADDR:3240
  *
  * Exit status: 0 success, 1 camera refused something, 2 bad command line. */
 #include <getopt.h>
@@ -18,6 +19,7 @@
 #include "image/png_io.h"
 #include "image/preview.h"
 #include "pixel/pixel_format.h"
+#include "usbip/usbip_server.h"
 #include "sensor/sensor_model.h"
 #include "twincam/twincam.h"
 
@@ -28,7 +30,7 @@ typedef struct cli {
     const char *sets[MAX_SETS];
     unsigned n_sets;
     unsigned long long seed;
-    int usb;
+    int usb, usbip;
 } cli;
 
 static void usage(FILE *to)
@@ -45,6 +47,8 @@ static void usage(FILE *to)
             "  docs                                 print docs/features.md\n"
             "  serve [--interface ADDR]             run the camera as a GigE Vision device on\n"
             "        [--state-dir DIR]              ADDR:3956 (default 127.0.0.1) until SIGINT/SIGTERM\n"
+            "        [--usbip]                      or as a USB3 Vision device over USB/IP on\n"
+            "                                       ADDR:3240 (usbip attach -r ADDR -b 1-1)\n"
             "\n"
             "options:\n"
             "  --set Feature=Value   set a feature before acting (repeatable, in order)\n"
@@ -60,7 +64,8 @@ static int parse(int argc, char **argv, cli *c)
         { "raw", required_argument, NULL, 'r' },  { "serial", required_argument, NULL, 'S' },
         { "seed", required_argument, NULL, 'x' }, { "usb", no_argument, NULL, 'u' },
         { "help", no_argument, NULL, 'h' },       { "interface", required_argument, NULL, 'i' },
-        { "state-dir", required_argument, NULL, 'd' }, { NULL, 0, NULL, 0 },
+        { "state-dir", required_argument, NULL, 'd' }, { "usbip", no_argument, NULL, 'U' },
+        { NULL, 0, NULL, 0 },
     };
     int ch;
     optind = 2;
@@ -77,6 +82,7 @@ static int parse(int argc, char **argv, cli *c)
         case 'r': c->out_raw = optarg; break;
         case 'S': c->serial = optarg; break;
         case 'u': c->usb = 1; break;
+        case 'U': c->usbip = 1; break;
         case 'i': c->interface = optarg; break;
         case 'd': c->state_dir = optarg; break;
         case 'x': {
@@ -266,7 +272,8 @@ static int cmd_serve(cli *c)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
-    int rc = tc_gige_serve(cam, c->interface, &g_stop);
+    int rc = c->usbip ? tc_usbip_serve(cam, c->interface, &g_stop)
+                      : tc_gige_serve(cam, c->interface, &g_stop);
     tc_camera_close(cam);
     return rc == 0 ? 0 : 1;
 }

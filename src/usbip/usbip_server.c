@@ -1,0 +1,997 @@
+/* The USB/IP port (usbip_server.h): sockets and threads around the U3V core.
+ *
+ *  - main thread (the caller's): accepts TCP connections on ADDR:PORT and
+ *    answers the operation phase: OP_REQ_DEVLIST (reply, close) and
+ *    OP_REQ_IMPORT (reply, then hand the socket to a connection).
+ *  - connection reader thread: reads URBs (CMD_SUBMIT, CMD_UNLINK) and
+ *    answers ep0 requests, control-channel bulk OUT (one GenCP command ->
+ *    tc_u3v_cp_serve -> ack queued for the next bulk IN of endpoint 1),
+ *    queues bulk IN requests of the event and stream endpoints, unlinks.
+ *  - connection stream thread: takes frames from the camera and fills the
+ *    queued stream IN requests with leader, payload transfers (the SIRM plan
+ *    the host programmed) and trailer, released at the readout pace
+ *    (TwinLineTime), payload straight from the frame (writev, no copy).
+ *
+ * Locks: send_mu serialises whole replies on the socket; mu guards the
+ * queues and flags (taken after send_mu when both are needed, so a request
+ * leaves its queue and gets its RET_SUBMIT in one step and an unlink can
+ * never overtake it); bs_mu serialises the GenCP memory (bootstrap) between
+ * the reader and the stream thread.
+ *
+ * When the host goes away (TCP close, or a protocol error), acquisition is
+ * stopped, the host-programmed registers are reset and the next import
+ * starts from a healthy camera. */
+#include "usbip/usbip_server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/feature.h"
+#include "core/regmap.h"
+#include "u3v/u3v_bootstrap.h"
+#include "u3v/u3v_cp.h"
+#include "u3v/u3v_descriptors.h"
+#include "u3v/u3v_stream.h"
+#include "usbip/usbip_proto.h"
+
+#define EP_CONTROL (TC_U3V_EP_CONTROL_OUT & 0x0F)
+#define EP_EVENT (TC_U3V_EP_EVENT_IN & 0x0F)
+#define EP_STREAM (TC_U3V_EP_STREAM_IN & 0x0F)
+#define QUEUE_MAX 2048 /* pending IN requests per endpoint */
+#define ACKS_MAX 8     /* acks waiting for a control IN request */
+#define EPIPE_ST TC_USBIP_ST_EPIPE
+
+typedef struct pending {
+    uint32_t seqnum, len;
+} pending;
+
+typedef struct queue {
+    pending q[QUEUE_MAX];
+    unsigned n; /* kept in arrival order; small shifts are cheap */
+} queue;
+
+typedef struct ack {
+    uint8_t *buf;
+    size_t len;
+} ack;
+
+struct tc_usbip_server;
+
+typedef struct conn {
+    struct tc_usbip_server *srv;
+    int fd;
+    char peer[64];
+    pthread_t reader, streamer;
+    int streamer_started;
+    volatile int finished; /* reader done: main thread joins */
+
+    pthread_mutex_t send_mu, mu;
+    pthread_cond_t cv;
+    int closing;
+    queue ctrl_in, event_in, stream_in;
+    ack acks[ACKS_MAX];
+    unsigned ack_head, ack_n;
+    bool halted[16];
+    uint8_t configuration;
+    uint64_t stream_gen; /* bumped by halt/clear on the stream endpoint */
+
+    uint8_t *rx;         /* OUT data of the URB being read */
+    size_t rx_cap;
+    uint8_t *ack_scratch;
+
+    uint64_t urbs, unlinks, commands, frames_sent, frames_aborted, frames_dropped,
+        stream_bytes;
+} conn;
+
+struct tc_usbip_server {
+    tc_camera *cam;
+    int listen_fd;
+    uint16_t port;
+    char label[64];
+    pthread_mutex_t bs_mu;
+    tc_u3v_bootstrap bs;
+    tc_u3v_cp_target target;
+    tc_u3v_descriptors desc;
+    char serial[64], guid[13];
+    conn *active;
+    int trace; /* TWINCAM_USBIP_TRACE=1: one line per bulk URB, for debugging */
+};
+
+/* ---- logging ---- */
+
+static void logf_(const tc_usbip_server *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void logf_(const tc_usbip_server *s, const char *fmt, ...)
+{
+    char line[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct tm tm;
+    gmtime_r(&ts.tv_sec, &tm);
+    fprintf(stderr, "%02d:%02d:%02d.%03ld twincam %s: %s\n", tm.tm_hour, tm.tm_min, tm.tm_sec,
+            ts.tv_nsec / 1000000, s->label, line);
+}
+
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void sleep_until_ns(int64_t t)
+{
+    struct timespec ts = { t / 1000000000, t % 1000000000 };
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+        ;
+}
+
+/* ---- socket helpers ---- */
+
+static int recv_all(int fd, void *buf, size_t len)
+{
+    uint8_t *p = buf;
+    while (len) {
+        ssize_t n = recv(fd, p, len, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static int send_iov(int fd, struct iovec *iov, int n)
+{
+    while (n > 0) {
+        struct msghdr m = { .msg_iov = iov, .msg_iovlen = (size_t)n };
+        ssize_t w = sendmsg(fd, &m, MSG_NOSIGNAL);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        size_t left = (size_t)w;
+        while (n > 0 && left >= iov->iov_len) {
+            left -= iov->iov_len;
+            iov++;
+            n--;
+        }
+        if (n > 0) {
+            iov->iov_base = (uint8_t *)iov->iov_base + left;
+            iov->iov_len -= left;
+        }
+    }
+    return 0;
+}
+
+/* ---- queues (under c->mu) ---- */
+
+static int q_push(queue *q, uint32_t seqnum, uint32_t len)
+{
+    if (q->n == QUEUE_MAX)
+        return -1;
+    q->q[q->n++] = (pending){ seqnum, len };
+    return 0;
+}
+
+static pending q_pop(queue *q)
+{
+    pending p = q->q[0];
+    memmove(q->q, q->q + 1, (q->n - 1) * sizeof(pending));
+    q->n--;
+    return p;
+}
+
+static int q_remove(queue *q, uint32_t seqnum)
+{
+    for (unsigned i = 0; i < q->n; i++)
+        if (q->q[i].seqnum == seqnum) {
+            memmove(q->q + i, q->q + i + 1, (q->n - i - 1) * sizeof(pending));
+            q->n--;
+            return 1;
+        }
+    return 0;
+}
+
+/* ---- replies (caller holds send_mu) ---- */
+
+static int reply_locked(conn *c, uint32_t seqnum, uint32_t req_len, int32_t status,
+                        const uint8_t *data, uint32_t len)
+{
+    tc_usbip_cmd req = { .command = TC_USBIP_CMD_SUBMIT, .seqnum = seqnum,
+                         .transfer_buffer_length = req_len };
+    uint8_t hdr[TC_USBIP_HEADER_LEN];
+    uint32_t actual = len;
+    tc_usbip_build_ret_submit(hdr, sizeof(hdr), &req, status, &actual);
+    struct iovec iov[2] = { { hdr, sizeof(hdr) }, { (void *)data, actual } };
+    return send_iov(c->fd, iov, data && actual ? 2 : 1);
+}
+
+/* Reply to a request just parsed by the reader (IN data or none). */
+static int reply(conn *c, const tc_usbip_cmd *req, int32_t status, const uint8_t *data,
+                 uint32_t len)
+{
+    uint8_t hdr[TC_USBIP_HEADER_LEN];
+    uint32_t actual = len;
+    tc_usbip_build_ret_submit(hdr, sizeof(hdr), req, status, &actual);
+    struct iovec iov[2] = { { hdr, sizeof(hdr) }, { (void *)data, actual } };
+    pthread_mutex_lock(&c->send_mu);
+    int rc = send_iov(c->fd, iov, req->direction == TC_USBIP_DIR_IN && data && actual ? 2 : 1);
+    pthread_mutex_unlock(&c->send_mu);
+    return rc;
+}
+
+/* ---- ep0: standard requests ---- */
+
+static int control_request(conn *c, const tc_usbip_cmd *cmd)
+{
+    tc_usbip_server *s = c->srv;
+    uint8_t rt = cmd->setup[0], req = cmd->setup[1];
+    uint16_t value = (uint16_t)(cmd->setup[2] | cmd->setup[3] << 8);
+    uint16_t index = (uint16_t)(cmd->setup[4] | cmd->setup[5] << 8);
+    uint16_t wlen = (uint16_t)(cmd->setup[6] | cmd->setup[7] << 8);
+    uint32_t cap = wlen < cmd->transfer_buffer_length ? wlen : cmd->transfer_buffer_length;
+    uint8_t buf[256];
+    int in_len = -1; /* bytes for an IN data stage; -1: none */
+    bool ok = false;
+
+    if ((rt & 0x60) == 0) { /* standard */
+        switch (req) {
+        case 0x06: /* GET_DESCRIPTOR */
+            if (rt == 0x80)
+                in_len = tc_u3v_desc_get(&s->desc, value, buf, cap < sizeof(buf) ? cap : sizeof(buf));
+            break;
+        case 0x00: /* GET_STATUS */
+            if (rt == 0x80 || rt == 0x81 || rt == 0x82) {
+                buf[0] = rt == 0x82 && c->halted[index & 0x0F] ? 1 : 0;
+                buf[1] = 0;
+                in_len = 2;
+            }
+            break;
+        case 0x08: /* GET_CONFIGURATION */
+            if (rt == 0x80) {
+                buf[0] = c->configuration;
+                in_len = 1;
+            }
+            break;
+        case 0x0A: /* GET_INTERFACE */
+            if (rt == 0x81 && index < 3) {
+                buf[0] = 0;
+                in_len = 1;
+            }
+            break;
+        case 0x09: /* SET_CONFIGURATION */
+            if (rt == 0x00 && value <= 1) {
+                ok = true;
+                if (c->configuration != value)
+                    logf_(s, "%s: configuration %u", c->peer, value);
+                c->configuration = (uint8_t)value;
+            }
+            break;
+        case 0x0B: /* SET_INTERFACE: alternate setting 0 only */
+            ok = rt == 0x01 && value == 0 && index < 3;
+            break;
+        case 0x01: /* CLEAR_FEATURE */
+        case 0x03: /* SET_FEATURE */
+            if (rt == 0x02 && value == 0) { /* ENDPOINT_HALT */
+                unsigned ep = index & 0x0F;
+                if (ep == EP_CONTROL || ep == EP_EVENT || ep == EP_STREAM) {
+                    ok = true;
+                    pthread_mutex_lock(&c->mu);
+                    c->halted[ep] = req == 0x03;
+                    if (ep == EP_STREAM)
+                        c->stream_gen++; /* a frame in progress is abandoned */
+                    pthread_cond_broadcast(&c->cv);
+                    pthread_mutex_unlock(&c->mu);
+                    logf_(s, "%s: %s endpoint 0x%02x", c->peer,
+                          req == 0x03 ? "halt" : "clear halt on", index & 0xFF);
+                }
+            } else if (rt == 0x00 || rt == 0x01) {
+                ok = true; /* U1/U2 enable, function suspend: nothing to do */
+            }
+            break;
+        case 0x30: /* SET_SEL */
+        case 0x31: /* SET_ISOCH_DELAY */
+            ok = rt == 0x00;
+            break;
+        default:
+            break;
+        }
+    }
+    if (in_len >= 0 && cmd->direction == TC_USBIP_DIR_IN)
+        return reply(c, cmd, 0, buf, (uint32_t)in_len);
+    if (ok)
+        return reply(c, cmd, 0, NULL, cmd->direction == TC_USBIP_DIR_OUT ? (uint32_t)cmd->data_len : 0);
+    logf_(s, "%s: ep0 request %02x/%02x value 0x%04x index 0x%04x stalled", c->peer, rt, req,
+          value, index);
+    return reply(c, cmd, EPIPE_ST, NULL, 0);
+}
+
+/* ---- control channel (GenCP over bulk, endpoint 1) ---- */
+
+/* Send queued acks into pending control IN requests (caller holds send_mu). */
+static int pump_acks_locked(conn *c)
+{
+    for (;;) {
+        pthread_mutex_lock(&c->mu);
+        if (!c->ack_n || !c->ctrl_in.n) {
+            pthread_mutex_unlock(&c->mu);
+            return 0;
+        }
+        pending p = q_pop(&c->ctrl_in);
+        ack *a = &c->acks[c->ack_head];
+        c->ack_head = (c->ack_head + 1) % ACKS_MAX;
+        c->ack_n--;
+        pthread_mutex_unlock(&c->mu);
+        if (reply_locked(c, p.seqnum, p.len, 0, a->buf, (uint32_t)a->len) != 0)
+            return -1;
+    }
+}
+
+static void log_command(conn *c, const uint8_t *req, size_t len, const uint8_t *ackb, size_t ack_len,
+                        bool stream_before)
+{
+    tc_usbip_server *s = c->srv;
+    tc_u3v_cp_cmd cmd, a;
+    if (tc_u3v_cp_parse(req, len, &cmd) < 0)
+        return;
+    uint16_t status = ack_len && tc_u3v_cp_parse_header(ackb, ack_len, &a) >= 0 ? a.flags : 0;
+    bool stream_after = tc_u3v_bootstrap_stream_enabled(&s->bs);
+    if (cmd.command == TC_U3V_WRITEMEM_CMD) {
+        const tc_register *r = tc_regmap_find(cmd.address);
+        const char *name = r && cmd.address >= TC_U3V_FEATURE_SPACE_START &&
+                                   cmd.address < TC_U3V_FEATURE_SPACE_END
+                               ? r->feature->name
+                               : NULL;
+        if (status != TC_U3V_SUCCESS)
+            logf_(s, "%s: write 0x%06llx%s%s%s refused: %s", c->peer,
+                  (unsigned long long)cmd.address, name ? " (" : "", name ? name : "",
+                  name ? ")" : "", tc_u3v_status_name(status));
+        else if (name && r->feature->type == TC_FT_COMMAND)
+            logf_(s, "%s: %s executed", c->peer, name);
+    } else if (status != TC_U3V_SUCCESS && ack_len) {
+        logf_(s, "%s: command 0x%04x at 0x%06llx: %s", c->peer, cmd.command,
+              (unsigned long long)cmd.address, tc_u3v_status_name(status));
+    }
+    if (stream_before != stream_after) {
+        tc_u3v_stream_plan p;
+        if (stream_after && tc_u3v_bootstrap_stream_plan(&s->bs, &p) == 0)
+            logf_(s, "%s: stream enabled: payload %llu B in %u x %u + %u + %u, leader %u, trailer %u",
+                  c->peer, (unsigned long long)p.payload_size, p.transfer_count, p.transfer_size,
+                  p.final1_size, p.final2_size, p.max_leader, p.max_trailer);
+        else
+            logf_(s, "%s: stream %s", c->peer, stream_after ? "enabled" : "disabled");
+    }
+}
+
+static int control_out(conn *c, const tc_usbip_cmd *cmd)
+{
+    tc_usbip_server *s = c->srv;
+    pthread_mutex_lock(&s->bs_mu);
+    bool before = tc_u3v_bootstrap_stream_enabled(&s->bs);
+    size_t n = tc_u3v_cp_serve(&s->target, cmd->data, cmd->data_len, c->ack_scratch,
+                               s->target.max_ack_transfer);
+    log_command(c, cmd->data, cmd->data_len, c->ack_scratch, n, before);
+    pthread_mutex_unlock(&s->bs_mu);
+    c->commands++;
+    pthread_cond_broadcast(&c->cv); /* stream enable may have changed */
+
+    pthread_mutex_lock(&c->send_mu);
+    int rc = reply_locked(c, cmd->seqnum, cmd->transfer_buffer_length, 0, NULL,
+                          (uint32_t)cmd->data_len);
+    if (rc == 0 && n) {
+        pthread_mutex_lock(&c->mu);
+        if (c->ack_n == ACKS_MAX) { /* host never reads: forget the oldest */
+            c->ack_head = (c->ack_head + 1) % ACKS_MAX;
+            c->ack_n--;
+        }
+        ack *a = &c->acks[(c->ack_head + c->ack_n) % ACKS_MAX];
+        memcpy(a->buf, c->ack_scratch, n);
+        a->len = n;
+        c->ack_n++;
+        pthread_mutex_unlock(&c->mu);
+        rc = pump_acks_locked(c);
+    }
+    pthread_mutex_unlock(&c->send_mu);
+    return rc;
+}
+
+/* ---- bulk ---- */
+
+static int bulk(conn *c, const tc_usbip_cmd *cmd)
+{
+    unsigned ep = cmd->ep;
+    bool in = cmd->direction == TC_USBIP_DIR_IN;
+    if (ep != EP_CONTROL && !(in && (ep == EP_EVENT || ep == EP_STREAM)))
+        return reply(c, cmd, EPIPE_ST, NULL, 0);
+    pthread_mutex_lock(&c->mu);
+    bool halted = c->halted[ep];
+    pthread_mutex_unlock(&c->mu);
+    if (halted)
+        return reply(c, cmd, EPIPE_ST, NULL, 0);
+    if (!in)
+        return control_out(c, cmd);
+    queue *q = ep == EP_CONTROL ? &c->ctrl_in : ep == EP_EVENT ? &c->event_in : &c->stream_in;
+    pthread_mutex_lock(&c->send_mu);
+    pthread_mutex_lock(&c->mu);
+    int full = q_push(q, cmd->seqnum, cmd->transfer_buffer_length);
+    pthread_cond_broadcast(&c->cv);
+    pthread_mutex_unlock(&c->mu);
+    int rc = 0;
+    if (full)
+        rc = reply_locked(c, cmd->seqnum, cmd->transfer_buffer_length, -12 /* ENOMEM */, NULL, 0);
+    else if (ep == EP_CONTROL)
+        rc = pump_acks_locked(c);
+    pthread_mutex_unlock(&c->send_mu);
+    return rc;
+}
+
+static int unlink_urb(conn *c, const tc_usbip_cmd *cmd)
+{
+    uint8_t hdr[TC_USBIP_HEADER_LEN];
+    pthread_mutex_lock(&c->send_mu);
+    pthread_mutex_lock(&c->mu);
+    int was_pending = q_remove(&c->ctrl_in, cmd->unlink_seqnum) ||
+                      q_remove(&c->event_in, cmd->unlink_seqnum) ||
+                      q_remove(&c->stream_in, cmd->unlink_seqnum);
+    pthread_mutex_unlock(&c->mu);
+    tc_usbip_build_ret_unlink(hdr, sizeof(hdr), cmd, was_pending ? TC_USBIP_ST_ECONNRESET : 0);
+    struct iovec iov = { hdr, sizeof(hdr) };
+    int rc = send_iov(c->fd, &iov, 1);
+    pthread_mutex_unlock(&c->send_mu);
+    c->unlinks++;
+    return rc;
+}
+
+/* ---- stream thread ---- */
+
+enum { XFER_OK = 0, XFER_ABORT = 1, XFER_CLOSED = -1 };
+
+/* Why a frame in progress must stop (caller holds c->mu). */
+static int stream_abort_reason(conn *c, uint64_t gen)
+{
+    if (c->closing)
+        return XFER_CLOSED;
+    if (c->stream_gen != gen || c->halted[EP_STREAM])
+        return XFER_ABORT;
+    return XFER_OK;
+}
+
+/* One device-side bulk transfer of len bytes on the stream endpoint: fills
+ * the host's queued IN requests in order (a request shorter than what is
+ * left is filled completely and the rest goes on into the next one). */
+static int device_transfer(conn *c, const uint8_t *data, size_t len, uint64_t gen)
+{
+    tc_usbip_server *s = c->srv;
+    size_t sent = 0;
+    do {
+        pthread_mutex_lock(&c->mu);
+        for (;;) {
+            int why = stream_abort_reason(c, gen);
+            if (why != XFER_OK) {
+                pthread_mutex_unlock(&c->mu);
+                return why;
+            }
+            if (c->stream_in.n)
+                break;
+            /* Also give up when the host disables the stream. */
+            pthread_mutex_unlock(&c->mu);
+            pthread_mutex_lock(&s->bs_mu);
+            bool enabled = tc_u3v_bootstrap_stream_enabled(&s->bs);
+            pthread_mutex_unlock(&s->bs_mu);
+            pthread_mutex_lock(&c->mu);
+            if (!enabled) {
+                pthread_mutex_unlock(&c->mu);
+                return XFER_ABORT;
+            }
+            if (c->stream_in.n)
+                break;
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            ts.tv_nsec += 50000000;
+            if (ts.tv_nsec >= 1000000000) {
+                ts.tv_sec++;
+                ts.tv_nsec -= 1000000000;
+            }
+            pthread_cond_timedwait(&c->cv, &c->mu, &ts);
+        }
+        pthread_mutex_unlock(&c->mu);
+        /* Take the request and answer it in one step under send_mu, so an
+         * unlink sees it either pending or answered. */
+        pthread_mutex_lock(&c->send_mu);
+        pthread_mutex_lock(&c->mu);
+        if (!c->stream_in.n || stream_abort_reason(c, gen) != XFER_OK) {
+            pthread_mutex_unlock(&c->mu);
+            pthread_mutex_unlock(&c->send_mu);
+            continue;
+        }
+        pending p = q_pop(&c->stream_in);
+        pthread_mutex_unlock(&c->mu);
+        size_t n = len - sent < p.len ? len - sent : p.len;
+        int rc = reply_locked(c, p.seqnum, p.len, 0, data + sent, (uint32_t)n);
+        pthread_mutex_unlock(&c->send_mu);
+        if (s->trace)
+            logf_(s, "%s: stream seq %u answered with %zu B", c->peer, p.seqnum, n);
+        if (rc != 0)
+            return XFER_CLOSED;
+        sent += n;
+        c->stream_bytes += n;
+    } while (sent < len);
+    return XFER_OK;
+}
+
+static int send_frame(conn *c, const tc_frame *f, tc_u3v_stream_plan *plan)
+{
+    tc_usbip_server *s = c->srv;
+    pthread_mutex_lock(&c->mu);
+    uint64_t gen = c->stream_gen;
+    pthread_mutex_unlock(&c->mu);
+    int64_t t0 = mono_ns();
+    double line_ns = 0;
+    tc_get_float(s->cam, "TwinLineTime", &line_ns);
+    size_t row_bytes = f->height ? f->size / f->height : f->size;
+
+    uint8_t buf[64];
+    tc_u3v_image_info info;
+    tc_u3v_image_info_from_frame(f, &info);
+    size_t n = tc_u3v_build_leader(buf, sizeof(buf), &info);
+    int rc = device_transfer(c, buf, n, gen);
+    if (rc != XFER_OK)
+        return rc;
+    plan->payload_size = f->size;
+    uint64_t k = 0, off;
+    uint32_t len;
+    while (tc_u3v_plan_next(plan, &k, &off, &len)) {
+        /* Rows leave the sensor at one per line time from the start of
+         * readout: a transfer goes out once its last row has been read. */
+        if (line_ns > 0 && row_bytes)
+            sleep_until_ns(t0 + (int64_t)((double)((off + len + row_bytes - 1) / row_bytes) * line_ns));
+        rc = device_transfer(c, f->data + off, len, gen);
+        if (rc != XFER_OK)
+            return rc;
+    }
+    n = tc_u3v_build_trailer(buf, sizeof(buf), f->block_id, TC_U3V_SUCCESS, f->size, f->height);
+    return device_transfer(c, buf, n, gen);
+}
+
+static void *stream_main(void *arg)
+{
+    conn *c = arg;
+    tc_usbip_server *s = c->srv;
+    pthread_setname_np(pthread_self(), "tc-u3v-stream");
+    for (;;) {
+        pthread_mutex_lock(&c->mu);
+        int closing = c->closing;
+        pthread_mutex_unlock(&c->mu);
+        if (closing)
+            break;
+        tc_frame f;
+        int rc = tc_wait_frame(s->cam, &f, 100);
+        if (rc == TC_EBUSY) { /* not acquiring */
+            pthread_mutex_lock(&c->mu);
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            ts.tv_nsec += 20000000;
+            if (ts.tv_nsec >= 1000000000) {
+                ts.tv_sec++;
+                ts.tv_nsec -= 1000000000;
+            }
+            if (!c->closing)
+                pthread_cond_timedwait(&c->cv, &c->mu, &ts);
+            pthread_mutex_unlock(&c->mu);
+            continue;
+        }
+        if (rc != 0)
+            continue;
+        tc_u3v_stream_plan plan;
+        pthread_mutex_lock(&s->bs_mu);
+        bool enabled = tc_u3v_bootstrap_stream_enabled(&s->bs);
+        int prc = enabled ? tc_u3v_bootstrap_stream_plan(&s->bs, &plan) : -1;
+        pthread_mutex_unlock(&s->bs_mu);
+        if (!enabled || prc != 0) {
+            tc_drop_frame(s->cam, &f); /* stream not enabled: the frame cannot be carried */
+            c->frames_dropped++;
+            continue;
+        }
+        rc = send_frame(c, &f, &plan);
+        if (rc == XFER_OK) {
+            if (!c->frames_sent)
+                logf_(s, "%s: first frame sent (block %llu, %zu B)", c->peer,
+                      (unsigned long long)f.block_id, f.size);
+            tc_release_frame(s->cam, &f);
+            c->frames_sent++;
+        } else {
+            tc_drop_frame(s->cam, &f);
+            c->frames_aborted++;
+            if (rc == XFER_CLOSED)
+                break;
+        }
+    }
+    return NULL;
+}
+
+/* ---- connection ---- */
+
+static int read_urb(conn *c, tc_usbip_cmd *cmd)
+{
+    uint8_t hdr[TC_USBIP_HEADER_LEN];
+    if (recv_all(c->fd, hdr, sizeof(hdr)) != 0)
+        return -1;
+    if (tc_usbip_parse_cmd_header(hdr, sizeof(hdr), cmd) != (int)TC_USBIP_HEADER_LEN) {
+        logf_(c->srv, "%s: malformed URB header (command %u), dropping the connection", c->peer,
+              (unsigned)(hdr[0] << 24 | hdr[1] << 16 | hdr[2] << 8 | hdr[3]));
+        return -1;
+    }
+    if (cmd->payload_len > c->rx_cap) {
+        uint8_t *p = realloc(c->rx, cmd->payload_len);
+        if (!p)
+            return -1;
+        c->rx = p;
+        c->rx_cap = cmd->payload_len;
+    }
+    if (cmd->payload_len && recv_all(c->fd, c->rx, cmd->payload_len) != 0)
+        return -1;
+    cmd->data = NULL;
+    cmd->data_len = 0;
+    if (cmd->command == TC_USBIP_CMD_SUBMIT && cmd->direction == TC_USBIP_DIR_OUT) {
+        cmd->data = c->rx;
+        cmd->data_len = cmd->transfer_buffer_length;
+    }
+    return 0;
+}
+
+static void *reader_main(void *arg)
+{
+    conn *c = arg;
+    tc_usbip_server *s = c->srv;
+    pthread_setname_np(pthread_self(), "tc-usbip");
+    const char *why = "connection closed";
+    for (;;) {
+        tc_usbip_cmd cmd;
+        if (read_urb(c, &cmd) != 0)
+            break;
+        c->urbs++;
+        if (s->trace && (cmd.ep != 0 || cmd.command == TC_USBIP_CMD_UNLINK))
+            logf_(s, "%s: %s seq %u ep %u %s len %u%s%u", c->peer,
+                  cmd.command == TC_USBIP_CMD_UNLINK ? "unlink" : "submit", cmd.seqnum, cmd.ep,
+                  cmd.direction ? "IN" : "OUT", cmd.transfer_buffer_length,
+                  cmd.command == TC_USBIP_CMD_UNLINK ? " victim " : "",
+                  cmd.command == TC_USBIP_CMD_UNLINK ? cmd.unlink_seqnum : 0);
+        int rc;
+        if (cmd.command == TC_USBIP_CMD_UNLINK)
+            rc = unlink_urb(c, &cmd);
+        else if (cmd.number_of_packets != 0 && cmd.number_of_packets != 0xFFFFFFFFu)
+            rc = reply(c, &cmd, EPIPE_ST, NULL, 0); /* no isochronous endpoint */
+        else if (cmd.ep == 0)
+            rc = control_request(c, &cmd);
+        else
+            rc = bulk(c, &cmd);
+        if (rc != 0) {
+            why = "send failed";
+            break;
+        }
+    }
+    /* The host is gone: stop streaming, stop the camera, forget what it
+     * programmed, so the next import finds the camera as at power-on. */
+    pthread_mutex_lock(&c->mu);
+    c->closing = 1;
+    pthread_cond_broadcast(&c->cv);
+    pthread_mutex_unlock(&c->mu);
+    shutdown(c->fd, SHUT_RDWR);
+    if (c->streamer_started)
+        pthread_join(c->streamer, NULL);
+    c->streamer_started = 0;
+    tc_stop(s->cam);
+    /* Frames still queued belong to the old host's acquisition (its AOI):
+     * give them back as not delivered instead of sending them to the next. */
+    tc_frame stale;
+    while (tc_wait_frame(s->cam, &stale, 0) == 0) {
+        tc_drop_frame(s->cam, &stale);
+        c->frames_dropped++;
+    }
+    tc_set_int(s->cam, "TLParamsLocked", 0);
+    pthread_mutex_lock(&s->bs_mu);
+    tc_u3v_bootstrap_reset(&s->bs);
+    pthread_mutex_unlock(&s->bs_mu);
+    logf_(s, "%s: detached (%s): %llu URBs, %llu unlinks, %llu commands, %llu frames sent "
+             "(%.1f MB), %llu aborted, %llu not carried",
+          c->peer, why, (unsigned long long)c->urbs, (unsigned long long)c->unlinks,
+          (unsigned long long)c->commands, (unsigned long long)c->frames_sent,
+          (double)c->stream_bytes / 1e6, (unsigned long long)c->frames_aborted,
+          (unsigned long long)c->frames_dropped);
+    c->finished = 1;
+    return NULL;
+}
+
+static void conn_free(conn *c)
+{
+    if (!c)
+        return;
+    if (c->fd >= 0)
+        close(c->fd);
+    for (unsigned i = 0; i < ACKS_MAX; i++)
+        free(c->acks[i].buf);
+    free(c->ack_scratch);
+    free(c->rx);
+    pthread_mutex_destroy(&c->send_mu);
+    pthread_mutex_destroy(&c->mu);
+    pthread_cond_destroy(&c->cv);
+    free(c);
+}
+
+static conn *conn_new(tc_usbip_server *s, int fd, const char *peer)
+{
+    conn *c = calloc(1, sizeof(*c));
+    if (!c)
+        return NULL;
+    c->srv = s;
+    c->fd = fd;
+    snprintf(c->peer, sizeof(c->peer), "%s", peer);
+    pthread_mutex_init(&c->send_mu, NULL);
+    pthread_mutex_init(&c->mu, NULL);
+    pthread_cond_init(&c->cv, NULL);
+    size_t cap = s->target.max_ack_transfer;
+    c->ack_scratch = malloc(cap);
+    int ok = c->ack_scratch != NULL;
+    for (unsigned i = 0; i < ACKS_MAX; i++)
+        ok = ok && (c->acks[i].buf = malloc(cap)) != NULL;
+    if (!ok) {
+        c->fd = -1;
+        conn_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+/* Join a connection whose reader has finished (or, at shutdown, end it). */
+static void reap(tc_usbip_server *s, int force)
+{
+    conn *c = s->active;
+    if (!c || (!c->finished && !force))
+        return;
+    if (!c->finished)
+        shutdown(c->fd, SHUT_RDWR);
+    pthread_join(c->reader, NULL);
+    conn_free(c);
+    s->active = NULL;
+}
+
+/* ---- operation phase ---- */
+
+static void device_record(const tc_usbip_server *s, const char *busid, tc_usbip_device *d)
+{
+    static const tc_usbip_interface ifs[3] = {
+        { TC_U3V_CLASS_MISC, TC_U3V_SUBCLASS, TC_U3V_PROTOCOL_CONTROL },
+        { TC_U3V_CLASS_MISC, TC_U3V_SUBCLASS, TC_U3V_PROTOCOL_EVENT },
+        { TC_U3V_CLASS_MISC, TC_U3V_SUBCLASS, TC_U3V_PROTOCOL_STREAM },
+    };
+    (void)s;
+    memset(d, 0, sizeof(*d));
+    d->path = "/sys/devices/platform/twincam/usb1/" TC_USBIP_BUSID;
+    d->busid = busid;
+    d->busnum = 1;
+    d->devnum = 2;
+    d->speed = TC_USBIP_SPEED_SUPER;
+    d->id_vendor = TC_USBIP_VENDOR_ID;
+    d->id_product = TC_USBIP_PRODUCT_ID;
+    d->bcd_device = (uint16_t)(s->desc.device[12] | s->desc.device[13] << 8);
+    d->device_class = 0xEF;
+    d->device_subclass = 0x02;
+    d->device_protocol = 0x01;
+    d->configuration_value = 1;
+    d->num_configurations = 1;
+    d->num_interfaces = 3;
+    d->interfaces = ifs;
+}
+
+static void handle_client(tc_usbip_server *s, int fd, const char *peer)
+{
+    struct timeval tv = { 2, 0 }; /* the operation phase must not hang the server */
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    uint8_t req[TC_USBIP_OP_HEADER_LEN + TC_USBIP_BUSID_LEN], rep[1024];
+    tc_usbip_op_req op;
+    tc_usbip_device dev;
+    if (recv_all(fd, req, TC_USBIP_OP_HEADER_LEN) != 0) {
+        logf_(s, "%s: closed before a request", peer);
+        goto drop;
+    }
+    size_t len = TC_USBIP_OP_HEADER_LEN;
+    if (req[2] == 0x80 && req[3] == 0x03) { /* OP_REQ_IMPORT: the busid follows */
+        if (recv_all(fd, req + len, TC_USBIP_BUSID_LEN) != 0)
+            goto drop;
+        len += TC_USBIP_BUSID_LEN;
+    }
+    if (tc_usbip_parse_op_req(req, len, &op) < 0) {
+        logf_(s, "%s: not a USB/IP request (code 0x%02x%02x), closed", peer, req[2], req[3]);
+        goto drop;
+    }
+    if (op.code == TC_USBIP_OP_REQ_DEVLIST) {
+        device_record(s, TC_USBIP_BUSID, &dev);
+        size_t n = tc_usbip_build_rep_devlist(rep, sizeof(rep), &dev, 1);
+        struct iovec iov = { rep, n };
+        send_iov(fd, &iov, 1);
+        logf_(s, "%s: device list", peer);
+        goto drop;
+    }
+    /* OP_REQ_IMPORT */
+    reap(s, 0);
+    const char *refuse = strcmp(op.busid, TC_USBIP_BUSID) ? "unknown busid"
+                         : s->active                       ? "already imported"
+                                                           : NULL;
+    if (refuse) {
+        size_t n = tc_usbip_build_rep_import(rep, sizeof(rep), 1, NULL);
+        struct iovec iov = { rep, n };
+        send_iov(fd, &iov, 1);
+        logf_(s, "%s: import of %s refused: %s", peer, op.busid, refuse);
+        goto drop;
+    }
+    conn *c = conn_new(s, fd, peer);
+    if (!c)
+        goto drop;
+    device_record(s, op.busid, &dev);
+    size_t n = tc_usbip_build_rep_import(rep, sizeof(rep), 0, &dev);
+    struct iovec iov = { rep, n };
+    tv.tv_sec = 0; /* URBs may be far apart */
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    pthread_mutex_lock(&s->bs_mu);
+    tc_u3v_bootstrap_reset(&s->bs);
+    pthread_mutex_unlock(&s->bs_mu);
+    if (send_iov(fd, &iov, 1) != 0) {
+        c->fd = -1;
+        conn_free(c);
+        goto drop;
+    }
+    if (pthread_create(&c->streamer, NULL, stream_main, c) == 0)
+        c->streamer_started = 1;
+    if (pthread_create(&c->reader, NULL, reader_main, c) != 0) {
+        c->closing = 1;
+        if (c->streamer_started)
+            pthread_join(c->streamer, NULL);
+        conn_free(c);
+        return;
+    }
+    s->active = c;
+    logf_(s, "%s: imported %s (SuperSpeed, camera %s, GUID %s)", peer, op.busid, s->serial, s->guid);
+    return;
+drop:
+    close(fd);
+}
+
+/* ---- server ---- */
+
+int tc_usbip_server_new(tc_camera *cam, const char *address, uint16_t port,
+                        tc_usbip_server **out)
+{
+    *out = NULL;
+    struct in_addr in;
+    if (inet_pton(AF_INET, address, &in) != 1) {
+        fprintf(stderr, "twincam: '%s' is not an IPv4 address\n", address);
+        return -1;
+    }
+    tc_usbip_server *s = calloc(1, sizeof(*s));
+    if (!s)
+        return -1;
+    s->cam = cam;
+    s->listen_fd = -1;
+    const char *trace = getenv("TWINCAM_USBIP_TRACE");
+    s->trace = trace && *trace == '1';
+    pthread_mutex_init(&s->bs_mu, NULL);
+    if (tc_u3v_bootstrap_init(&s->bs, cam, NULL) != 0) {
+        fprintf(stderr, "twincam: cannot set up the USB3 Vision memory map\n");
+        goto fail;
+    }
+    tc_u3v_bootstrap_target(&s->bs, &s->target);
+
+    char vendor[64] = "", model[64] = "", family[64] = "", version[64] = "", info[64] = "";
+    tc_get_string(cam, "DeviceVendorName", vendor, sizeof(vendor));
+    tc_get_string(cam, "DeviceModelName", model, sizeof(model));
+    tc_get_string(cam, "DeviceFamilyName", family, sizeof(family));
+    tc_get_string(cam, "DeviceFirmwareVersion", version, sizeof(version));
+    tc_get_string(cam, "DeviceManufacturerInfo", info, sizeof(info));
+    tc_get_string(cam, "DeviceSerialNumber", s->serial, sizeof(s->serial));
+    tc_u3v_guid_from(TC_USBIP_VENDOR_ID, s->serial, s->guid);
+    unsigned major = 0, minor = 0;
+    sscanf(version, "%u.%u", &major, &minor);
+    tc_u3v_desc_spec spec = {
+        .vendor_id = TC_USBIP_VENDOR_ID, .product_id = TC_USBIP_PRODUCT_ID,
+        .bcd_device = (uint16_t)((major % 100 / 10) << 12 | (major % 10) << 8 |
+                                 (minor % 100 / 10) << 4 | (minor % 10)),
+        .speed = TC_USB_SPEED_SUPER, .stream_max_burst = 15,
+        .manufacturer = vendor, .product = model, .serial = s->serial, .guid = s->guid,
+        .family = family, .device_version = version, .manufacturer_info = info,
+    };
+    if (tc_u3v_desc_build(&spec, &s->desc) != 0) {
+        fprintf(stderr, "twincam: cannot build the USB descriptors\n");
+        goto fail;
+    }
+
+    s->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int one = 1;
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port), .sin_addr = in };
+    if (s->listen_fd < 0 ||
+        setsockopt(s->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+        bind(s->listen_fd, (struct sockaddr *)&a, sizeof(a)) != 0 || listen(s->listen_fd, 8) != 0) {
+        fprintf(stderr, "twincam: cannot listen on %s:%u: %s\n", address, port, strerror(errno));
+        goto fail;
+    }
+    socklen_t al = sizeof(a);
+    getsockname(s->listen_fd, (struct sockaddr *)&a, &al);
+    s->port = ntohs(a.sin_port);
+    snprintf(s->label, sizeof(s->label), "usbip %s:%u", address, s->port);
+    *out = s;
+    return 0;
+fail:
+    tc_usbip_server_free(s);
+    return -1;
+}
+
+uint16_t tc_usbip_server_port(const tc_usbip_server *s)
+{
+    return s->port;
+}
+
+int tc_usbip_server_run(tc_usbip_server *s, volatile sig_atomic_t *stop)
+{
+    logf_(s, "serving USB3 Vision camera %s as USB/IP device %s (%04x:%04x, GUID %s)", s->serial,
+          TC_USBIP_BUSID, TC_USBIP_VENDOR_ID, TC_USBIP_PRODUCT_ID, s->guid);
+    while (!*stop) {
+        reap(s, 0);
+        struct pollfd p = { s->listen_fd, POLLIN, 0 };
+        if (poll(&p, 1, 200) <= 0 || !(p.revents & POLLIN))
+            continue;
+        struct sockaddr_in from;
+        socklen_t fl = sizeof(from);
+        int fd = accept4(s->listen_fd, (struct sockaddr *)&from, &fl, SOCK_CLOEXEC);
+        if (fd < 0)
+            continue;
+        int one = 1;
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+        char peer[64], ip[INET_ADDRSTRLEN] = "?";
+        inet_ntop(AF_INET, &from.sin_addr, ip, sizeof(ip));
+        snprintf(peer, sizeof(peer), "%s:%u", ip, ntohs(from.sin_port));
+        handle_client(s, fd, peer);
+    }
+    reap(s, 1);
+    logf_(s, "stopping");
+    return 0;
+}
+
+void tc_usbip_server_free(tc_usbip_server *s)
+{
+    if (!s)
+        return;
+    reap(s, 1);
+    if (s->listen_fd >= 0)
+        close(s->listen_fd);
+    pthread_mutex_destroy(&s->bs_mu);
+    free(s);
+}
+
+int tc_usbip_serve(tc_camera *cam, const char *address, volatile sig_atomic_t *stop)
+{
+    tc_usbip_server *s;
+    if (tc_usbip_server_new(cam, address, TC_USBIP_PORT, &s) != 0)
+        return -1;
+    int rc = tc_usbip_server_run(s, stop);
+    tc_usbip_server_free(s);
+    return rc;
+}

@@ -1,0 +1,46 @@
+/* The USB/IP port of the USB3 Vision camera: a user-space USB/IP server
+ * (TCP, default port 3240) exporting one SuperSpeed device, busid "1-1",
+ * that a Linux host attaches with `usbip attach -r ADDR -b 1-1` (vhci_hcd).
+ *
+ * The device logic is the transport-free core of src/u3v (descriptors,
+ * GenCP one-command server over the bootstrap memory, stream leader/trailer
+ * and SIRM transfer plan) and the codec of usbip_proto.h; this file only
+ * moves bytes between them and the socket (see usbip_server.c and
+ * docs/usb3vision.md).
+ *
+ * Lifecycle: tc_usbip_server_new binds and listens (port 0 picks an
+ * ephemeral one, for tests), tc_usbip_server_run serves until *stop is set,
+ * tc_usbip_server_free closes everything. tc_usbip_serve is the three in a
+ * row on port 3240, for `twincam serve --usbip`. */
+#ifndef TC_USBIP_SERVER_H
+#define TC_USBIP_SERVER_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include "twincam/twincam.h"
+
+#define TC_USBIP_PORT 3240
+#define TC_USBIP_BUSID "1-1"
+/* USB ids the twin enumerates with (no vendor id of its own). */
+#define TC_USBIP_VENDOR_ID 0x1D6Bu
+#define TC_USBIP_PRODUCT_ID 0x0104u
+
+typedef struct tc_usbip_server tc_usbip_server;
+
+/* Bind ADDR:port (IPv4) and listen. Returns 0, or -1 with the reason
+ * printed. The camera is borrowed and must outlive the server. */
+int tc_usbip_server_new(tc_camera *cam, const char *address, uint16_t port,
+                        tc_usbip_server **out);
+/* The port actually bound. */
+uint16_t tc_usbip_server_port(const tc_usbip_server *s);
+/* Serve clients until *stop becomes non-zero (checked at least every 200
+ * ms). One import at a time; DEVLIST is answered while a host is attached.
+ * Returns 0. */
+int tc_usbip_server_run(tc_usbip_server *s, volatile sig_atomic_t *stop);
+void tc_usbip_server_free(tc_usbip_server *s);
+
+/* `twincam serve --usbip`: the camera on ADDR:3240 until *stop. */
+int tc_usbip_serve(tc_camera *cam, const char *address, volatile sig_atomic_t *stop);
+
+#endif

@@ -1,0 +1,84 @@
+#!/bin/sh
+# Stage 2 of the USB/IP VM test: runs as PID 1 inside the QEMU guest (host /
+# read-only over 9p, results in /out). Starts `twincam serve --usbip` on the
+# guest's loopback, attaches it with `usbip attach`, checks SuperSpeed, lists
+# and controls it with arv-tool-0.8, streams full frames with
+# arv-camera-test-0.8, writes PASS or FAIL and the figures to /out.
+# The twincam binary and the stream duration come from /out/config
+# (written by run-usbvm.sh on the host).
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+up() { cut -d' ' -f1 /proc/uptime; }
+. /out/config   # TWINCAM=..., STREAM_SECONDS=..., TRACE=0/1
+R=/out/result.txt
+: > $R
+fail() { echo "FAIL: $*" | tee -a $R; echo FAIL > /out/status; sync; echo o > /proc/sysrq-trigger; sleep 5; }
+say() { echo "GUEST: $* (t=$(up)s)"; }
+say "stage2, kernel $(uname -r)"
+ip link set lo up || fail "no loopback"
+mkdir -p /dev/bus/usb
+T0=$(up)
+TWINCAM_USBIP_TRACE=${TRACE:-0} "$TWINCAM" serve --usbip --interface 127.0.0.1 > /out/server.log 2>&1 &
+SRV=$!
+for i in $(seq 100); do grep -q serving /out/server.log && break; sleep 0.1; done
+grep -q serving /out/server.log || fail "server did not start"
+say "server up"
+usbip list -r 127.0.0.1 > /out/usbip-list.txt 2>&1 || fail "usbip list"
+grep -q '1-1' /out/usbip-list.txt || fail "usbip list does not show 1-1"
+usbip attach -r 127.0.0.1 -b 1-1 || fail "usbip attach"
+say "attached"
+DEV=""
+for i in $(seq 100); do
+  for d in /sys/bus/usb/devices/*; do
+    [ -f $d/idVendor ] && [ "$(cat $d/idVendor):$(cat $d/idProduct)" = 1d6b:0104 ] && \
+      [ "$(cat $d/bConfigurationValue 2>/dev/null)" = 1 ] && DEV=$d
+  done
+  [ -n "$DEV" ] && break; sleep 0.1
+done
+[ -n "$DEV" ] || fail "device did not enumerate"
+SPEED=$(cat $DEV/speed)
+say "device $(basename $DEV) speed $SPEED $(cat $DEV/manufacturer) $(cat $DEV/product) $(cat $DEV/serial)"
+echo "speed $SPEED" >> $R
+[ "$SPEED" = 5000 ] || fail "speed $SPEED, not 5000"
+for i in $(seq 50); do [ -n "$(ls /dev/bus/usb/*/ 2>/dev/null)" ] && break; sleep 0.1; done
+timeout 60 arv-tool-0.8 > /out/arv-list.txt 2>&1
+cat /out/arv-list.txt
+ID=$(sed -n 's/^\(.*\) (USB3)$/\1/p' /out/arv-list.txt | head -1)
+[ -n "$ID" ] || fail "arv-tool-0.8 does not list a USB3 camera"
+echo "device $ID" >> $R
+say "listed as $ID"
+timeout 60 arv-tool-0.8 -n "$ID" control DeviceSerialNumber Width Height PixelFormat > /out/arv-control.txt 2>&1 || fail "arv-tool control read"
+timeout 60 arv-tool-0.8 -n "$ID" control Width=2052 >> /out/arv-control.txt 2>&1 || fail "arv-tool control write"
+timeout 60 arv-tool-0.8 -n "$ID" control Width >> /out/arv-control.txt 2>&1
+grep -q 'Width = 2052' /out/arv-control.txt || fail "Width write did not stick"
+timeout 60 arv-tool-0.8 -n "$ID" control Width=4056 PixelFormat=BayerGR8 >> /out/arv-control.txt 2>&1 || fail "arv-tool restore"
+cat /out/arv-control.txt
+say "controlled"
+# Stream: full 4056x3040 BayerGR8 frames.
+S0=$(up)
+timeout -s INT "$STREAM_SECONDS" arv-camera-test-0.8 -n "$ID" > /out/arv-camera-test.txt 2>&1 &
+CT=$!
+FIRST=""
+while kill -0 $CT 2>/dev/null; do
+  if [ -z "$FIRST" ] && grep -q 'first frame' /out/server.log; then FIRST=$(up); fi
+  sleep 0.05
+done
+wait $CT
+S1=$(up)
+cat /out/arv-camera-test.txt
+COMPLETED=$(sed -n 's/.*n_completed_buffers *= *\([0-9]*\).*/\1/p' /out/arv-camera-test.txt | tail -1)
+FAILED=$(sed -n 's/.*n_failures *= *\([0-9]*\).*/\1/p' /out/arv-camera-test.txt | tail -1)
+kill -INT $SRV; sleep 1
+cat /out/server.log | tail -5
+{
+  echo "completed $COMPLETED failed $FAILED in $(echo "$S1 - $S0" | bc 2>/dev/null || echo "$S0..$S1") s"
+  awk -v c="${COMPLETED:-0}" -v a="$S0" -v b="$S1" 'BEGIN { d = b - a; if (d > 0) printf "fps %.2f MB/s %.1f\n", c / d, c * 12330240 / d / 1e6 }'
+  awk '/Frame rate/ { n++; if (n > 1) { s += $(NF-1); k++ } } END { if (k) printf "steady fps %.2f (%d samples)\n", s / k, k }' /out/arv-camera-test.txt
+  [ -n "$FIRST" ] && awk -v f="$FIRST" -v s="$S0" -v t="$T0" 'BEGIN { printf "boot to first frame %.2f s (server start %.2f s, stream start to first frame %.2f s)\n", f, t, f - s }'
+} >> $R
+[ -n "$COMPLETED" ] && [ "$COMPLETED" -gt 0 ] || fail "no completed buffers"
+[ "$FAILED" = 0 ] || fail "$FAILED failed buffers"
+cat $R
+echo PASS > /out/status; sync
+say "PASS"
+echo o > /proc/sysrq-trigger
+sleep 5

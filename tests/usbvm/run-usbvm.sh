@@ -1,0 +1,41 @@
+#!/bin/sh
+# End-to-end USB/IP test in a QEMU guest (Debian's kernel, no network device):
+# twincam serve --usbip on the guest's loopback, usbip attach, arv-tool-0.8
+# and arv-camera-test-0.8 against it. Boots with the usb-vm recipe's runner
+# (../shared/recipes/usb-vm, outside the repository).
+# usage: run-usbvm.sh [BUILD_DIR [WORKDIR]]
+# env:   USBVM_STREAM_SECONDS (default 8), U3V_ACCEL, U3V_TIMEOUT (see the recipe),
+#        USBVM_RECIPE (recipe dir)
+# Exit: 0 PASS, 1 FAIL, 77 skipped (missing tools: tests/usbvm/install-vm-deps.sh).
+set -eu
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+BUILD=$(cd "${1:-$ROOT/build}" && pwd)
+W=${2:-${TMPDIR:-/tmp}/twincam-usbvm}
+RECIPE=${USBVM_RECIPE:-$ROOT/../shared/recipes/usb-vm}
+for t in qemu-system-x86_64 busybox cpio depmod usbip arv-tool-0.8 arv-camera-test-0.8 apt-get dpkg-deb; do
+  command -v $t >/dev/null 2>&1 || [ -x /usr/sbin/$t ] || { echo "run-usbvm: $t missing (tests/usbvm/install-vm-deps.sh)"; exit 77; }
+done
+[ -x "$RECIPE/run-u3v-vm.sh" ] || { echo "run-usbvm: no recipe at $RECIPE"; exit 77; }
+[ -x "$BUILD/twincam" ] || { echo "run-usbvm: no $BUILD/twincam"; exit 1; }
+mkdir -p "$W/out"
+# The guest reads its configuration from /out (run-u3v-vm.sh recreates out/,
+# so the guest gets it through a wrapper script in the work dir).
+cat > "$W/guest.sh" <<EOG
+#!/bin/sh
+printf 'TWINCAM=%s\nSTREAM_SECONDS=%s\nTRACE=%s\n' '$BUILD/twincam' '${USBVM_STREAM_SECONDS:-8}' '${USBVM_TRACE:-0}' > /out/config
+exec /bin/sh '$HERE/guest-usbip.sh'
+EOG
+chmod +x "$W/guest.sh"
+START=$(date +%s.%N)
+set +e
+"$RECIPE/run-u3v-vm.sh" "$W/guest.sh" "$W" > "$W/console.log" 2>&1
+RC=$?
+set -e
+END=$(date +%s.%N)
+grep -E 'GUEST|FAIL|run-u3v-vm|INIT' "$W/console.log" || true
+echo "--- result ($W/out/result.txt), wall $(awk -v a="$START" -v b="$END" 'BEGIN{printf "%.1f", b-a}') s"
+cat "$W/out/result.txt" 2>/dev/null || true
+[ $RC -eq 0 ] && exit 0
+echo "--- server log tail"; tail -20 "$W/out/server.log" 2>/dev/null || true
+exit 1
