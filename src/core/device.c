@@ -179,7 +179,7 @@ static int check_writable(tc_device *d, const tc_feature *f)
     if (f->access == TC_RO)
         return tc_device_refuse(d, TC_EACCESS, "%s is read-only", f->name);
     if ((f->flags & TC_FF_LOCKED_ACQ) && tc_acq_running(d->acq))
-        return tc_device_refuse(d, TC_EACCESS, "%s cannot change while acquisition runs",
+        return tc_device_refuse(d, TC_EBUSY, "%s cannot change while acquisition runs",
                                 f->name);
     return 0;
 }

@@ -10,9 +10,9 @@ enum { LINE_INPUT = 0, LINE_OUTPUT = 1 };
 int tc_set_line_mode(tc_device *d, const tc_feature *f, unsigned idx, tc_value v)
 {
     if (idx == 0 && v.i != LINE_INPUT)
-        return tc_device_refuse(d, TC_EACCESS, "Line0 is the trigger input; it cannot be an output");
+        return tc_device_refuse(d, TC_ERANGE, "Line0 is the trigger input; it cannot be an output");
     if (idx == 1 && v.i != LINE_OUTPUT)
-        return tc_device_refuse(d, TC_EACCESS, "Line1 is the flash output; it cannot be an input");
+        return tc_device_refuse(d, TC_ERANGE, "Line1 is the flash output; it cannot be an input");
     d->values[tc_feature_index(f)][idx] = v;
     return 0;
 }
@@ -20,7 +20,7 @@ int tc_set_line_mode(tc_device *d, const tc_feature *f, unsigned idx, tc_value v
 int tc_set_line_source(tc_device *d, const tc_feature *f, unsigned idx, tc_value v)
 {
     if (tc_device_slot(d, "LineMode", idx)->i != LINE_OUTPUT && v.i != 0)
-        return tc_device_refuse(d, TC_EACCESS, "Line%u is an input; only outputs have a source", idx);
+        return tc_device_refuse(d, TC_ERANGE, "Line%u is an input; only outputs have a source", idx);
     d->values[tc_feature_index(f)][idx] = v;
     return 0;
 }

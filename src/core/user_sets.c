@@ -36,7 +36,7 @@ int tc_cmd_user_set_load(tc_device *d, const tc_feature *f, unsigned idx, tc_val
 {
     (void)f, (void)idx, (void)v;
     if (tc_acq_running(d->acq))
-        return tc_device_refuse(d, TC_EACCESS, "user sets cannot load while acquisition runs");
+        return tc_device_refuse(d, TC_EBUSY, "user sets cannot load while acquisition runs");
     int64_t sel = tc_device_int(d, "UserSetSelector");
     if (sel < 0 || sel >= TC_USER_SETS)
         return tc_device_refuse(d, TC_ERANGE, "no such user set");

@@ -340,6 +340,31 @@ static uint16_t write_scps(tc_gige *g, uint32_t v)
     return TC_GEV_SUCCESS;
 }
 
+static uint16_t write_user_name(tc_gige *g, const uint8_t *p, size_t n);
+
+/* Would boot_write32 accept v at a? (No side effects.) */
+static uint16_t boot_check32(tc_gige *g, uint32_t a, uint32_t v)
+{
+    switch (a) {
+    case BS_HEARTBEAT:
+        return v < 500 || v > 600000 ? TC_GEV_INVALID_PARAMETER : TC_GEV_SUCCESS;
+    case BS_SCPS0: {
+        unsigned size = v & 0xFFFF;
+        if (size != g->packet_size && (size < PACKET_SIZE_MIN || size > PACKET_SIZE_MAX || size % 4))
+            return TC_GEV_INVALID_PARAMETER;
+        return TC_GEV_SUCCESS;
+    }
+    case BS_SCPD0:
+        return v > 100000000 ? TC_GEV_INVALID_PARAMETER : TC_GEV_SUCCESS;
+    case BS_TS_CONTROL: case BS_CCP: case BS_SCP0: case BS_SCDA0:
+        return TC_GEV_SUCCESS;
+    default:
+        if (a >= BS_USER_NAME && a < BS_USER_NAME + 16)
+            return TC_GEV_SUCCESS;
+        return a < BS_END ? TC_GEV_WRITE_PROTECT : TC_GEV_INVALID_ADDRESS;
+    }
+}
+
 static uint16_t boot_write32(tc_gige *g, const tc_gige_peer *from, uint32_t a, uint32_t v, int64_t now_ns)
 {
     switch (a) {
@@ -377,8 +402,13 @@ static uint16_t boot_write32(tc_gige *g, const tc_gige_peer *from, uint32_t a, u
         g->scda = v;
         return TC_GEV_SUCCESS;
     default:
-        if (a >= BS_USER_NAME && a < BS_USER_NAME + 16)
-            return TC_GEV_ACCESS_DENIED; /* written whole, through write_user_name */
+        if (a >= BS_USER_NAME && a < BS_USER_NAME + 16) {
+            uint8_t name[16];
+            put_string(g, BS_USER_NAME, 16, "DeviceUserID");
+            memcpy(name, g->boot + BS_USER_NAME, 16);
+            tc_store_be32(name + (a - BS_USER_NAME), v);
+            return write_user_name(g, name, 16);
+        }
         return a < BS_END ? TC_GEV_WRITE_PROTECT : TC_GEV_INVALID_ADDRESS;
     }
 }
@@ -414,6 +444,14 @@ static uint16_t space_write(tc_gige *g, const tc_gige_peer *from, uint32_t a, co
     if (a == BS_USER_NAME && len == 16)
         return write_user_name(g, p, len);
     if (end <= BS_END) {
+        /* All or nothing: a span of several bootstrap registers is applied
+         * only if every one of them would take its value. */
+        if (len > 4)
+            for (size_t i = 0; i < len; i += 4) {
+                uint16_t st = boot_check32(g, a + (uint32_t)i, tc_load_be32(p + i));
+                if (st)
+                    return st;
+            }
         for (size_t i = 0; i < len; i += 4) {
             uint16_t st = boot_write32(g, from, a + (uint32_t)i, tc_load_be32(p + i), now_ns);
             if (st)
@@ -468,10 +506,21 @@ static int is_slow(uint32_t a)
            !strcmp(n, "AcquisitionStart");
 }
 
-static void pending(tc_gige *g, uint16_t req_id)
+/* Any register of [a, a+len) that is slow. */
+static int span_is_slow(uint32_t a, size_t len)
 {
-    if (!g->hooks.send_now)
+    for (size_t i = 0; i < len; i += 4)
+        if (is_slow(a + (uint32_t)i))
+            return 1;
+    return 0;
+}
+
+/* PENDING_ACK, only to a requester that asked for an ack. */
+static void pending(tc_gige *g, const tc_gvcp_cmd *c)
+{
+    if (!g->hooks.send_now || !(c->flags & TC_GVCP_FLAG_ACK_REQUIRED))
         return;
+    uint16_t req_id = c->req_id;
     uint8_t p[12];
     size_t n = tc_gvcp_pending_ack(p, req_id, 2000);
     g->hooks.send_now(g->hooks.ctx, p, n);
@@ -508,10 +557,12 @@ static size_t do_readreg(tc_gige *g, const tc_gige_peer *from, const tc_gvcp_cmd
 static size_t do_writereg(tc_gige *g, const tc_gige_peer *from, const tc_gvcp_cmd *c, uint8_t *ack,
                           int64_t now_ns)
 {
-    if (c->length == 0 || c->length % 8 || c->length > TC_GVCP_MAX_PAYLOAD)
-        return ack_status(ack, c, TC_GEV_INVALID_PARAMETER);
     unsigned n = c->length / 8, done = 0;
     uint16_t st = TC_GEV_SUCCESS;
+    if (c->length == 0 || c->length % 8 || c->length > TC_GVCP_MAX_PAYLOAD) {
+        st = TC_GEV_INVALID_PARAMETER;
+        n = 0;
+    }
     for (; done < n; done++) {
         uint32_t a = tc_load_be32(c->payload + 8 * done);
         if (a % 4) {
@@ -523,7 +574,7 @@ static size_t do_writereg(tc_gige *g, const tc_gige_peer *from, const tc_gvcp_cm
             break;
         }
         if (is_slow(a))
-            pending(g, c->req_id);
+            pending(g, c);
         st = space_write(g, from, a, c->payload + 8 * done + 4, 4, now_ns);
         if (st)
             break;
@@ -558,8 +609,8 @@ static size_t do_writemem(tc_gige *g, const tc_gige_peer *from, const tc_gvcp_cm
     if (!st && !is_controller(g, from) && !(w.address == BS_CCP && w.count == 4))
         st = TC_GEV_ACCESS_DENIED;
     if (!st) {
-        if (is_slow(w.address))
-            pending(g, c->req_id);
+        if (span_is_slow(w.address, w.count))
+            pending(g, c);
         st = space_write(g, from, w.address, w.data, w.count, now_ns);
     }
     tc_gvcp_ack_header(ack, (uint16_t)st, TC_GVCP_WRITEMEM_ACK, 4, c->req_id);
@@ -609,12 +660,11 @@ size_t tc_gige_handle(tc_gige *g, const tc_gige_peer *from, const uint8_t *req, 
         tc_gvcp_resend r;
         /* Aravis asks from its stream socket, not the control socket; a
          * resend only ever goes to GevSCDA, so any peer may ask. */
-        if (g->scp_port && tc_gvcp_parse_resend(&c, &r) == 0 && g->hooks.resend) {
-            pthread_mutex_unlock(&g->mu);
+        int ok = g->scp_port && tc_gvcp_parse_resend(&c, &r) == 0 && r.channel == 0;
+        pthread_mutex_unlock(&g->mu);
+        if (ok && g->hooks.resend)
             g->hooks.resend(g->hooks.ctx, &r);
-            return 0; /* PACKETRESEND has no ack */
-        }
-        break;
+        return 0; /* PACKETRESEND has no ack, not even for a malformed one */
     }
     case TC_GVCP_BYE_CMD:
         if (is_controller(g, from))

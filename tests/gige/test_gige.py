@@ -297,6 +297,7 @@ time.sleep(60)
         child.kill()
         killed = time.monotonic()
         child.wait()
+        child.stdout.close()
         cam = Aravis.Camera.new(ADDR)  # its own take_control fails: the dead one still holds it
         dev = cam.get_device()
 

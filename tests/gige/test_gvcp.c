@@ -937,7 +937,7 @@ static void heartbeat_expiry_stops_acquisition(void **state)
     tc_frame fr;
     assert_int_equal(tc_wait_frame(f->cam, &fr, 10000), 0);
     tc_release_frame(f->cam, &fr);
-    assert_int_equal(tc_set_int(f->cam, "Width", 1200), TC_EACCESS);
+    assert_int_equal(tc_set_int(f->cam, "Width", 1200), TC_EBUSY);
     tc_gige_stream_cfg cfg;
     assert_int_equal(tc_gige_stream(f->g, &cfg), 1);
 
@@ -1265,7 +1265,7 @@ static void pending_ack_before_slow_writes(void **state)
     assert_memory_equal(f->ack, exp, sizeof(exp));
     /* the pending timeout covers the host's ack timeout (Aravis: 500 ms) */
     assert_true(be16(f->sent_buf[0] + 10) > 500);
-    assert_int_equal(tc_set_int(f->cam, "Width", 2040), TC_EACCESS); /* acquiring */
+    assert_int_equal(tc_set_int(f->cam, "Width", 2040), TC_EBUSY); /* acquiring */
     assert_int_equal(tc_stop(f->cam), 0);
 
     /* WRITEMEM TwinScene = FlatField, req id 0x0043 */
