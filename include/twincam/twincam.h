@@ -118,6 +118,30 @@ void tc_release_frame(tc_camera *cam, tc_frame *frame);
  * carry it): counted in TwinFramesDropped, never lost silently. */
 void tc_drop_frame(tc_camera *cam, tc_frame *frame);
 
+/* The I/O lines' electrical side (Line0 trigger input, Line1 flash output,
+ * Line2/Line3 GPIO). Times are camera time in ns: host CLOCK_MONOTONIC on the
+ * real clock (so several cameras on one host compare), the virtual clock in
+ * deterministic mode.
+ *
+ * Drive an input line to `level` at t_ns (0: now). A rising or falling edge
+ * on the TriggerSource line triggers as TriggerActivation, LineInverter and
+ * LineDebouncerTime say. TC_EINVAL for a line beyond Line3 or a level other
+ * than 0/1, TC_EACCESS if the line is an output (LineMode). */
+int tc_drive_line(tc_camera *cam, unsigned line, int level, uint64_t t_ns);
+
+/* Watch every line edge: inputs as driven, outputs as the camera drives them
+ * (ExposureActive, FrameActive, FlashWindow, AcquisitionActive, UserOutputN;
+ * after inverters). Frame-following edges are reported with their exact times,
+ * which may be a little in the future or past of the call. The callback runs
+ * on a camera thread and must return quickly without calling the camera.
+ * Returns a handle >= 0 or TC_EBUSY when 8 watchers exist already. */
+typedef void (*tc_line_callback)(void *ctx, unsigned line, int level, uint64_t t_ns);
+int tc_watch_lines(tc_camera *cam, tc_line_callback cb, void *ctx);
+void tc_unwatch_lines(tc_camera *cam, int handle);
+
+/* Camera time now (ns), on the same time base as frame timestamps and edges. */
+uint64_t tc_camera_time(tc_camera *cam);
+
 /* Counters of frames the camera could not deliver because every buffer was
  * still held by the application (never dropped silently). */
 uint64_t tc_frames_dropped(tc_camera *cam);

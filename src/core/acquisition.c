@@ -17,6 +17,8 @@
 #include "twincam/twincam.h"
 
 #define TC_TRIGGER_QUEUE 4
+#define TC_WATCHERS 8
+#define TC_RECENT_FRAMES 4
 
 typedef enum { ST_IDLE, ST_RUNNING, ST_STOPPING } acq_state;
 
@@ -40,7 +42,19 @@ struct tc_acq {
     size_t buffer_size;
 
     int64_t triggers[TC_TRIGGER_QUEUE];
+    int8_t trigger_line[TC_TRIGGER_QUEUE]; /* line whose edge made it, -1 software */
+    int64_t trigger_edge[TC_TRIGGER_QUEUE];
     unsigned n_triggers;
+
+    /* lines */
+    int raw[TC_LINES];                /* input levels as driven from outside */
+    int64_t raw_t[TC_LINES];
+    struct { int64_t t0; double exposure_ns, line_ns; unsigned rows; } recent[TC_RECENT_FRAMES];
+    unsigned n_recent;
+    int64_t active_since, active_until; /* AcquisitionActive window */
+    struct { tc_acq_line_cb cb; void *ctx; } watchers[TC_WATCHERS];
+    int static_level[TC_LINES];       /* last published level of non-frame outputs */
+    int64_t pending_fall[TC_LINES];   /* end of the last announced output window, 0 none */
     int64_t next_ready_ns;    /* earliest start of the next triggered frame */
 
     uint64_t next_block_id;
@@ -51,6 +65,14 @@ static void abs_timespec(int64_t ns, struct timespec *ts)
 {
     ts->tv_sec = ns / 1000000000;
     ts->tv_nsec = ns % 1000000000;
+}
+
+/* One wait of at most until the deadline; any broadcast ends it early. */
+static void wait_once(tc_acq *a, int64_t deadline_ns)
+{
+    struct timespec ts;
+    abs_timespec(deadline_ns, &ts);
+    pthread_cond_timedwait(&a->cond, &a->mu, &ts);
 }
 
 /* Wait for the deadline on the camera clock, or until stop is requested.
@@ -100,18 +122,146 @@ static void enqueue_ready(tc_acq *a, tc_acq_frame *f)
     a->ready_tail = f;
 }
 
+/* ---- lines (all with a->mu held) ---- */
+
+/* Watchers run under a->mu: they must be short and must not call back. */
+static void publish(tc_acq *a, unsigned line, int level, int64_t t)
+{
+    for (unsigned i = 0; i < TC_WATCHERS; i++)
+        if (a->watchers[i].cb)
+            a->watchers[i].cb(a->watchers[i].ctx, line, level, (uint64_t)t);
+}
+
+static int static_source_level(const tc_acq *a, int src)
+{
+    if (src == TC_SRC_ACQUISITION_ACTIVE)
+        return a->state == ST_RUNNING;
+    if (src >= TC_SRC_USER_OUTPUT0 && src < TC_SRC_USER_OUTPUT0 + TC_USER_OUTPUTS)
+        return a->s.lines.user[src - TC_SRC_USER_OUTPUT0];
+    return 0;
+}
+
+/* Publish level changes of outputs that do not follow frames (user outputs,
+ * AcquisitionActive, Off, inverter changes). */
+static void refresh_static_outputs(tc_acq *a, int64_t now)
+{
+    for (unsigned l = 0; l < TC_LINES; l++) {
+        if (!a->s.lines.output[l] || tc_line_frame_source(a->s.lines.source[l]))
+            continue;
+        int lv = static_source_level(a, a->s.lines.source[l]) ^ a->s.lines.inverter[l];
+        if (lv != a->static_level[l]) {
+            a->static_level[l] = lv;
+            publish(a, l, lv, now);
+        }
+    }
+}
+
+/* Announce the pending end of frame-following output windows. */
+static void flush_output_falls(tc_acq *a)
+{
+    for (unsigned l = 0; l < TC_LINES; l++)
+        if (a->pending_fall[l]) {
+            publish(a, l, a->s.lines.inverter[l], a->pending_fall[l]);
+            a->pending_fall[l] = 0;
+        }
+}
+
+/* A frame is scheduled at t0: record it and announce its output edges.
+ * Overlapping windows (rolling shutter: the next frame's first row starts
+ * before this frame's last row ends) merge into one pulse, so the fall of a
+ * window is held back until the next window is known. */
+static void announce_frame(tc_acq *a, const tc_acq_settings *s, int64_t t0)
+{
+    unsigned k = a->n_recent++ % TC_RECENT_FRAMES;
+    a->recent[k].t0 = t0;
+    a->recent[k].exposure_ns = s->sensor.exposure_us * 1e3;
+    a->recent[k].line_ns = s->timing.line_time_ns;
+    a->recent[k].rows = s->sensor.height;
+    for (unsigned l = 0; l < TC_LINES; l++) {
+        tc_window w;
+        if (!s->lines.output[l] || !tc_line_window(s->lines.source[l], t0, a->recent[k].exposure_ns,
+                                                   a->recent[k].line_ns, a->recent[k].rows, &w))
+            continue;
+        int on = 1 ^ s->lines.inverter[l];
+        if (a->pending_fall[l] && w.start <= a->pending_fall[l]) {
+            if (w.end > a->pending_fall[l])
+                a->pending_fall[l] = w.end;
+            continue;
+        }
+        if (a->pending_fall[l])
+            publish(a, l, !on, a->pending_fall[l]);
+        publish(a, l, on, w.start);
+        a->pending_fall[l] = w.end;
+    }
+}
+
+static int output_level(tc_acq *a, unsigned l, int64_t now)
+{
+    int src = a->s.lines.source[l], lv = 0;
+    if (tc_line_frame_source(src)) {
+        unsigned n = a->n_recent < TC_RECENT_FRAMES ? a->n_recent : TC_RECENT_FRAMES;
+        for (unsigned i = 0; i < n; i++) {
+            tc_window w;
+            if (tc_line_window(src, a->recent[i].t0, a->recent[i].exposure_ns, a->recent[i].line_ns,
+                               a->recent[i].rows, &w) && now >= w.start && now < w.end)
+                lv = 1;
+        }
+    } else {
+        lv = static_source_level(a, src);
+    }
+    return lv ^ a->s.lines.inverter[l];
+}
+
+/* Queue a frame start at `start` caused by `line` (-1 software) whose edge was
+ * at `edge`. Returns 0 queued, 1 missed (counted). */
+static int queue_trigger(tc_acq *a, int64_t start, int line, int64_t edge, bool clamp_to_ready)
+{
+    int64_t ready = a->next_ready_ns;
+    if (a->n_triggers > 0)
+        ready = a->triggers[a->n_triggers - 1] + (int64_t)a->s.timing.period_ns;
+    if (clamp_to_ready && start < ready)
+        start = ready;
+    /* The sensor takes a trigger only once the previous frame's period has
+     * passed; anything earlier is missed, never queued silently. */
+    if (start < ready || a->n_triggers == TC_TRIGGER_QUEUE) {
+        a->missed++;
+        return 1;
+    }
+    a->triggers[a->n_triggers] = start;
+    a->trigger_line[a->n_triggers] = (int8_t)line;
+    a->trigger_edge[a->n_triggers] = edge;
+    a->n_triggers++;
+    pthread_cond_broadcast(&a->cond);
+    return 0;
+}
+
+static int trigger_line_of(int source)
+{
+    return source == 1 ? 0 : source == 3 ? 2 : source == 4 ? 3 : -1;
+}
+
 /* One frame: choose its start, render it, queue it. Called with a->mu held;
  * returns false when the acquisition ends. */
 static bool produce_one(tc_acq *a, int64_t *t_next)
 {
     int64_t t_start;
     if (a->s.trigger_on) {
-        while (a->state == ST_RUNNING && a->n_triggers == 0)
-            pthread_cond_wait(&a->cond, &a->mu);
-        if (a->state != ST_RUNNING)
-            return false;
-        t_start = a->triggers[0];
+        flush_output_falls(a); /* no next frame is known: its window cannot merge */
+        for (;;) {
+            if (a->state != ST_RUNNING)
+                return false;
+            if (a->n_triggers == 0) {
+                pthread_cond_wait(&a->cond, &a->mu);
+                continue;
+            }
+            t_start = a->triggers[0];
+            if (tc_clock_now(a->clock) >= t_start || a->clock->is_virtual)
+                break;
+            wait_once(a, t_start); /* woken early if the queue changes */
+        }
         memmove(a->triggers, a->triggers + 1, (a->n_triggers - 1) * sizeof(a->triggers[0]));
+        memmove(a->trigger_line, a->trigger_line + 1, (a->n_triggers - 1) * sizeof(a->trigger_line[0]));
+        memmove(a->trigger_edge, a->trigger_edge + 1, (a->n_triggers - 1) * sizeof(a->trigger_edge[0]));
         a->n_triggers--;
     } else {
         t_start = *t_next;
@@ -133,6 +283,7 @@ static bool produce_one(tc_acq *a, int64_t *t_next)
     }
 
     tc_acq_settings s = a->s; /* settings latch at frame start */
+    announce_frame(a, &s, t_start);
     s.sensor.temperature_c = s.self_heating ? tc_thermal_read(&a->thermal, t_start) : s.ambient_c;
     uint64_t block_id = a->next_block_id++;
     /* Handed over when readout starts: a port streams it at the readout pace,
@@ -198,7 +349,10 @@ static void *producer(void *arg)
             break;
     }
     a->state = ST_IDLE;
-    tc_thermal_set(&a->thermal, tc_clock_now(a->clock), a->s.ambient_c, TC_POWER_IDLE_W);
+    int64_t now = tc_clock_now(a->clock);
+    tc_thermal_set(&a->thermal, now, a->s.ambient_c, TC_POWER_IDLE_W);
+    flush_output_falls(a);
+    refresh_static_outputs(a, now); /* AcquisitionActive falls */
     pthread_cond_broadcast(&a->cond);
     pthread_mutex_unlock(&a->mu);
     return NULL;
@@ -272,6 +426,7 @@ void tc_acq_configure(tc_acq *a, const tc_acq_settings *s)
     a->s = *s;
     if (a->state == ST_RUNNING)
         tc_thermal_set(&a->thermal, now, s->ambient_c, streaming_power(s));
+    refresh_static_outputs(a, now);
     pthread_mutex_unlock(&a->mu);
 }
 
@@ -337,6 +492,7 @@ int tc_acq_start(tc_acq *a)
             rc = TC_ENOMEM;
         } else {
             a->thread_valid = true;
+            refresh_static_outputs(a, a->next_ready_ns);
         }
     }
     pthread_mutex_unlock(&a->mu);
@@ -351,6 +507,7 @@ void tc_acq_stop(tc_acq *a, bool abort)
     pthread_cond_broadcast(&a->cond);
     join_thread(a);
     a->state = ST_IDLE;
+    refresh_static_outputs(a, tc_clock_now(a->clock));
     if (abort)
         flush_ready(a);
     pthread_cond_broadcast(&a->cond);
@@ -373,23 +530,9 @@ int tc_acq_trigger(tc_acq *a, int64_t t_ns)
         rc = TC_EBUSY;
     } else {
         int64_t start = t_ns + (int64_t)(a->s.trigger_delay_us * 1e3);
-        /* The sensor takes a trigger only once the previous frame's period
-         * has passed; anything earlier is missed, never queued silently. */
-        int64_t ready = a->next_ready_ns;
-        if (a->n_triggers > 0)
-            ready = a->triggers[a->n_triggers - 1] + (int64_t)a->s.timing.period_ns;
-        /* On the virtual clock the host's "now" means nothing: a trigger is
-         * taken at the earliest instant the sensor can accept it. */
-        if (a->clock->is_virtual && start < ready)
-            start = ready;
-        if (start < ready || a->n_triggers == TC_TRIGGER_QUEUE) {
-            a->missed++;
-            rc = 1;
-        } else {
-            a->triggers[a->n_triggers++] = start;
-            pthread_cond_broadcast(&a->cond);
-            rc = 0;
-        }
+        /* On the virtual clock the host's "now" means nothing: a software
+         * trigger is taken at the earliest instant the sensor accepts it. */
+        rc = queue_trigger(a, start, -1, t_ns, a->clock->is_virtual);
     }
     pthread_mutex_unlock(&a->mu);
     return rc;
@@ -478,3 +621,74 @@ double tc_acq_temperature(tc_acq *a, int64_t now_ns)
 
 void tc_acq_sensor_lock(tc_acq *a) { pthread_mutex_lock(&a->sensor_mu); }
 void tc_acq_sensor_unlock(tc_acq *a) { pthread_mutex_unlock(&a->sensor_mu); }
+
+void tc_acq_drive_line(tc_acq *a, unsigned line, int level, int64_t t_ns)
+{
+    if (line >= TC_LINES)
+        return;
+    level = level != 0;
+    pthread_mutex_lock(&a->mu);
+    if (a->s.lines.output[line] || level == a->raw[line]) {
+        pthread_mutex_unlock(&a->mu);
+        return;
+    }
+    int64_t prev_t = a->raw_t[line];
+    a->raw[line] = level;
+    a->raw_t[line] = t_ns;
+    int eff = level ^ a->s.lines.inverter[line];
+    publish(a, line, eff, t_ns);
+    /* Debouncer: a level that does not last LineDebouncerTime is a glitch;
+     * the trigger its first edge queued is withdrawn. */
+    double deb = a->s.lines.debounce_ns[line];
+    if (deb > 0 && (double)(t_ns - prev_t) < deb) {
+        for (unsigned i = 0; i < a->n_triggers; i++)
+            if (a->trigger_line[i] == (int)line && a->trigger_edge[i] == prev_t) {
+                unsigned rest = a->n_triggers - i - 1;
+                memmove(a->triggers + i, a->triggers + i + 1, rest * sizeof(a->triggers[0]));
+                memmove(a->trigger_line + i, a->trigger_line + i + 1, rest * sizeof(a->trigger_line[0]));
+                memmove(a->trigger_edge + i, a->trigger_edge + i + 1, rest * sizeof(a->trigger_edge[0]));
+                a->n_triggers--;
+                pthread_cond_broadcast(&a->cond);
+                break;
+            }
+    }
+    int wanted = a->s.trigger_activation == 0 ? 1 : 0; /* rising: the line went high */
+    if (a->state == ST_RUNNING && a->s.trigger_on && trigger_line_of(a->s.trigger_source) == (int)line &&
+        eff == wanted)
+        queue_trigger(a, t_ns + (int64_t)(deb + a->s.trigger_delay_us * 1e3), (int)line, t_ns, false);
+    pthread_mutex_unlock(&a->mu);
+}
+
+int tc_acq_line_level(tc_acq *a, unsigned line, int64_t now_ns)
+{
+    if (line >= TC_LINES)
+        return 0;
+    pthread_mutex_lock(&a->mu);
+    int lv = a->s.lines.output[line] ? output_level(a, line, now_ns)
+                                     : a->raw[line] ^ a->s.lines.inverter[line];
+    pthread_mutex_unlock(&a->mu);
+    return lv;
+}
+
+int tc_acq_watch_lines(tc_acq *a, tc_acq_line_cb cb, void *ctx)
+{
+    int h = -1;
+    pthread_mutex_lock(&a->mu);
+    for (int i = 0; i < TC_WATCHERS && h < 0; i++)
+        if (!a->watchers[i].cb) {
+            a->watchers[i].cb = cb;
+            a->watchers[i].ctx = ctx;
+            h = i;
+        }
+    pthread_mutex_unlock(&a->mu);
+    return h;
+}
+
+void tc_acq_unwatch_lines(tc_acq *a, int handle)
+{
+    if (handle < 0 || handle >= TC_WATCHERS)
+        return;
+    pthread_mutex_lock(&a->mu);
+    a->watchers[handle].cb = NULL;
+    pthread_mutex_unlock(&a->mu);
+}

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/lines.h"
 #include "core/thermal.h"
 #include "core/timing.h"
 #include "sensor/sensor.h"
@@ -27,8 +28,10 @@ typedef struct tc_acq_settings {
     tc_acq_mode mode;
     unsigned frame_count;    /* MultiFrame */
     bool trigger_on;         /* FrameStart trigger mode */
-    int trigger_source;      /* TriggerSource entry value; 0 software */
+    int trigger_source;      /* TriggerSource entry value; 0 software, 1 Line0, 3 Line2, 4 Line3 */
+    int trigger_activation;  /* 0 rising edge, 1 falling edge */
     double trigger_delay_us;
+    tc_line_config lines;
     double ambient_c;
     bool self_heating;       /* false: the sensor sits at ambient */
     int64_t ts_zero_ns;      /* clock time of camera timestamp 0 */
@@ -70,6 +73,20 @@ int tc_acq_trigger(tc_acq *a, int64_t t_ns);
  * when stopped with nothing queued. */
 int tc_acq_wait(tc_acq *a, tc_acq_frame **out, int timeout_ms);
 void tc_acq_release(tc_acq *a, tc_acq_frame *f);
+
+/* Lines. Edges carry times on the camera clock (host CLOCK_MONOTONIC on the
+ * real clock). */
+typedef void (*tc_acq_line_cb)(void *ctx, unsigned line, int level, uint64_t t_ns);
+/* An input line driven from outside to `level` at t_ns: may trigger a frame
+ * (TriggerSource LineN, activation, inverter, debouncer). */
+void tc_acq_drive_line(tc_acq *a, unsigned line, int level, int64_t t_ns);
+/* Electrical level of a line at now_ns (after the inverter). */
+int tc_acq_line_level(tc_acq *a, unsigned line, int64_t now_ns);
+/* Subscribe to every line edge (inputs as driven, outputs as the camera drives
+ * them, future ones included: a frame's output edges are announced when its
+ * exposure is scheduled). Returns a handle >= 0, or -1 when full. */
+int tc_acq_watch_lines(tc_acq *a, tc_acq_line_cb cb, void *ctx);
+void tc_acq_unwatch_lines(tc_acq *a, int handle);
 
 uint64_t tc_acq_dropped(tc_acq *a);
 /* Count a frame a port could not deliver. */

@@ -285,6 +285,15 @@ void tc_device_changed(tc_device *d)
     s.trigger_on = tc_device_int(d, "TriggerMode") != 0;
     s.trigger_source = (int)tc_device_int(d, "TriggerSource");
     s.trigger_delay_us = tc_device_float(d, "TriggerDelay");
+    s.trigger_activation = (int)tc_device_int(d, "TriggerActivation");
+    for (unsigned l = 0; l < TC_LINES; l++) {
+        s.lines.output[l] = tc_device_slot(d, "LineMode", l)->i == 1;
+        s.lines.inverter[l] = tc_device_slot(d, "LineInverter", l)->i != 0;
+        s.lines.source[l] = (int)tc_device_slot(d, "LineSource", l)->i;
+        s.lines.debounce_ns[l] = tc_device_slot(d, "LineDebouncerTime", l)->f * 1e3;
+    }
+    for (unsigned u = 0; u < TC_USER_OUTPUTS; u++)
+        s.lines.user[u] = tc_device_slot(d, "UserOutputValue", u)->i != 0;
     s.ambient_c = tc_device_float(d, "TwinAmbientTemperature");
     s.self_heating = tc_device_int(d, "TwinSelfHeating") != 0;
     s.ts_zero_ns = d->ts_zero_ns;
@@ -309,7 +318,10 @@ tc_device *tc_device_new(const tc_options *o)
              o->model_name ? o->model_name : "IMX412C-12MP-twin");
     snprintf(d->identity[2], TC_STRING_MAX, "%s", o->serial ? o->serial : "TC000001");
     tc_clock_init(&d->clock, o->deterministic);
-    d->ts_zero_ns = tc_clock_now(&d->clock);
+    /* Timestamp 0 is the clock's own zero: on the real clock, camera time is
+     * host CLOCK_MONOTONIC, so twins on one host share a time base (as
+     * PTP-synchronised cameras do) and line edges compare across cameras. */
+    d->ts_zero_ns = 0;
     d->sensor = tc_sensor_new(d->identity[2]);
     if (!d->values || !d->strings || !d->sensor) {
         tc_device_free(d);

@@ -35,6 +35,7 @@ int tc_cmd_timestamp_reset(tc_device *d, const tc_feature *f, unsigned idx, tc_v
 {
     (void)f, (void)idx, (void)v;
     d->ts_zero_ns = tc_clock_now(&d->clock);
+    tc_device_changed(d); /* the engine stamps frames with the new zero */
     return 0;
 }
 
@@ -42,5 +43,12 @@ int tc_get_frames_dropped(tc_device *d, const tc_feature *f, unsigned idx, tc_va
 {
     (void)f, (void)idx;
     v->i = (int64_t)tc_acq_dropped(d->acq);
+    return 0;
+}
+
+int tc_get_triggers_missed(tc_device *d, const tc_feature *f, unsigned idx, tc_value *v)
+{
+    (void)f, (void)idx;
+    v->i = (int64_t)tc_acq_missed_triggers(d->acq);
     return 0;
 }

@@ -77,6 +77,7 @@ static const tc_enum_entry e_line_source[] = {
     { "UserOutput0", 4, "UserOutputValue of UserOutput0." },
     { "UserOutput1", 5, "UserOutputValue of UserOutput1." },
     { "UserOutput2", 6, "UserOutputValue of UserOutput2." },
+    { "FlashWindow", 7, "High while every row of the rolling shutter exposes at once (flash here)." },
 };
 static const tc_enum_entry e_user_output_sel[] = {
     { "UserOutput0", 0, "User output 0." }, { "UserOutput1", 1, "User output 1." }, { "UserOutput2", 2, "User output 2." },
@@ -269,6 +270,9 @@ const tc_feature tc_features[] = {
     { .name = "LineSource", .display_name = "Line Source", .description = "Signal driving an output line.",
       .type = TC_FT_ENUM, .category = TC_CAT_DIGITAL_IO, .access = TC_RW, .address = 0x10840, .length = 4,
       .flags = TC_FF_PERSIST, .selector = "LineSelector", .n_index = 4, ENUM(e_line_source), .set = tc_set_line_source },
+    { .name = "LineDebouncerTime", .display_name = "Line Debouncer Time", .description = "An input level must last this long to count; shorter pulses are ignored, accepted edges act this much later.",
+      .type = TC_FT_FLOAT, .category = TC_CAT_DIGITAL_IO, .access = TC_RW, .address = 0x10880, .length = 8,
+      .flags = TC_FF_PERSIST, .selector = "LineSelector", .n_index = 4, .fmin = 0, .fmax = 1000000, .unit = "us", .fdefault = 0 },
     { .name = "LineStatusAll", .display_name = "Line Status All", .description = "Levels of all lines, bit n for Line n.",
       .type = TC_FT_INTEGER, .category = TC_CAT_DIGITAL_IO, .access = TC_RO, .address = 0x10850, .length = 4,
       .flags = TC_FF_VOLATILE, .imin = 0, .imax = 15, .get = tc_get_line_status_all },
@@ -379,6 +383,9 @@ const tc_feature tc_features[] = {
     { .name = "TwinReadoutSpeedup", .display_name = "Readout Speedup", .description = "Divides the sensor line time: 1 is the real camera; more runs the twin faster than the datasheet (headroom benchmarks).",
       .type = TC_FT_FLOAT, .category = TC_CAT_TWIN, .access = TC_RW, .address = 0x10C80, .length = 8,
       .flags = TC_FF_LOCKED_ACQ, .fmin = 1, .fmax = 64, .fdefault = 1 },
+    { .name = "TwinTriggerMissed", .display_name = "Triggers Missed", .description = "Triggers that came while the sensor could not take them (never queued silently).",
+      .type = TC_FT_INTEGER, .category = TC_CAT_TWIN, .access = TC_RO, .address = 0x10C88, .length = 8,
+      .flags = TC_FF_VOLATILE, .imin = 0, .imax = INT64_MAX, .get = tc_get_triggers_missed },
     { .name = "TwinLineTime", .display_name = "Line Time", .description = "Effective line time of the rolling shutter (stretched when the link limits); rows are read and streamed at this pace.",
       .type = TC_FT_FLOAT, .category = TC_CAT_TWIN, .access = TC_RO, .address = 0x10C30, .length = 8,
       .fmin = 0, .fmax = 1e9, .unit = "ns", .get = tc_get_line_time },

@@ -430,3 +430,42 @@ int tc_feature_describe(tc_camera *cam, unsigned index, tc_feature_info *info)
     t_error[0] = 0;
     return 0;
 }
+
+int tc_drive_line(tc_camera *cam, unsigned line, int level, uint64_t t_ns)
+{
+    if (!cam || line >= 4 || (level != 0 && level != 1)) {
+        snprintf(t_error, sizeof(t_error), "drive: line %u level %d: lines are Line0..Line3, levels 0 or 1",
+                 line, level);
+        return TC_EINVAL;
+    }
+    pthread_mutex_lock(&cam->dev->lock);
+    int output = tc_device_slot(cam->dev, "LineMode", line)->i == 1;
+    int64_t t = t_ns ? (int64_t)t_ns : tc_clock_now(&cam->dev->clock);
+    pthread_mutex_unlock(&cam->dev->lock);
+    if (output) {
+        snprintf(t_error, sizeof(t_error), "Line%u is an output: the camera drives it", line);
+        return TC_EACCESS;
+    }
+    tc_acq_drive_line(cam->dev->acq, line, level, t);
+    t_error[0] = 0;
+    return 0;
+}
+
+int tc_watch_lines(tc_camera *cam, tc_line_callback cb, void *ctx)
+{
+    if (!cam || !cb)
+        return fail(TC_EINVAL, "NULL argument%s", NULL);
+    int h = tc_acq_watch_lines(cam->dev->acq, cb, ctx);
+    return h < 0 ? fail(TC_EBUSY, "too many line watchers%s", NULL) : h;
+}
+
+void tc_unwatch_lines(tc_camera *cam, int handle)
+{
+    if (cam)
+        tc_acq_unwatch_lines(cam->dev->acq, handle);
+}
+
+uint64_t tc_camera_time(tc_camera *cam)
+{
+    return cam ? (uint64_t)tc_device_timestamp(cam->dev) : 0;
+}
