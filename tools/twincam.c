@@ -16,6 +16,8 @@
 
 #include "genicam/docs.h"
 #include "gige/gige_server.h"
+#include "io/io_server.h"
+#include "io_client.h"
 #include "image/png_io.h"
 #include "image/preview.h"
 #include "pixel/pixel_format.h"
@@ -26,7 +28,7 @@
 #define MAX_SETS 64
 
 typedef struct cli {
-    const char *out_png, *out_raw, *serial, *interface, *state_dir;
+    const char *out_png, *out_raw, *serial, *interface, *state_dir, *io_path;
     const char *sets[MAX_SETS];
     unsigned n_sets;
     unsigned long long seed;
@@ -47,8 +49,11 @@ static void usage(FILE *to)
             "  docs                                 print docs/features.md\n"
             "  serve [--interface ADDR]             run the camera as a GigE Vision device on\n"
             "        [--state-dir DIR]              ADDR:3956 (default 127.0.0.1) until SIGINT/SIGTERM\n"
+            "        [--io SOCKET]                  (with the I/O lines on a local socket)\n"
             "        [--usbip]                      or as a USB3 Vision device over USB/IP on\n"
             "                                       ADDR:3240 (usbip attach -r ADDR -b 1-1)\n"
+            "  io SOCKET drive|pulse|status|time|watch ...   the camera's I/O lines (docs/io.md)\n"
+            "  io wire SRC:LineN DST:LineM ...      wire one camera's output to others' inputs\n"
             "\n"
             "options:\n"
             "  --set Feature=Value   set a feature before acting (repeatable, in order)\n"
@@ -64,7 +69,7 @@ static int parse(int argc, char **argv, cli *c)
         { "raw", required_argument, NULL, 'r' },  { "serial", required_argument, NULL, 'S' },
         { "seed", required_argument, NULL, 'x' }, { "usb", no_argument, NULL, 'u' },
         { "help", no_argument, NULL, 'h' },       { "interface", required_argument, NULL, 'i' },
-        { "state-dir", required_argument, NULL, 'd' }, { "usbip", no_argument, NULL, 'U' },
+        { "state-dir", required_argument, NULL, 'd' }, { "io", required_argument, NULL, 'I' }, { "usbip", no_argument, NULL, 'U' },
         { NULL, 0, NULL, 0 },
     };
     int ch;
@@ -85,6 +90,7 @@ static int parse(int argc, char **argv, cli *c)
         case 'U': c->usbip = 1; break;
         case 'i': c->interface = optarg; break;
         case 'd': c->state_dir = optarg; break;
+        case 'I': c->io_path = optarg; break;
         case 'x': {
             char *end;
             c->seed = strtoull(optarg, &end, 0);
@@ -272,8 +278,14 @@ static int cmd_serve(cli *c)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+    tc_io_server *io = NULL;
+    if (c->io_path && !(io = tc_io_server_start(cam, c->io_path))) {
+        tc_camera_close(cam);
+        return 1;
+    }
     int rc = c->usbip ? tc_usbip_serve(cam, c->interface, &g_stop)
                       : tc_gige_serve(cam, c->interface, &g_stop);
+    tc_io_server_stop(io);
     tc_camera_close(cam);
     return rc == 0 ? 0 : 1;
 }
@@ -298,6 +310,8 @@ int main(int argc, char **argv)
         usage(stdout);
         return 0;
     }
+    if (!strcmp(cmd, "io"))
+        return tc_io_main(argc - 2, argv + 2);
     cli c = { 0 };
     int rc = parse(argc, argv, &c);
     if (rc != 0)

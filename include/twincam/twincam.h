@@ -139,6 +139,9 @@ typedef void (*tc_line_callback)(void *ctx, unsigned line, int level, uint64_t t
 int tc_watch_lines(tc_camera *cam, tc_line_callback cb, void *ctx);
 void tc_unwatch_lines(tc_camera *cam, int handle);
 
+/* Electrical level (0/1, after the inverter) of a line now. */
+int tc_line_level(tc_camera *cam, unsigned line);
+
 /* Camera time now (ns), on the same time base as frame timestamps and edges. */
 uint64_t tc_camera_time(tc_camera *cam);
 

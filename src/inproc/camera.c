@@ -469,3 +469,10 @@ uint64_t tc_camera_time(tc_camera *cam)
 {
     return cam ? (uint64_t)tc_device_timestamp(cam->dev) : 0;
 }
+
+int tc_line_level(tc_camera *cam, unsigned line)
+{
+    if (!cam || line >= 4)
+        return 0;
+    return tc_acq_line_level(cam->dev->acq, line, tc_clock_now(&cam->dev->clock));
+}

@@ -321,5 +321,107 @@ time.sleep(60)
         self.assertIn("heartbeat timeout); acquisition stopped", self.server_log())
 
 
+class Rig(unittest.TestCase):
+    """Three twins on one host: a master in freerun whose Line1 (flash,
+    ExposureActive) is wired by `twincam io wire` to Line0 (trigger) of two
+    slaves; Aravis clients stream all three."""
+
+    CAMS = (("127.0.0.1", "TC100001"), ("127.0.0.2", "TC100002"), ("127.0.0.3", "TC100003"))
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.TemporaryDirectory()
+        cls.servers, cls.sockets = [], []
+        for addr, serial in cls.CAMS:
+            sock = os.path.join(cls.dir.name, serial + ".io")
+            cls.sockets.append(sock)
+            cls.servers.append(subprocess.Popen(
+                [TWINCAM, "serve", "--interface", addr, "--serial", serial, "--io", sock],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        deadline = time.monotonic() + 20
+        for (addr, _), sock in zip(cls.CAMS, cls.sockets):
+            while True:
+                try:
+                    if os.path.exists(sock):
+                        Aravis.Camera.new(addr)
+                        break
+                except GLib.Error:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError("camera %s did not come up" % addr)
+                time.sleep(0.05)
+        cls.wire = subprocess.Popen([TWINCAM, "io", "wire", cls.sockets[0] + ":Line1",
+                                     cls.sockets[1] + ":Line0", cls.sockets[2] + ":Line0"],
+                                    stderr=subprocess.DEVNULL)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.wire.terminate()
+        cls.wire.wait(timeout=10)
+        for p in cls.servers:
+            p.send_signal(signal.SIGINT)
+            p.wait(timeout=20)
+        cls.dir.cleanup()
+
+    def io(self, k, *cmd):
+        return subprocess.run([TWINCAM, "io", self.sockets[k]] + list(cmd), capture_output=True,
+                              text=True, timeout=10)
+
+    def test_io_socket_refuses_bad_input(self):
+        r = self.io(0, "drive", "Line1", "1")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("output", r.stdout)
+        self.assertEqual(self.io(0, "drive", "Line7", "1").returncode, 1)
+        self.assertEqual(self.io(0, "launch").returncode, 1)
+        self.assertTrue(self.io(0, "status").stdout.startswith("status "))
+
+    def test_three_camera_rig_captures_in_lock_step(self):
+        cams = [Aravis.Camera.new(addr) for addr, _ in self.CAMS]
+        delays = (0.0, 0.0, 100.0)  # slave 2 shows TriggerDelay
+        for k, cam in enumerate(cams):
+            dev = cam.get_device()
+            dev.execute_command("DeviceReset")
+            dev.set_integer_feature_value("Width", 480)
+            dev.set_integer_feature_value("Height", 320)
+            dev.set_float_feature_value("ExposureTime", 2000.0)
+            if k == 0:  # master: freerun at 10 fps, so frames stay apart
+                dev.set_boolean_feature_value("AcquisitionFrameRateEnable", True)
+                dev.set_float_feature_value("AcquisitionFrameRate", 10.0)
+            else:
+                dev.set_string_feature_value("TriggerSelector", "FrameStart")
+                dev.set_string_feature_value("TriggerMode", "On")
+                dev.set_string_feature_value("TriggerSource", "Line0")
+                dev.set_string_feature_value("TriggerActivation", "RisingEdge")
+                dev.set_float_feature_value("TriggerDelay", delays[k])
+        line_time = cams[0].get_device().get_float_feature_value("TwinLineTime")
+        streams = []
+        for cam in cams:
+            st = cam.create_stream(None, None)
+            for _ in range(20):
+                st.push_buffer(Aravis.Buffer.new_allocate(cam.get_payload()))
+            streams.append(st)
+        for cam in (cams[1], cams[2], cams[0]):  # slaves armed before the master runs
+            cam.start_acquisition()
+        stamps = [[], [], []]
+        deadline = time.monotonic() + 60
+        while min(len(s) for s in stamps) < 100 and time.monotonic() < deadline:
+            for k, st in enumerate(streams):
+                b = st.timeout_pop_buffer(20000)
+                if b is None:
+                    continue
+                if b.get_status() == Aravis.BufferStatus.SUCCESS:
+                    stamps[k].append(b.get_timestamp())
+                st.push_buffer(b)
+        for cam in cams:
+            cam.stop_acquisition()
+        for k in range(3):
+            self.assertGreaterEqual(len(stamps[k]), 100, f"camera {k}: {len(stamps[k])} frames")
+        for i in range(100):
+            for k in (1, 2):
+                expected = stamps[0][i] + delays[k] * 1000
+                self.assertLessEqual(abs(stamps[k][i] - expected), line_time,
+                                     f"frame {i}, slave {k}: {stamps[k][i]} vs master {stamps[0][i]}")
+
+
 if __name__ == "__main__":
-    unittest.main(argv=[sys.argv[0], "-v"])
+    unittest.main(argv=[sys.argv[0], "-v"] + sys.argv[3:])  # extra args select tests
