@@ -76,7 +76,7 @@ typedef struct conn {
     char peer[64];
     pthread_t reader, streamer;
     int streamer_started;
-    volatile int finished; /* reader done: main thread joins */
+    int finished; /* reader done: main thread joins (atomic) */
 
     pthread_mutex_t send_mu, mu;
     pthread_cond_t cv;
@@ -94,6 +94,7 @@ typedef struct conn {
 
     uint64_t urbs, unlinks, commands, frames_sent, frames_aborted, frames_dropped,
         stream_bytes;
+    int64_t stream_ns; /* time from a frame's leader to its trailer, summed */
 } conn;
 
 struct tc_usbip_server {
@@ -612,7 +613,9 @@ static void *stream_main(void *arg)
             c->frames_dropped++;
             continue;
         }
+        int64_t t0 = mono_ns();
         rc = send_frame(c, &f, &plan);
+        c->stream_ns += mono_ns() - t0;
         if (rc == XFER_OK) {
             if (!c->frames_sent)
                 logf_(s, "%s: first frame sent (block %llu, %zu B)", c->peer,
@@ -713,12 +716,14 @@ static void *reader_main(void *arg)
     tc_u3v_bootstrap_reset(&s->bs);
     pthread_mutex_unlock(&s->bs_mu);
     logf_(s, "%s: detached (%s): %llu URBs, %llu unlinks, %llu commands, %llu frames sent "
-             "(%.1f MB), %llu aborted, %llu not carried",
+             "(%.1f MB, %.1f MB/s while sending), %llu aborted, %llu not carried",
           c->peer, why, (unsigned long long)c->urbs, (unsigned long long)c->unlinks,
           (unsigned long long)c->commands, (unsigned long long)c->frames_sent,
-          (double)c->stream_bytes / 1e6, (unsigned long long)c->frames_aborted,
+          (double)c->stream_bytes / 1e6,
+          c->stream_ns ? (double)c->stream_bytes * 1e3 / (double)c->stream_ns : 0.0,
+          (unsigned long long)c->frames_aborted,
           (unsigned long long)c->frames_dropped);
-    c->finished = 1;
+    __atomic_store_n(&c->finished, 1, __ATOMIC_RELEASE);
     return NULL;
 }
 
@@ -766,9 +771,10 @@ static conn *conn_new(tc_usbip_server *s, int fd, const char *peer)
 static void reap(tc_usbip_server *s, int force)
 {
     conn *c = s->active;
-    if (!c || (!c->finished && !force))
+    int finished = c ? __atomic_load_n(&c->finished, __ATOMIC_ACQUIRE) : 0;
+    if (!c || (!finished && !force))
         return;
-    if (!c->finished)
+    if (!finished)
         shutdown(c->fd, SHUT_RDWR);
     pthread_join(c->reader, NULL);
     conn_free(c);
