@@ -8,7 +8,7 @@
 # (written by run-usbvm.sh on the host).
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 up() { cut -d' ' -f1 /proc/uptime; }
-. /out/config   # TWINCAM=..., STREAM_SECONDS=..., TRACE=0/1, SERVE_ARGS=...
+. /out/config   # TWINCAM=..., STREAM_SECONDS=..., TRACE=0/1, SERVE_ARGS=..., ARV_ARGS=...
 R=/out/result.txt
 : > $R
 fail() { echo "FAIL: $*" | tee -a $R; echo FAIL > /out/status; sync; echo o > /proc/sysrq-trigger; sleep 5; }
@@ -59,7 +59,7 @@ S0=$(up)
 # sensor model renders slowly under TCG, slower still with sanitizers), at
 # most MAX_SECONDS.
 MIN_FRAMES=${MIN_FRAMES:-3}; MAX_SECONDS=${MAX_SECONDS:-150}
-stdbuf -oL arv-camera-test-0.8 -n "$ID" > /out/arv-camera-test.txt 2>&1 &
+stdbuf -oL arv-camera-test-0.8 -n "$ID" $ARV_ARGS > /out/arv-camera-test.txt 2>&1 &
 CT=$!
 FIRST=""
 while kill -0 $CT 2>/dev/null; do

@@ -4,7 +4,8 @@
 # and arv-camera-test-0.8 against it. Boots with the usb-vm recipe's runner
 # (../shared/recipes/usb-vm, outside the repository).
 # usage: run-usbvm.sh [BUILD_DIR [WORKDIR]]
-# env:   USBVM_STREAM_SECONDS (default 8), U3V_ACCEL, U3V_TIMEOUT (see the recipe),
+# env:   USBVM_STREAM_SECONDS (default 8), USBVM_SERVE_ARGS (twincam serve), USBVM_ARV_ARGS
+#        (arv-camera-test-0.8, e.g. "-s async"), USBVM_TRACE=1, U3V_ACCEL, U3V_TIMEOUT (see the recipe),
 #        USBVM_RECIPE (recipe dir)
 # Exit: 0 PASS, 1 FAIL, 77 skipped (missing tools: tests/usbvm/install-vm-deps.sh).
 set -eu
@@ -31,7 +32,7 @@ fi
 # so the guest gets it through a wrapper script in the work dir).
 cat > "$W/guest.sh" <<EOG
 #!/bin/sh
-printf 'TWINCAM=%s\nSTREAM_SECONDS=%s\nTRACE=%s\nSERVE_ARGS="%s"\n' '$BUILD/twincam' '${USBVM_STREAM_SECONDS:-8}' '${USBVM_TRACE:-0}' '${USBVM_SERVE_ARGS:-}' > /out/config
+printf 'TWINCAM=%s\nSTREAM_SECONDS=%s\nTRACE=%s\nSERVE_ARGS="%s"\nARV_ARGS="%s"\n' '$BUILD/twincam' '${USBVM_STREAM_SECONDS:-8}' '${USBVM_TRACE:-0}' '${USBVM_SERVE_ARGS:-}' '${USBVM_ARV_ARGS:-}' > /out/config
 exec /bin/sh '$HERE/guest-usbip.sh'
 EOG
 chmod +x "$W/guest.sh"
