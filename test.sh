@@ -28,9 +28,10 @@ run_suite() { # name, meson setup args...
 
 TEST_ARGS=""
 run_suite gcc -Dtests=enabled
-# The integration suite asserts real-time rates: once, in the optimised gcc
-# build; sanitizers and clang run every unit test.
-TEST_ARGS="--no-suite integration"
+# The integration suites assert real-time rates (Aravis over GigE) or boot a
+# QEMU guest (USB/IP, a minute or more): once, in the gcc build; sanitizers
+# and clang run every unit test.
+TEST_ARGS="--no-suite integration --no-suite usbvm"
 # Sanitizer options only affect instrumented binaries.
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1

@@ -7,7 +7,7 @@
 # env:   USBVM_STREAM_SECONDS (default 8), USBVM_SERVE_ARGS (twincam serve), USBVM_ARV_ARGS
 #        (arv-camera-test-0.8, e.g. "-s async"), USBVM_TRACE=1, U3V_ACCEL, U3V_TIMEOUT (see the recipe),
 #        USBVM_RECIPE (recipe dir)
-# Exit: 0 PASS, 1 FAIL, 77 skipped (missing tools: tests/usbvm/install-vm-deps.sh).
+# Exit: 0 PASS, 1 FAIL, 77 skipped (missing tools: scripts/install-deps.sh).
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -15,7 +15,7 @@ BUILD=$(cd "${1:-$ROOT/build}" && pwd)
 W=${2:-${TMPDIR:-/tmp}/twincam-usbvm}
 RECIPE=${USBVM_RECIPE:-$ROOT/../shared/recipes/usb-vm}
 for t in qemu-system-x86_64 busybox cpio depmod usbip arv-tool-0.8 arv-camera-test-0.8 apt-get dpkg-deb; do
-  command -v $t >/dev/null 2>&1 || [ -x /usr/sbin/$t ] || { echo "run-usbvm: $t missing (tests/usbvm/install-vm-deps.sh)"; exit 77; }
+  command -v $t >/dev/null 2>&1 || [ -x /usr/sbin/$t ] || { echo "run-usbvm: $t missing (scripts/install-deps.sh)"; exit 77; }
 done
 [ -x "$RECIPE/run-u3v-vm.sh" ] || { echo "run-usbvm: no recipe at $RECIPE"; exit 77; }
 [ -x "$BUILD/twincam" ] || { echo "run-usbvm: no $BUILD/twincam"; exit 1; }
