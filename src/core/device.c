@@ -174,6 +174,24 @@ static int check_value(tc_device *d, const tc_feature *f, tc_value v)
     return tc_device_refuse(d, TC_ETYPE, "%s is a string", f->name);
 }
 
+int tc_device_validate_all(tc_device *d)
+{
+    for (unsigned i = 0; i < tc_feature_count; i++) {
+        const tc_feature *f = &tc_features[i];
+        if (f->access != TC_RW || f->type == TC_FT_STRING || (f->flags & TC_FF_GIGE))
+            continue;
+        for (unsigned k = 0; k < (f->n_index ? f->n_index : 1u); k++) {
+            int rc = check_value(d, f, d->values[i][k]);
+            if (rc != 0)
+                return rc;
+        }
+    }
+    /* Directions the wiring fixes (datasheet): Line0 input, Line1 output. */
+    if (tc_device_slot(d, "LineMode", 0)->i != 0 || tc_device_slot(d, "LineMode", 1)->i != 1)
+        return tc_device_refuse(d, TC_ERANGE, "Line0 must be an input and Line1 an output");
+    return 0;
+}
+
 static int check_writable(tc_device *d, const tc_feature *f)
 {
     if (f->access == TC_RO)
@@ -328,6 +346,8 @@ tc_device *tc_device_new(const tc_options *o)
         return NULL;
     }
     d->power_on_seed = (int64_t)(o->noise_seed & INT64_MAX);
+    if (o->state_dir)
+        snprintf(d->state_dir, sizeof(d->state_dir), "%s", o->state_dir);
     tc_device_load_defaults(d);
     d->acq = tc_acq_new(d->sensor, &d->clock, o->deterministic,
                         tc_device_float(d, "TwinAmbientTemperature"), o->frame_buffers);
@@ -335,6 +355,7 @@ tc_device *tc_device_new(const tc_options *o)
         tc_device_free(d);
         return NULL;
     }
+    tc_user_sets_restore(d);
     tc_device_changed(d);
     return d;
 }

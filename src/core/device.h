@@ -41,6 +41,7 @@ typedef struct tc_device {
     tc_user_set user_sets[TC_USER_SETS]; /* [0] unused: Default is the power-on table */
     char identity[3][TC_STRING_MAX];     /* vendor, model, serial as opened (for resets) */
     int64_t power_on_seed;               /* TwinNoiseSeed at power-up (tc_options) */
+    char state_dir[256];                 /* where user sets persist ("" = memory only) */
 } tc_device;
 
 /* Create a device from the options (NULL: defaults). NULL on failure. */
@@ -83,6 +84,13 @@ int64_t tc_device_timestamp(tc_device *d);
 
 /* Return every feature to its power-on value (used at open and by reset). */
 void tc_device_load_defaults(tc_device *d);
+
+/* Check every writable value against its feature's rules, as if it had just
+ * been written (after a user set load). 0 or TC_E* with the reason. */
+int tc_device_validate_all(tc_device *d);
+
+/* User sets from the state directory at power-up (user_sets.c). */
+void tc_user_sets_restore(tc_device *d);
 
 /* After any accepted write: clamp dependent values and hand the new settings
  * to the acquisition engine. */

@@ -295,7 +295,7 @@ const tc_feature tc_features[] = {
       .set = tc_cmd_user_set_save },
     { .name = "UserSetDefault", .display_name = "User Set Default", .description = "The user set loaded at power-up and by DeviceReset.",
       .type = TC_FT_ENUM, .category = TC_CAT_USER_SET, .access = TC_RW, .address = 0x1090C, .length = 4,
-      ENUM(e_user_set), .idefault = 0 },
+      ENUM(e_user_set), .idefault = 0, .set = tc_set_user_set_default },
 
     /* ---- TransportLayerControl 0x10A00 ---- */
     { .name = "PayloadSize", .display_name = "Payload Size", .description = "Bytes of one frame's image data.",

@@ -41,6 +41,7 @@ int tc_get_line_status_all(struct tc_device *d, const tc_feature *f, unsigned id
 
 /* user_sets.c */
 int tc_cmd_user_set_load(struct tc_device *d, const tc_feature *f, unsigned idx, tc_value v);
+int tc_set_user_set_default(struct tc_device *d, const tc_feature *f, unsigned idx, tc_value v);
 int tc_cmd_user_set_save(struct tc_device *d, const tc_feature *f, unsigned idx, tc_value v);
 
 /* twin_control.c */

@@ -593,6 +593,61 @@ static void user_sets_and_reset(void **state)
     tc_camera_close(cam);
 }
 
+static tc_camera *open_with_state(const char *dir)
+{
+    tc_options o;
+    tc_options_init(&o);
+    o.deterministic = true;
+    o.serial = "TC777";
+    o.state_dir = dir;
+    tc_camera *cam = NULL;
+    assert_int_equal(tc_camera_open(&o, &cam), 0);
+    return cam;
+}
+
+static void user_sets_persist_in_the_state_directory(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/twincam-state-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    tc_camera *cam = open_with_state(dir);
+    assert_int_equal(tc_set_int(cam, "Width", 1200), 0);
+    assert_int_equal(tc_set_float(cam, "ExposureTime", 777), 0);
+    assert_int_equal(tc_set_string(cam, "DeviceUserID", "left"), 0);
+    assert_int_equal(tc_set_string(cam, "UserSetSelector", "UserSet1"), 0);
+    assert_int_equal(tc_execute(cam, "UserSetSave"), 0);
+    assert_int_equal(tc_set_string(cam, "UserSetDefault", "UserSet1"), 0);
+    tc_camera_close(cam);
+    /* Power-up loads UserSet1 from the file. */
+    cam = open_with_state(dir);
+    assert_int_equal(geti(cam, "Width"), 1200);
+    assert_float_equal(getf(cam, "ExposureTime"), 777, 0);
+    char s[64];
+    assert_int_equal(tc_get_string(cam, "UserSetDefault", s, sizeof(s)), 0);
+    assert_string_equal(s, "UserSet1");
+    tc_camera_close(cam);
+    /* A hostile file: garbage, unknown and read-only features, an AOI that
+     * breaks the rules. Loading it is refused and changes nothing. */
+    char path[300];
+    snprintf(path, sizeof(path), "%s/TC777.UserSet2", dir);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs("garbage\nSensorWidth[0]=1\nNoSuch[0]=3\nWidth[9]=36\nHeight[0]=12x\nWidth[0]=13\n", fp);
+    for (int i = 0; i < 300; i++)
+        fputc('A', fp); /* an overlong line */
+    fputs("\nExposureTime[0]=555\n", fp);
+    fclose(fp);
+    cam = open_with_state(dir);
+    assert_int_equal(tc_set_string(cam, "UserSetSelector", "UserSet2"), 0);
+    assert_int_equal(tc_execute(cam, "UserSetLoad"), TC_ERANGE);
+    assert_true(strstr(tc_camera_last_error(cam), "UserSet2") != NULL);
+    assert_int_equal(geti(cam, "Width"), 1200);
+    assert_float_equal(getf(cam, "ExposureTime"), 777, 0);
+    tc_camera_close(cam);
+    snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+    assert_int_equal(system(path), 0);
+}
+
 static void timestamps_latch_and_reset(void **state)
 {
     (void)state;
@@ -638,6 +693,7 @@ int main(void)
         cmocka_unit_test(text_interface),
         cmocka_unit_test(user_sets_and_reset),
         cmocka_unit_test(timestamps_latch_and_reset),
+        cmocka_unit_test(user_sets_persist_in_the_state_directory),
     };
     return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }
