@@ -261,6 +261,35 @@ static void bad_line_input_is_refused(void **state)
     tc_camera_close(cam);
 }
 
+/* Real clock: software triggers issued back to back (microseconds apart, far
+ * inside one frame period) give one frame and count the rest as missed. */
+static void software_triggers_faster_than_the_rate_real_clock(void **state)
+{
+    (void)state;
+    tc_camera *cam = NULL;
+    assert_int_equal(tc_camera_open(NULL, &cam), 0);
+    assert_int_equal(tc_set_int(cam, "Width", 240), 0);
+    assert_int_equal(tc_set_int(cam, "Height", 160), 0);
+    assert_int_equal(tc_set_float(cam, "ExposureTime", 1000), 0);
+    assert_int_equal(tc_set_string(cam, "TriggerMode", "On"), 0);
+    assert_int_equal(tc_set_string(cam, "TriggerSource", "Software"), 0);
+    assert_int_equal(tc_start(cam), 0);
+    uint64_t t0 = tc_camera_time(cam);
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(tc_trigger_software(cam), 0); /* accepted as commands */
+    uint64_t t1 = tc_camera_time(cam);
+    assert_true(t1 - t0 < (uint64_t)period_ns(cam)); /* the premise: all within one period */
+    tc_frame f;
+    assert_int_equal(tc_wait_frame(cam, &f, 5000), 0);
+    assert_true(f.timestamp_ns >= t0 && f.timestamp_ns <= t1);
+    tc_release_frame(cam, &f);
+    assert_int_equal(tc_wait_frame(cam, &f, 100), TC_ETIMEOUT);
+    int64_t missed;
+    assert_int_equal(tc_get_int(cam, "TwinTriggerMissed", &missed), 0);
+    assert_int_equal(missed, 4);
+    tc_camera_close(cam);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -272,6 +301,7 @@ int main(void)
         cmocka_unit_test(outputs_follow_the_rolling_shutter),
         cmocka_unit_test(user_outputs_and_acquisition_active_levels),
         cmocka_unit_test(bad_line_input_is_refused),
+        cmocka_unit_test(software_triggers_faster_than_the_rate_real_clock),
     };
     return cmocka_run_group_tests_name("lines", tests, NULL, NULL);
 }
