@@ -72,7 +72,7 @@ int tc_io_command(tc_camera *cam, const char *line, char *reply, size_t cap)
     snprintf(buf, sizeof(buf), "%s", line);
     char *tok[6] = { 0 };
     int n = 0;
-    for (char *save = NULL, *t = strtok_r(buf, " \t\r", &save); t && n < 6; t = strtok_r(NULL, " \t\r", &save))
+    for (char *save = NULL, *t = strtok_r(buf, " \t\r\n", &save); t && n < 6; t = strtok_r(NULL, " \t\r\n", &save))
         tok[n++] = t;
     if (n == 0) {
         snprintf(reply, cap, "error empty command");
@@ -127,7 +127,13 @@ int tc_io_command(tc_camera *cam, const char *line, char *reply, size_t cap)
             snprintf(reply, cap, "ok");
         return 0;
     }
-    snprintf(reply, cap, "error unknown command '%s' (drive, pulse, status, time, watch)", tok[0]);
+    /* Echo at most 32 printable bytes: a reply is always exactly one line. */
+    char shown[33];
+    size_t k = 0;
+    for (const char *c = tok[0]; *c && k < sizeof(shown) - 1; c++)
+        shown[k++] = (*c >= 0x20 && *c < 0x7F) ? *c : '?';
+    shown[k] = 0;
+    snprintf(reply, cap, "error unknown command '%s' (drive, pulse, status, time, watch)", shown);
     return 0;
 }
 
