@@ -37,10 +37,19 @@ TC_INLINE void tc_exposure_row_impl(const tc_exposure_coef *c, const tc_fixed_pa
             mean_e[i] = (float)rel[i] * ((i & 1u) ? g1 : g0) + dark;
         return;
     }
-    const int8_t *restrict prnu = fp->prnu + (size_t)y * fp->width + x0;
-    for (unsigned i = 0; i < n; i++) {
-        const float gain = 1.0f + (float)prnu[i] * TC_FP_PRNU_STEP;
-        mean_e[i] = (float)rel[i] * ((i & 1u) ? g1 : g0) * gain + dark;
+    /* PRNU from the plane, or made a stretch at a time when the sensor keeps
+     * no planes (fixed_pattern.h). Stretches start at even i: same parity. */
+    enum { STRETCH = 1024 };
+    int8_t buf[STRETCH];
+    for (unsigned i0 = 0; i0 < n; i0 += STRETCH) {
+        const unsigned len = n - i0 < STRETCH ? n - i0 : STRETCH;
+        const int8_t *restrict prnu = tc_fixed_pattern_prnu_row(fp, y, x0 + i0, len, buf);
+        const uint16_t *restrict r = rel + i0;
+        float *restrict e = mean_e + i0;
+        for (unsigned i = 0; i < len; i++) {
+            const float gain = 1.0f + (float)prnu[i] * TC_FP_PRNU_STEP;
+            e[i] = (float)r[i] * ((i & 1u) ? g1 : g0) * gain + dark;
+        }
     }
     /* Hot pixels: sparse, a handful per row at most. */
     const size_t row0 = (size_t)y * fp->width;
@@ -55,26 +64,3 @@ TC_HOT_FN(tc_exposure_row,
           (const tc_exposure_coef *c, const tc_fixed_pattern *fp, unsigned y, unsigned x0,
            unsigned n, const uint16_t *restrict rel, float *restrict mean_e),
           (c, fp, y, x0, n, rel, mean_e))
-
-TC_INLINE void tc_exposure_quantise_row_impl(const float *restrict mean_e, size_t n,
-                                             uint16_t *restrict q)
-{
-    for (size_t i = 0; i < n; i++) {
-        float v = mean_e[i] * TC_EXPOSURE_Q_SCALE + 0.5f;
-        v = tc_clamp_nonneg(v, 65535.0f);
-        q[i] = (uint16_t)(int32_t)v;
-    }
-}
-
-TC_HOT_FN(tc_exposure_quantise_row, (const float *restrict mean_e, size_t n, uint16_t *restrict q),
-          (mean_e, n, q))
-
-TC_INLINE void tc_exposure_dequantise_row_impl(const uint16_t *restrict q, size_t n,
-                                               float *restrict mean_e)
-{
-    for (size_t i = 0; i < n; i++)
-        mean_e[i] = tc_exposure_dequantise_px(q[i]);
-}
-
-TC_HOT_FN(tc_exposure_dequantise_row,
-          (const uint16_t *restrict q, size_t n, float *restrict mean_e), (q, n, mean_e))

@@ -7,8 +7,9 @@
  * carry shot noise (noise.h). The DSNU offset is not charge and is added after
  * the noise, at the ADC (adc.h), so it adds no shot noise to dark pixels.
  *
- * Also the compact form the sensor caches the mean image in between frames
- * (uint16, quarter-electron steps), and its inverse. */
+ * The float mean is not kept: for a static scene the sensor turns it at once
+ * into the two per-pixel codes a frame needs (adc.h mean code, noise.h sigma
+ * code); the moving scene's rows go straight on to the float readout. */
 #ifndef TC_SENSOR_EXPOSURE_H
 #define TC_SENSOR_EXPOSURE_H
 
@@ -37,19 +38,5 @@ void tc_exposure_coef_init(tc_exposure_coef *c, double exposure_us, double lux, 
  * neither. */
 void tc_exposure_row(const tc_exposure_coef *c, const tc_fixed_pattern *fp, unsigned y,
                      unsigned x0, unsigned n, const uint16_t *rel, float *mean_e);
-
-/* Cached form: q = round(e * 4) clamped to 0..65535, i.e. quarter electrons
- * up to 16383.75 e-. That reaches far enough above full well (9000 e-) that a
- * clamped mean still saturates the ADC whatever the noise (7 sigma above
- * 8957 e-, where the 12-bit code saturates). */
-#define TC_EXPOSURE_Q_SCALE 4.0f
-
-void tc_exposure_quantise_row(const float *mean_e, size_t n, uint16_t *q);
-void tc_exposure_dequantise_row(const uint16_t *q, size_t n, float *mean_e);
-
-TC_INLINE float tc_exposure_dequantise_px(uint16_t q)
-{
-    return (float)q * (1.0f / TC_EXPOSURE_Q_SCALE);
-}
 
 #endif

@@ -5,7 +5,11 @@
  * exactly from the quantised normal distribution instead: a 16-bit uniform
  * indexes a 65536-entry inverse-CDF table of step values (built from 255 erfc
  * evaluations). Four deviates come out of one 64-bit draw. Every row has its
- * own keyed stream, so a pattern does not depend on the order rows are made. */
+ * own keyed stream, so a pattern does not depend on the order rows are made,
+ * and any stretch of a row can be made again on its own: a SplitMix64
+ * stream's draw k is its state advanced by k increments, so a row made from
+ * column x0 starts x0 / 4 increments in. That is what lets the sensor keep no
+ * planes at all for a static scene (tc_fixed_pattern_release). */
 #include "sensor/fixed_pattern.h"
 
 #include <math.h>
@@ -35,18 +39,44 @@ static void quantile_table(int8_t *tab, double steps_per_sigma)
     }
 }
 
+/* SplitMix64's increment (util/rng.h: every draw adds it to the state);
+ * test_fixed_pattern checks that rows made from any column match. */
+#define SPLITMIX_GAMMA 0x9E3779B97F4A7C15ull
+
+/* Columns [x0, x0 + n) of row y of one plane: pixel x takes 16 bits
+ * (x % 4) of draw x / 4 of the row's stream. */
+static void make_row(const int8_t *tab, uint64_t seed, uint64_t tag, unsigned y, unsigned x0,
+                     unsigned n, int8_t *out)
+{
+    tc_rng r = tc_rng_keyed(seed, tag, y);
+    r.state += (uint64_t)(x0 / 4) * SPLITMIX_GAMMA;
+    const unsigned end = x0 + n;
+    unsigned x = x0;
+    if (x & 3u) { /* the rest of a draw begun left of x0 */
+        uint64_t u = tc_rng_next(&r) >> (16 * (x & 3u));
+        for (; (x & 3u) && x < end; x++, u >>= 16)
+            out[x - x0] = tab[u & 0xFFFFu];
+    }
+    for (; x + 4 <= end; x += 4) {
+        const uint64_t u = tc_rng_next(&r);
+        int8_t *o = out + (x - x0);
+        o[0] = tab[u & 0xFFFFu];
+        o[1] = tab[(u >> 16) & 0xFFFFu];
+        o[2] = tab[(u >> 32) & 0xFFFFu];
+        o[3] = tab[u >> 48];
+    }
+    if (x < end) {
+        uint64_t u = tc_rng_next(&r);
+        for (; x < end; x++, u >>= 16)
+            out[x - x0] = tab[u & 0xFFFFu];
+    }
+}
+
 static void fill_plane(int8_t *plane, const int8_t *tab, uint64_t seed, uint64_t tag,
                        unsigned width, unsigned height)
 {
-    for (unsigned y = 0; y < height; y++) {
-        tc_rng r = tc_rng_keyed(seed, tag, y);
-        int8_t *row = plane + (size_t)y * width;
-        for (unsigned x = 0; x < width; x += 4) {
-            uint64_t u = tc_rng_next(&r);
-            for (unsigned j = 0; j < 4 && x + j < width; j++, u >>= 16)
-                row[x + j] = tab[u & 0xFFFFu];
-        }
-    }
+    for (unsigned y = 0; y < height; y++)
+        make_row(tab, seed, tag, y, 0, width, plane + (size_t)y * width);
 }
 
 typedef struct hot_px {
@@ -109,39 +139,78 @@ static int make_hot_pixels(tc_fixed_pattern *fp, uint64_t seed, double fraction)
 }
 
 int tc_fixed_pattern_init(tc_fixed_pattern *fp, uint64_t seed, unsigned width,
-                          unsigned height, double hot_fraction)
+                          unsigned height, double hot_fraction, bool planes)
 {
     memset(fp, 0, sizeof *fp);
     if (width == 0 || height == 0)
         return -1;
     fp->width = width;
     fp->height = height;
-    const size_t npix = (size_t)width * height;
-    int8_t *tab = malloc(65536);
-    fp->prnu = malloc(npix);
-    fp->dsnu = malloc(npix);
-    if (!tab || !fp->prnu || !fp->dsnu)
+    fp->seed = seed;
+    fp->prnu_tab = malloc(65536);
+    fp->dsnu_tab = malloc(65536);
+    if (!fp->prnu_tab || !fp->dsnu_tab)
         goto fail;
-    quantile_table(tab, TC_MODEL_PRNU_SIGMA / TC_FP_PRNU_STEP);
-    fill_plane(fp->prnu, tab, seed, TAG_PRNU, width, height);
-    quantile_table(tab, TC_MODEL_DSNU_SIGMA_E / TC_FP_DSNU_STEP_E);
-    fill_plane(fp->dsnu, tab, seed, TAG_DSNU, width, height);
-    if (make_hot_pixels(fp, seed, hot_fraction) != 0)
+    quantile_table(fp->prnu_tab, TC_MODEL_PRNU_SIGMA / TC_FP_PRNU_STEP);
+    quantile_table(fp->dsnu_tab, TC_MODEL_DSNU_SIGMA_E / TC_FP_DSNU_STEP_E);
+    if (make_hot_pixels(fp, seed, hot_fraction) != 0 ||
+        (planes && tc_fixed_pattern_materialise(fp) != 0))
         goto fail;
-    free(tab);
     return 0;
 fail:
-    free(tab);
     tc_fixed_pattern_free(fp);
     return -1;
+}
+
+int tc_fixed_pattern_materialise(tc_fixed_pattern *fp)
+{
+    if (fp->prnu)
+        return 0;
+    const size_t npix = (size_t)fp->width * fp->height;
+    fp->prnu = malloc(npix);
+    fp->dsnu = malloc(npix);
+    if (!fp->prnu || !fp->dsnu) {
+        tc_fixed_pattern_release(fp);
+        return -1;
+    }
+    fill_plane(fp->prnu, fp->prnu_tab, fp->seed, TAG_PRNU, fp->width, fp->height);
+    fill_plane(fp->dsnu, fp->dsnu_tab, fp->seed, TAG_DSNU, fp->width, fp->height);
+    return 0;
+}
+
+void tc_fixed_pattern_release(tc_fixed_pattern *fp)
+{
+    free(fp->prnu);
+    free(fp->dsnu);
+    fp->prnu = NULL;
+    fp->dsnu = NULL;
+}
+
+const int8_t *tc_fixed_pattern_prnu_row(const tc_fixed_pattern *fp, unsigned y, unsigned x0,
+                                        unsigned n, int8_t *buf)
+{
+    if (fp->prnu)
+        return fp->prnu + (size_t)y * fp->width + x0;
+    make_row(fp->prnu_tab, fp->seed, TAG_PRNU, y, x0, n, buf);
+    return buf;
+}
+
+const int8_t *tc_fixed_pattern_dsnu_row(const tc_fixed_pattern *fp, unsigned y, unsigned x0,
+                                        unsigned n, int8_t *buf)
+{
+    if (fp->dsnu)
+        return fp->dsnu + (size_t)y * fp->width + x0;
+    make_row(fp->dsnu_tab, fp->seed, TAG_DSNU, y, x0, n, buf);
+    return buf;
 }
 
 void tc_fixed_pattern_free(tc_fixed_pattern *fp)
 {
     if (!fp)
         return;
-    free(fp->prnu);
-    free(fp->dsnu);
+    tc_fixed_pattern_release(fp);
+    free(fp->prnu_tab);
+    free(fp->dsnu_tab);
     free(fp->hot_index);
     free(fp->hot_factor);
     free(fp->hot_row_start);
@@ -151,5 +220,6 @@ void tc_fixed_pattern_free(tc_fixed_pattern *fp)
 size_t tc_fixed_pattern_bytes(const tc_fixed_pattern *fp)
 {
     const size_t npix = (size_t)fp->width * fp->height;
-    return 2 * npix + (size_t)fp->hot_count * 8 + ((size_t)fp->height + 1) * 4;
+    return (fp->prnu ? 2 * npix : 0) + (fp->prnu_tab ? 2 * 65536 : 0) +
+           (size_t)fp->hot_count * 8 + ((size_t)fp->height + 1) * 4;
 }

@@ -1,41 +1,53 @@
-/* Fused dequantise + noise + ADC kernel (see readout.h). */
+/* Fused noise + ADC kernels (see readout.h). */
 #include "sensor/readout.h"
 
 #include <stdbool.h>
 
 #include "sensor/adc.h"
-#include "sensor/exposure.h"
 #include "sensor/noise.h"
 #include "sensor/sensor_int.h"
 
-/* One body, specialised by the compiler for each combination of the two
- * constant flags, so no per-pixel branch survives. */
-TC_INLINE void readout(const uint16_t *restrict q, const float *restrict z, float read_var,
-                       const int8_t *restrict dsnu, size_t n, uint16_t *restrict dn,
-                       const bool noise, const bool offsets)
+TC_INLINE void tc_readout_row_impl(const uint16_t *restrict mq, const uint8_t *restrict code,
+                                   const int16_t *restrict z, size_t n, uint16_t *restrict dn)
 {
-    for (size_t i = 0; i < n; i++) {
-        float e = tc_exposure_dequantise_px(q[i]);
-        if (noise)
-            e = tc_noise_px(e, z[i], read_var);
-        dn[i] = tc_adc_px(e, offsets ? (float)dsnu[i] * TC_FP_DSNU_STEP_E : 0.0f);
+    if (!z) {
+        for (size_t i = 0; i < n; i++)
+            dn[i] = tc_adc_code(mq[i]);
+        return;
     }
-}
-
-TC_INLINE void tc_readout_row_impl(const uint16_t *q, const float *z, float read_var,
-                                   const int8_t *dsnu, size_t n, uint16_t *dn)
-{
-    if (z && dsnu)
-        readout(q, z, read_var, dsnu, n, dn, true, true);
-    else if (z)
-        readout(q, z, read_var, dsnu, n, dn, true, false);
-    else if (dsnu)
-        readout(q, z, read_var, dsnu, n, dn, false, true);
-    else
-        readout(q, z, read_var, dsnu, n, dn, false, false);
+    for (size_t i = 0; i < n; i++)
+        dn[i] = tc_adc_px(mq[i], tc_noise_px(code[i], z[i]));
 }
 
 TC_HOT_FN(tc_readout_row,
-          (const uint16_t *q, const float *z, float read_var, const int8_t *dsnu, size_t n,
-           uint16_t *dn),
-          (q, z, read_var, dsnu, n, dn))
+          (const uint16_t *mq, const uint8_t *code, const int16_t *z, size_t n, uint16_t *dn),
+          (mq, code, z, n, dn))
+
+/* One body, specialised by the compiler for each combination of the two
+ * constant flags, so no per-pixel branch survives. */
+TC_INLINE void readout_float(const float *restrict e, const int8_t *restrict dsnu,
+                             const int16_t *restrict z, size_t n, uint16_t *restrict dn,
+                             const bool noise, const bool offsets)
+{
+    for (size_t i = 0; i < n; i++) {
+        const float v = noise ? tc_noise_e_px(e[i], z[i]) : e[i];
+        dn[i] = tc_adc_e_px(v, offsets ? (float)dsnu[i] * TC_FP_DSNU_STEP_E : 0.0f);
+    }
+}
+
+TC_INLINE void tc_readout_row_float_impl(const float *e, const int8_t *dsnu, const int16_t *z,
+                                         size_t n, uint16_t *dn)
+{
+    if (z && dsnu)
+        readout_float(e, dsnu, z, n, dn, true, true);
+    else if (z)
+        readout_float(e, dsnu, z, n, dn, true, false);
+    else if (dsnu)
+        readout_float(e, dsnu, z, n, dn, false, true);
+    else
+        readout_float(e, dsnu, z, n, dn, false, false);
+}
+
+TC_HOT_FN(tc_readout_row_float,
+          (const float *e, const int8_t *dsnu, const int16_t *z, size_t n, uint16_t *dn),
+          (e, dsnu, z, n, dn))

@@ -1,11 +1,16 @@
 /* The sensor pipeline: scene -> exposure -> noise -> ADC -> bin/mirror -> pack.
  *
  * Everything works a row at a time in buffers allocated once. For a static
- * scene the mean charge image of the sensor region (scene, illumination,
- * exposure, QE, PRNU, dark current, hot pixels) is cached in the compact
- * quantised form of exposure.h and rebuilt only when something it depends on
- * changes, so a frame costs one fused pass (readout.h: dequantise, noise,
- * DSNU + ADC), then bin / mirror when asked, then packing.
+ * scene the mean image of the sensor region (scene, illumination, exposure,
+ * QE, PRNU, dark current, hot pixels, DSNU, gain, black level) is cached as
+ * two per-pixel codes, the fixed-point mean in DN (adc.h, 2 bytes) and the
+ * noise sigma code (noise.h, 1 byte), rebuilt only when something it
+ * depends on changes; a frame then costs one fused integer pass (readout.h:
+ * noise + ADC), then bin / mirror when asked, then packing. The PRNU and
+ * DSNU planes are not kept meanwhile: their rows are made again from the
+ * serial's seed when the cache is rebuilt. A moving scene has no cache: it
+ * keeps the planes, and each row goes from mean electrons through noise and
+ * ADC in float, every frame (readout.h).
  *
  * Row timing (rolling shutter, facts.md section 2): output row r, i.e. the
  * r-th row read out, starts exposing at t_start + r * line_time; with 2x2
@@ -46,13 +51,16 @@ struct tc_sensor {
     uint64_t scene_gen;
     bool png_nearest;
 
-    uint16_t *cache; /* rw * rh quantised mean electrons of the region */
-    size_t cache_cap; /* elements */
+    /* Cached mean image of the region, rw * rh pixels each. */
+    uint16_t *cache_mq; /* mean codes */
+    uint8_t *cache_code; /* sigma codes */
+    size_t cache_cap; /* pixels */
     bool cache_valid;
     cache_key key;
 
     /* Row buffers, TC_SENSOR_WIDTH entries each. */
-    uint16_t *rel, *q, *dn0, *dn2, *binned, *mirrored;
+    uint16_t *rel, *dn0, *dn2, *binned, *mirrored;
+    int8_t *dsnu;
     float *fe;
 };
 
@@ -73,6 +81,16 @@ static void set_err(char *err, size_t errlen, const char *msg)
         snprintf(err, errlen, "%s", msg);
 }
 
+static void drop_cache(tc_sensor *s)
+{
+    free(s->cache_mq);
+    free(s->cache_code);
+    s->cache_mq = NULL;
+    s->cache_code = NULL;
+    s->cache_cap = 0;
+    s->cache_valid = false;
+}
+
 tc_sensor *tc_sensor_new(const char *serial)
 {
     tc_sensor *s = calloc(1, sizeof *s);
@@ -80,17 +98,17 @@ tc_sensor *tc_sensor_new(const char *serial)
         return NULL;
     const size_t w = TC_SENSOR_WIDTH;
     s->rel = malloc(w * sizeof *s->rel);
-    s->q = malloc(w * sizeof *s->q);
+    s->dsnu = malloc(w * sizeof *s->dsnu);
     s->dn0 = malloc(w * sizeof *s->dn0);
     s->dn2 = malloc(w * sizeof *s->dn2);
     s->binned = malloc(w * sizeof *s->binned);
     s->mirrored = malloc(w * sizeof *s->mirrored);
     s->fe = malloc(w * sizeof *s->fe);
     s->scene = tc_scene_new(TC_SCENE_CHART);
-    if (!s->rel || !s->q || !s->dn0 || !s->dn2 || !s->binned || !s->mirrored || !s->fe ||
+    if (!s->rel || !s->dsnu || !s->dn0 || !s->dn2 || !s->binned || !s->mirrored || !s->fe ||
         !s->scene || tc_noise_init(&s->noise, TC_NOISE_TABLE_SEED) != 0 ||
         tc_fixed_pattern_init(&s->fp, tc_hash_string(serial ? serial : ""), TC_SENSOR_WIDTH,
-                              TC_SENSOR_HEIGHT, TC_MODEL_HOT_PIXEL_FRACTION) != 0) {
+                              TC_SENSOR_HEIGHT, TC_MODEL_HOT_PIXEL_FRACTION, false) != 0) {
         tc_sensor_free(s);
         return NULL;
     }
@@ -104,9 +122,9 @@ void tc_sensor_free(tc_sensor *s)
     tc_fixed_pattern_free(&s->fp);
     tc_noise_free(&s->noise);
     tc_scene_free(s->scene);
-    free(s->cache);
+    drop_cache(s);
     free(s->rel);
-    free(s->q);
+    free(s->dsnu);
     free(s->dn0);
     free(s->dn2);
     free(s->binned);
@@ -151,10 +169,10 @@ void tc_sensor_set_png_nearest(tc_sensor *s, bool nearest) { s->png_nearest = ne
 
 size_t tc_sensor_memory_bytes(const tc_sensor *s)
 {
-    return sizeof *s + tc_fixed_pattern_bytes(&s->fp) +
-           (TC_NOISE_TABLE_SIZE + TC_NOISE_TABLE_PAD) * sizeof(float) +
-           tc_scene_bytes(s->scene) + s->cache_cap * sizeof *s->cache +
-           (size_t)TC_SENSOR_WIDTH * (6 * sizeof(uint16_t) + sizeof(float));
+    return sizeof *s + tc_fixed_pattern_bytes(&s->fp) + tc_noise_bytes(&s->noise) +
+           tc_scene_bytes(s->scene) +
+           s->cache_cap * (sizeof *s->cache_mq + sizeof *s->cache_code) +
+           (size_t)TC_SENSOR_WIDTH * (5 * sizeof(uint16_t) + sizeof(int8_t) + sizeof(float));
 }
 
 /* --- parameters -------------------------------------------------------------
@@ -207,18 +225,27 @@ static int ensure_cache(tc_sensor *s, const frame *f, const tc_sensor_params *p)
         return 0;
     const size_t need = (size_t)f->rw * f->rh;
     if (need > s->cache_cap) {
-        /* Grow only; a full-sensor frame needs 24.7 MB once. */
-        uint16_t *c = realloc(s->cache, need * sizeof *c);
+        /* Grow only; a full-sensor frame needs 37 MB once. Invalid until
+         * rebuilt below, so a failure leaves nothing half-made in use. */
+        s->cache_valid = false;
+        uint16_t *m = realloc(s->cache_mq, need * sizeof *m);
+        if (!m)
+            return -1;
+        s->cache_mq = m;
+        uint8_t *c = realloc(s->cache_code, need * sizeof *c);
         if (!c)
             return -1;
-        s->cache = c;
+        s->cache_code = c;
         s->cache_cap = need;
     }
     for (unsigned j = 0; j < f->rh; j++) {
         const unsigned y = f->ry + j;
+        const size_t at = (size_t)j * f->rw;
         tc_scene_row(s->scene, y, f->rx, f->rw, 0.0, s->rel);
         tc_exposure_row(&f->coef, &s->fp, y, f->rx, f->rw, s->rel, s->fe);
-        tc_exposure_quantise_row(s->fe, f->rw, s->cache + (size_t)j * f->rw);
+        tc_adc_mean_row(s->fe, tc_fixed_pattern_dsnu_row(&s->fp, y, f->rx, f->rw, s->dsnu),
+                        f->rw, s->cache_mq + at);
+        tc_noise_code_row(&s->noise, y, f->rx, f->rw, s->fe, s->cache_code + at);
     }
     s->key = k;
     s->cache_valid = true;
@@ -229,22 +256,22 @@ static int ensure_cache(tc_sensor *s, const frame *f, const tc_sensor_params *p)
  * dn[rw]; t_s is the row's sampling time for a moving scene. */
 static void sensor_row(tc_sensor *s, const frame *f, unsigned y, double t_s, uint16_t *dn)
 {
-    const uint16_t *q;
+    const int16_t *z = f->noise ? tc_noise_row_samples(&s->noise,
+                                                       tc_noise_row_offset(f->noise_seed,
+                                                                           f->block_id, y),
+                                                       f->rx)
+                                : NULL;
     if (f->cached) {
-        q = s->cache + (size_t)(y - f->ry) * f->rw;
-    } else {
-        tc_scene_row(s->scene, y, f->rx, f->rw, t_s, s->rel);
-        tc_exposure_row(&f->coef, &s->fp, y, f->rx, f->rw, s->rel, s->fe);
-        tc_exposure_quantise_row(s->fe, f->rw, s->q);
-        q = s->q;
+        const size_t at = (size_t)(y - f->ry) * f->rw;
+        tc_readout_row(s->cache_mq + at, s->cache_code + at, z, f->rw, dn);
+        return;
     }
-    const float *z = f->noise ? tc_noise_row_samples(&s->noise,
-                                                     tc_noise_row_offset(f->noise_seed,
-                                                                         f->block_id, y),
-                                                     f->rx)
-                              : NULL;
-    tc_readout_row(q, z, TC_MODEL_READ_NOISE_E * TC_MODEL_READ_NOISE_E,
-                   s->fp.dsnu + (size_t)y * TC_SENSOR_WIDTH + f->rx, f->rw, dn);
+    /* Uncached: noise and ADC in float straight from the mean electrons (one
+     * square root per pixel; codes would take two, noise.h). */
+    tc_scene_row(s->scene, y, f->rx, f->rw, t_s, s->rel);
+    tc_exposure_row(&f->coef, &s->fp, y, f->rx, f->rw, s->rel, s->fe);
+    tc_readout_row_float(s->fe, tc_fixed_pattern_dsnu_row(&s->fp, y, f->rx, f->rw, s->dsnu), z,
+                         f->rw, dn);
 }
 
 int tc_sensor_render(tc_sensor *s, const tc_sensor_params *p, uint64_t block_id,
@@ -272,8 +299,18 @@ int tc_sensor_render(tc_sensor *s, const tc_sensor_params *p, uint64_t block_id,
     f.noise_seed = p->noise_seed;
     f.block_id = block_id;
     f.cached = tc_scene_is_static(s->scene);
-    if (f.cached && ensure_cache(s, &f, p) != 0)
-        return -1;
+    if (f.cached) {
+        /* The cache holds everything a frame needs; the PRNU and DSNU rows
+         * are made again when it is rebuilt, so the planes are not kept. */
+        tc_fixed_pattern_release(&s->fp);
+        if (ensure_cache(s, &f, p) != 0)
+            return -1;
+    } else {
+        /* Every frame needs the planes; a mean image would be stale. */
+        drop_cache(s);
+        if (tc_fixed_pattern_materialise(&s->fp) != 0)
+            return -1;
+    }
 
     const double t0 = (double)t_start_ns * 1e-9 + p->exposure_us * 0.5e-6;
     const double line_s = p->line_time_ns * 1e-9;

@@ -16,6 +16,10 @@ static inline unsigned tc_bayer_channel(unsigned x, unsigned y)
     return (x & 1u) ? TC_CH_G : TC_CH_B;
 }
 
+/* The per-frame path works in fixed-point DN, 1/2^TC_FX_BITS DN steps: the
+ * mean codes of adc.h and the noise of noise.h. */
+#define TC_FX_BITS 3
+
 /* Per-pixel helpers are forced inline so that they vectorise inside the row
  * loops of both kernel copies below. */
 #define TC_INLINE static inline __attribute__((always_inline))
@@ -24,9 +28,9 @@ static inline unsigned tc_bayer_channel(unsigned x, unsigned y)
  * call by the CPU (one predictable branch per row). TC_HOT_FN(name, (params),
  * (args)) defines `void name(params)` from `TC_INLINE void name##_impl`.
  * Both copies do the same IEEE operations in the same order (-ffp-contract=off,
- * no FMA), so frames are bit-identical whichever copy runs, and between gcc
- * and clang. (Not target_clones: clang 14 names its ifunc "name.ifunc", which
- * callers in other files cannot link against.) */
+ * no FMA) or the same integer ones, so frames are bit-identical whichever copy
+ * runs, and between gcc and clang. (Not target_clones: clang 14 names its
+ * ifunc "name.ifunc", which callers in other files cannot link against.) */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(TC_NO_SIMD_DISPATCH)
 #define TC_HOT_FN(name, params, args)                                                      \
     __attribute__((target("avx2"))) static void name##_avx2 params { name##_impl args; } \

@@ -249,9 +249,9 @@ static void test_fixed_pattern(void **state)
     (void)state;
     const unsigned w = 1024, h = 512;
     tc_fixed_pattern a, b, c;
-    assert_int_equal(tc_fixed_pattern_init(&a, 42, w, h, 0.001), 0);
-    assert_int_equal(tc_fixed_pattern_init(&b, 42, w, h, 0.001), 0);
-    assert_int_equal(tc_fixed_pattern_init(&c, 43, w, h, 0.001), 0);
+    assert_int_equal(tc_fixed_pattern_init(&a, 42, w, h, 0.001, true), 0);
+    assert_int_equal(tc_fixed_pattern_init(&b, 42, w, h, 0.001, true), 0);
+    assert_int_equal(tc_fixed_pattern_init(&c, 43, w, h, 0.001, true), 0);
     const size_t n = (size_t)w * h;
     double m, sd;
     plane_stats(a.prnu, n, &m, &sd);
@@ -283,11 +283,37 @@ static void test_fixed_pattern(void **state)
                 memcmp(a.hot_index, c.hot_index, a.hot_count * sizeof *a.hot_index) != 0);
     /* Rows are keyed streams: a narrower sensor is the left part of a wider one. */
     tc_fixed_pattern narrow;
-    assert_int_equal(tc_fixed_pattern_init(&narrow, 42, 512, 4, 0), 0);
+    assert_int_equal(tc_fixed_pattern_init(&narrow, 42, 512, 4, 0, true), 0);
     assert_int_equal(narrow.hot_count, 0);
     for (unsigned y = 0; y < 4; y++)
         assert_memory_equal(narrow.prnu + y * 512, a.prnu + (size_t)y * w, 512);
     tc_fixed_pattern_free(&narrow);
+    /* Without planes, any stretch of a row is made again, the same values;
+     * with them, the row functions point into the planes. */
+    tc_fixed_pattern lazy;
+    assert_int_equal(tc_fixed_pattern_init(&lazy, 42, w, h, 0.001, false), 0);
+    assert_null(lazy.prnu);
+    assert_null(lazy.dsnu);
+    assert_int_equal(lazy.hot_count, a.hot_count);
+    assert_true(tc_fixed_pattern_bytes(&lazy) + 2 * n == tc_fixed_pattern_bytes(&a));
+    int8_t buf[1024];
+    const unsigned x0s[] = { 0, 1, 2, 3, 5, 100, 511, 1000 }, ns[] = { 1, 3, 7, 24, 1 };
+    for (unsigned y = 0; y < h; y += 37)
+        for (size_t i = 0; i < sizeof x0s / sizeof *x0s; i++) {
+            const unsigned x0 = x0s[i], len = i < 5 ? ns[i] : w - x0;
+            assert_memory_equal(tc_fixed_pattern_prnu_row(&lazy, y, x0, len, buf),
+                                a.prnu + (size_t)y * w + x0, len);
+            assert_memory_equal(tc_fixed_pattern_dsnu_row(&lazy, y, x0, len, buf),
+                                a.dsnu + (size_t)y * w + x0, len);
+            assert_ptr_equal(tc_fixed_pattern_prnu_row(&a, y, x0, len, buf),
+                             a.prnu + (size_t)y * w + x0);
+        }
+    assert_int_equal(tc_fixed_pattern_materialise(&lazy), 0);
+    assert_memory_equal(lazy.prnu, a.prnu, n);
+    assert_memory_equal(lazy.dsnu, a.dsnu, n);
+    tc_fixed_pattern_release(&lazy);
+    assert_null(lazy.prnu);
+    tc_fixed_pattern_free(&lazy);
     tc_fixed_pattern_free(&a);
     tc_fixed_pattern_free(&b);
     tc_fixed_pattern_free(&c);
@@ -339,7 +365,7 @@ static void test_exposure_fixed_pattern(void **state)
     (void)state;
     const unsigned w = 4056, h = 64;
     tc_fixed_pattern fp;
-    assert_int_equal(tc_fixed_pattern_init(&fp, 7, w, h, 0.0005), 0);
+    assert_int_equal(tc_fixed_pattern_init(&fp, 7, w, h, 0.0005, true), 0);
     assert_true(fp.hot_count > 0);
     tc_exposure_coef c;
     tc_exposure_coef_init(&c, 2e6, 0.2, 45.0); /* dark 3 * 2^(20/6.5) e-/s over 2 s */
@@ -375,28 +401,24 @@ static void test_exposure_fixed_pattern(void **state)
         const float want = g * (1.0f + fp.prnu[i] * TC_FP_PRNU_STEP) + c.dark_e;
         assert_true(fabsf(e[x] - want) < 1e-4f * want);
     }
+    /* Without planes (PRNU rows made on demand, in stretches): the same bits,
+     * whole rows and parts. */
+    float *e2 = malloc(w * sizeof *e2);
+    for (unsigned x = 0; x < w; x++)
+        rel[x] = (uint16_t)(x * 16);
+    tc_fixed_pattern_release(&fp);
+    for (unsigned y = 0; y < h; y += 7) {
+        tc_exposure_row(&c, &fp, y, 0, w, rel, e2);
+        tc_exposure_row(&c, &fp, y, 1030, 2000, rel + 1030, e2 + 1030);
+        assert_int_equal(tc_fixed_pattern_materialise(&fp), 0);
+        tc_exposure_row(&c, &fp, y, 0, w, rel, e);
+        tc_fixed_pattern_release(&fp);
+        assert_memory_equal(e, e2, w * sizeof *e);
+    }
+    free(e2);
     free(rel);
     free(e);
     tc_fixed_pattern_free(&fp);
-}
-
-static void test_exposure_quantise(void **state)
-{
-    (void)state;
-    const float in[8] = { -100.0f, -0.1f, 0.0f, 0.1f, 1000.37f, 9000.0f, 16383.75f, 1e7f };
-    const float want[8] = { 0.0f, 0.0f, 0.0f, 0.0f, 1000.25f, 9000.0f, 16383.75f, 16383.75f };
-    uint16_t q[8];
-    float out[8];
-    tc_exposure_quantise_row(in, 8, q);
-    tc_exposure_dequantise_row(q, 8, out);
-    for (int i = 0; i < 8; i++)
-        assert_true(out[i] == want[i]);
-    /* Within an eighth of an electron everywhere in range. */
-    for (float v = 0.0f; v < 16000.0f; v += 3.37f) {
-        tc_exposure_quantise_row(&v, 1, q);
-        tc_exposure_dequantise_row(q, 1, out);
-        assert_true(fabsf(out[0] - v) <= 0.125f + 1e-3f);
-    }
 }
 
 /* --- noise ----------------------------------------------------------------- */
@@ -406,19 +428,41 @@ static void test_noise_table(void **state)
     (void)state;
     tc_noise nz;
     assert_int_equal(tc_noise_init(&nz, TC_NOISE_TABLE_SEED), 0);
+    const double k = TC_NOISE_Z_SCALE;
+    assert_true(fabs(k - 1444.5) < 0.05); /* 0.45 * 2.4 * 2^20 / 28^2 */
     double s = 0, ss = 0, s4 = 0;
+    int zmax = 0;
     for (size_t i = 0; i < TC_NOISE_TABLE_SIZE; i++) {
-        const double z = nz.table[i];
+        const double z = nz.table[i] / k;
         s += z;
         ss += z * z;
         s4 += z * z * z * z;
+        zmax = abs(nz.table[i]) > zmax ? abs(nz.table[i]) : zmax;
     }
     const double n = TC_NOISE_TABLE_SIZE;
-    assert_true(fabs(s / n) < 1e-6);
-    assert_true(fabs(ss / n - 1.0) < 1e-5);
+    assert_true(fabs(s / n) < 1e-5);
+    assert_true(fabs(ss / n - 1.0) < 1e-5); /* rounding adds 1/(12 k^2) = 4e-8 */
     assert_true(fabs(s4 / n - 3.0) < 0.05); /* normal kurtosis */
+    /* Nothing clipped: |z| < 5.5 (TC_NOISE_Z_MAX is 5.67 sigma), so the noise
+     * stays within TC_NOISE_MAX_DN. */
+    assert_true(zmax < 5.5 * k && zmax < TC_NOISE_Z_MAX);
+    /* The rounding multiply, at its extremes: within TC_NOISE_MAX_DN. */
+    assert_int_equal(tc_noise_px(TC_NOISE_CODE_MAX, TC_NOISE_Z_MAX), 8 * TC_NOISE_MAX_DN);
+    assert_int_equal(tc_noise_px(TC_NOISE_CODE_MAX, -TC_NOISE_Z_MAX), -8 * TC_NOISE_MAX_DN);
+    assert_int_equal(tc_noise_px(28, 0), 0);
+    assert_int_equal(tc_noise_px(128, 4), 1);  /* 0.5 rounds up */
+    assert_int_equal(tc_noise_px(128, -4), 0); /* -0.5 too */
+    assert_int_equal(tc_noise_px(128, -5), -1);
+    assert_int_equal(tc_noise_px(181, 1000), 250); /* 249.95 */
     assert_memory_equal(nz.table + TC_NOISE_TABLE_SIZE, nz.table,
-                        TC_NOISE_TABLE_PAD * sizeof(float));
+                        TC_NOISE_TABLE_PAD * sizeof *nz.table);
+    /* Dither thresholds: uniform 16-bit, padded the same way. */
+    double ds = 0;
+    for (size_t i = 0; i < TC_NOISE_DITHER_SIZE; i++)
+        ds += nz.dither[i];
+    assert_true(fabs(ds / TC_NOISE_DITHER_SIZE / 32767.5 - 1.0) < 0.01);
+    assert_memory_equal(nz.dither + TC_NOISE_DITHER_SIZE, nz.dither,
+                        TC_NOISE_TABLE_PAD * sizeof *nz.dither);
     /* Offsets: keyed, reproducible, spread. */
     assert_int_equal(tc_noise_row_offset(1, 2, 3), tc_noise_row_offset(1, 2, 3));
     unsigned same = 0;
@@ -428,33 +472,106 @@ static void test_noise_table(void **state)
         same += tc_noise_row_offset(1, 2, y) == tc_noise_row_offset(2, 2, y);
     }
     assert_true(same < 3);
+    /* Sigma of the codes: code 28 is the read noise, 181 covers a pixel at
+     * 10 000 e- (beyond saturation at 8957 e-). */
+    assert_true(fabs(tc_noise_sigma_dn(TC_NOISE_CODE_DARK) - 0.45 * 2.4) < 1e-6);
+    assert_true(tc_noise_sigma_dn(TC_NOISE_CODE_MAX) > 0.45 * sqrt(5.76 + 10000.0));
     tc_noise_free(&nz);
     tc_noise_free(&nz);
 }
 
-/* Mean and variance of the noise added to a constant mean m over many rows. */
-static void noise_moments(const tc_noise *nz, float m, double *mean, double *var, double *lag1)
+/* Sigma codes: the two codes around the exact one, chosen so that the mean
+ * of c^4 (the variance) is exact; fixed per absolute pixel. */
+static void test_noise_codes(void **state)
+{
+    (void)state;
+    tc_noise nz;
+    assert_int_equal(tc_noise_init(&nz, TC_NOISE_TABLE_SEED), 0);
+    enum { N = 4056, ROWS = 64 };
+    float *m = malloc(N * sizeof *m);
+    uint8_t *c = malloc(N), *part = malloc(300);
+    const float means[] = { 0.0f, -5.0f, 0.3f, 3.0f, 25.6f, 100.0f, 1000.0f, 7200.0f, 9500.0f,
+                            1e5f };
+    for (size_t k = 0; k < sizeof means / sizeof *means; k++) {
+        const double var = 5.76 + (means[k] > 0 ? means[k] : 0);
+        const double want = TC_NOISE_CODE_DARK * pow(var / 5.76, 0.25); /* exact code */
+        double s4 = 0;
+        for (unsigned y = 0; y < ROWS; y++) {
+            for (unsigned i = 0; i < N; i++)
+                m[i] = means[k];
+            tc_noise_code_row(&nz, y, 0, N, m, c);
+            for (unsigned i = 0; i < N; i++) {
+                if (want >= TC_NOISE_CODE_MAX) {
+                    assert_int_equal(c[i], TC_NOISE_CODE_MAX);
+                } else {
+                    assert_true(c[i] == (unsigned)floor(want) ||
+                                c[i] == (unsigned)floor(want) + 1);
+                }
+                const double c2 = (double)c[i] * c[i];
+                s4 += c2 * c2;
+            }
+        }
+        if (means[k] <= 0) /* no charge: exactly the read noise, every pixel */
+            assert_true(s4 == (double)ROWS * N * pow(TC_NOISE_CODE_DARK, 4));
+        if (want < TC_NOISE_CODE_MAX)
+            assert_true(fabs(s4 / ((double)ROWS * N) / pow(want, 4) - 1.0) < 0.002);
+    }
+    /* Keyed by absolute pixel: an AOI row has the codes of the full row. */
+    for (unsigned i = 0; i < N; i++)
+        m[i] = 30.0f + (float)(i % 97);
+    tc_noise_code_row(&nz, 17, 0, N, m, c);
+    tc_noise_code_row(&nz, 17, 1000, 300, m + 1000, part);
+    assert_memory_equal(part, c + 1000, 300);
+    free(m), free(c), free(part);
+    tc_noise_free(&nz);
+}
+
+/* The whole temporal model, through noise and ADC: for means m_i spread over
+ * [m, m + 1) e- (no DSNU), over many rows, the DN means are K m_i + 64 and the
+ * DN variance K^2 (read^2 + m_i) + 1/12 (the output rounding); neighbours
+ * independent. (Spread, because one mean code truncated the same way in
+ * every pixel would bias the mean by up to 1/16 DN.) */
+static void readout_moments(const tc_noise *nz, float m, bool codes, double *mean, double *var,
+                            double *lag1, double *zvar)
 {
     const unsigned n = 4056, rows = 200;
     float *e = malloc(n * sizeof *e);
-    double s = 0, ss = 0, sl = 0;
+    uint16_t *mq = malloc(n * sizeof *mq), *dn = malloc(n * sizeof *dn);
+    uint8_t *code = malloc(n);
+    int16_t *noise = malloc(n * sizeof *noise);
+    for (unsigned i = 0; i < n; i++)
+        e[i] = m + 0.01f * (float)(i % 100);
+    tc_adc_mean_row(e, NULL, n, mq);
+    double s = 0, ss = 0, sl = 0, dprev = 0, zs = 0, zss = 0;
+    const double k = TC_NOISE_Z_SCALE;
     for (unsigned y = 0; y < rows; y++) {
-        for (unsigned i = 0; i < n; i++)
-            e[i] = m;
-        tc_noise_row(nz, tc_noise_row_offset(99, 5, y), 0, n, 5.76f, e);
+        const int16_t *z = tc_noise_row_samples(nz, tc_noise_row_offset(99, 5, y), 0);
         for (unsigned i = 0; i < n; i++) {
-            const double d = e[i] - m;
+            zs += z[i] / k;
+            zss += (z[i] / k) * (z[i] / k);
+        }
+        if (codes) { /* cached path */
+            tc_noise_code_row(nz, y, 0, n, e, code);
+            tc_noise_row(code, z, n, noise);
+            tc_adc_row(mq, noise, n, dn);
+        } else { /* uncached path */
+            tc_readout_row_float(e, NULL, z, n, dn);
+        }
+        for (unsigned i = 0; i < n; i++) {
+            const double d = dn[i] - (0.45 * e[i] + 64.0);
             s += d;
             ss += d * d;
             if (i)
-                sl += d * (e[i - 1] - m);
+                sl += d * dprev;
+            dprev = d;
         }
     }
     const double cnt = (double)n * rows;
-    *mean = s / cnt;
+    *mean = s / cnt; /* mean deviation from K m_i + 64 */
     *var = ss / cnt - *mean * *mean;
-    *lag1 = sl / cnt / *var;
-    free(e);
+    *lag1 = (sl / cnt - *mean * *mean) / *var;
+    *zvar = zss / cnt - (zs / cnt) * (zs / cnt);
+    free(e), free(mq), free(dn), free(code), free(noise);
 }
 
 static void test_noise_statistics(void **state)
@@ -462,24 +579,37 @@ static void test_noise_statistics(void **state)
     (void)state;
     tc_noise nz;
     assert_int_equal(tc_noise_init(&nz, TC_NOISE_TABLE_SEED), 0);
-    const float means[] = { 0.0f, 10.0f, 1000.0f, 8000.0f, -20.0f };
-    for (size_t k = 0; k < sizeof means / sizeof *means; k++) {
-        double mean, var, lag1;
-        noise_moments(&nz, means[k], &mean, &var, &lag1);
-        const double want = 5.76 + (means[k] > 0 ? means[k] : 0);
-        assert_true(fabs(mean) < 0.02 * sqrt(want));
-        assert_true(fabs(var / want - 1.0) < 0.02);
+    const float means[] = { 0.0f, 3.0f, 10.0f, 100.0f, 1000.0f, 4000.0f, 8000.0f };
+    for (size_t k = 0; k < 2 * sizeof means / sizeof *means; k++) {
+        const bool codes = k % 2 == 0;
+        double bias, var, lag1, zvar;
+        readout_moments(&nz, means[k / 2], codes, &bias, &var, &lag1, &zvar);
+        const double m = means[k / 2];
+        const double want_var = 0.2025 * (5.76 + m + 0.495) + 1.0 / 12;
+        /* The same, for the variance of the table samples these rows used
+         * (1.0072 rather than 1) and, for codes, with the 1/768 DN^2 of the
+         * noise's own rounding to 1/8 DN: what is left is the model's own
+         * error. */
+        const double want_used =
+            0.2025 * (5.76 + m + 0.495) * zvar + 1.0 / 12 + (codes ? 1.0 / 768 : 0);
+        print_message("noise (%s): m %6.0f e-: mean - (K m + 64) %+.4f DN, var %8.3f DN^2 "
+                      "(model %8.3f, %+.2f %%; with the samples' variance %+.2f %%), lag 1 "
+                      "%+.4f\n",
+                      codes ? "codes" : "float", m, bias, var, want_var,
+                      100 * (var / want_var - 1), 100 * (var / want_used - 1), lag1);
+        assert_true(fabs(bias) < 0.005 * sqrt(want_var) + 0.01);
+        assert_true(fabs(var / want_var - 1.0) < 0.02);
+        assert_true(fabs(var / want_used - 1.0) < 0.003);
         assert_true(fabs(lag1) < 0.01); /* neighbours independent */
     }
     /* An AOI row gets the noise of the same columns of the full row. */
-    float full[4056], part[300];
+    uint8_t code[4056];
+    int16_t full[4056], part[300];
     for (int i = 0; i < 4056; i++)
-        full[i] = 500.0f;
-    for (int i = 0; i < 300; i++)
-        part[i] = 500.0f;
+        code[i] = (uint8_t)(28 + i % 150);
     const uint32_t off = tc_noise_row_offset(1, 1, 1);
-    tc_noise_row(&nz, off, 0, 4056, 5.76f, full);
-    tc_noise_row(&nz, off, 1000, 300, 5.76f, part);
+    tc_noise_row(code, tc_noise_row_samples(&nz, off, 0), 4056, full);
+    tc_noise_row(code + 1000, tc_noise_row_samples(&nz, off, 1000), 300, part);
     assert_memory_equal(part, full + 1000, sizeof part);
     tc_noise_free(&nz);
 }
@@ -488,8 +618,9 @@ static void test_noise_statistics(void **state)
 
 static uint16_t adc1(float e)
 {
-    uint16_t dn;
-    tc_adc_row(&e, NULL, 1, &dn);
+    uint16_t mq, dn;
+    tc_adc_mean_row(&e, NULL, 1, &mq);
+    tc_adc_row(&mq, NULL, 1, &dn);
     return dn;
 }
 
@@ -507,17 +638,68 @@ static void test_adc(void **state)
     assert_int_equal(adc1(8957.0f), 4095);       /* 4094.65: ADC clips first */
     assert_int_equal(adc1(TC_MODEL_FULL_WELL_E), 4095);
     assert_int_equal(adc1(1e9f), 4095);
-    /* Linear with K = 0.45 over the whole range, within rounding. */
+    assert_int_equal(TC_ADC_MAX_CODE, 4095);
+    /* Linear with K = 0.45 over the whole range, within rounding; without
+     * noise exactly the float ADC, round half up. */
     float e[900];
-    uint16_t dn[900];
+    uint16_t mq[900], dn[900];
     for (int i = 0; i < 900; i++)
-        e[i] = -100.0f + 10.0f * (float)i;
-    tc_adc_row(e, NULL, 900, dn);
+        e[i] = -100.0f + 10.0f * (float)i + 0.37f * (float)(i % 7);
+    tc_adc_mean_row(e, NULL, 900, mq);
+    tc_adc_row(mq, NULL, 900, dn);
     for (int i = 0; i < 900; i++) {
         double want = 0.45 * e[i] + 64.0;
         want = want < 0 ? 0 : want > 4095 ? 4095 : want;
         assert_true(fabs(dn[i] - want) <= 0.5 + 1e-3);
+        /* The mean code is the mean in 1/8 DN (offset), truncated. */
+        const float w = e[i] * (0.45f * 8.0f) + (64.5f + TC_ADC_BIAS_DN) * 8.0f;
+        const float v = w / 8.0f - TC_ADC_BIAS_DN; /* exact */
+        assert_int_equal(dn[i], v < 0 ? 0 : v > 4095 ? 4095 : (int)floorf(v));
+        if (v > 0 && v < 4095)
+            assert_int_equal(mq[i], (int)floorf(w));
     }
+    /* With noise: DN = floor((mq + noise) / 8), clamped. */
+    const float e2[2] = { 1000.0f, 0.0f };
+    uint16_t m2[2], d2[2];
+    tc_adc_mean_row(e2, NULL, 2, m2);
+    const int16_t nz[2] = { 8 * 10, -8 * 70 };
+    tc_adc_row(m2, nz, 2, d2);
+    assert_int_equal(d2[0], 524); /* 514.5 + 10 */
+    assert_int_equal(d2[1], 0);   /* 64.5 - 70 */
+    /* Means beyond [-256, max + 256] DN are clamped: the noise cannot bring
+     * them back, so nothing changes. */
+    const float e3[2] = { -1e6f, 1e6f };
+    tc_adc_mean_row(e3, NULL, 2, m2);
+    assert_int_equal(m2[0], 8 * (TC_ADC_BIAS_DN - TC_NOISE_MAX_DN));
+    assert_int_equal(m2[1], 8 * (TC_ADC_BIAS_DN + TC_ADC_MAX_CODE + TC_NOISE_MAX_DN));
+    const int16_t big[2] = { 8 * TC_NOISE_MAX_DN, -8 * TC_NOISE_MAX_DN };
+    tc_adc_row(m2, big, 2, d2);
+    assert_int_equal(d2[0], 0);
+    assert_int_equal(d2[1], 4095);
+}
+
+/* The float ADC of the uncached path: the same codes. */
+static void test_adc_float(void **state)
+{
+    (void)state;
+    assert_int_equal(tc_adc_e_px(0.0f, 0.0f), 64);
+    assert_int_equal(tc_adc_e_px(1000.0f, 0.0f), 514);
+    assert_int_equal(tc_adc_e_px(1.0f, 0.0f), 64);
+    assert_int_equal(tc_adc_e_px(2.0f, 0.0f), 65);
+    assert_int_equal(tc_adc_e_px(-140.0f, 0.0f), 1);
+    assert_int_equal(tc_adc_e_px(-143.0f, 0.0f), 0);
+    assert_int_equal(tc_adc_e_px(-1e9f, 0.0f), 0);
+    assert_int_equal(tc_adc_e_px(8955.0f, 0.0f), 4094);
+    assert_int_equal(tc_adc_e_px(8957.0f, 0.0f), 4095);
+    assert_int_equal(tc_adc_e_px(1e9f, 0.0f), 4095);
+    assert_int_equal(tc_adc_e_px(1.0f, 1.0f), 65);     /* DSNU 1 e-: 0.90 */
+    assert_int_equal(tc_adc_e_px(1000.0f, -10.0f), 510); /* 445.5 rounds up */
+    assert_int_equal(tc_adc_e_px(0.0f, -12.7f), 58);
+    /* The noise it takes: sigma = sqrt(read^2 + max(m, 0)) per unit z. */
+    const int16_t z1 = (int16_t)lround(TC_NOISE_Z_SCALE);
+    const double u = z1 / TC_NOISE_Z_SCALE; /* 1, as near as the table's unit goes */
+    assert_true(fabs(tc_noise_e_px(100.0f, z1) - (100.0 + sqrt(105.76) * u)) < 1e-4);
+    assert_true(fabs(tc_noise_e_px(-50.0f, (int16_t)-z1) - (-50.0 - 2.4 * u)) < 1e-4);
 }
 
 static void test_adc_dsnu(void **state)
@@ -526,45 +708,59 @@ static void test_adc_dsnu(void **state)
     /* DSNU steps of 0.1 e- add to the charge before the gain. */
     const float e[4] = { 1.0f, 1.0f, 1000.0f, 0.0f };
     const int8_t d[4] = { 0, 10, -100, -127 };
-    uint16_t dn[4];
-    tc_adc_row(e, d, 4, dn);
+    uint16_t mq[4], dn[4];
+    tc_adc_mean_row(e, d, 4, mq);
+    tc_adc_row(mq, NULL, 4, dn);
     assert_int_equal(dn[0], 64);  /* 0.45 */
     assert_int_equal(dn[1], 65);  /* 2 e-: 0.90 */
     assert_int_equal(dn[2], 510); /* 990 e-: 445.5 rounds up */
     assert_int_equal(dn[3], 58);  /* -12.7 e-: -5.715 */
 }
 
-/* The fused per-frame kernel is the three stages one after another, bit for
- * bit, with and without noise and DSNU. */
+/* The fused per-frame kernel is the two stages one after another, bit for
+ * bit, with and without noise. */
 static void test_readout_fused(void **state)
 {
     (void)state;
     enum { N = 4056 };
     tc_noise nz;
     assert_int_equal(tc_noise_init(&nz, TC_NOISE_TABLE_SEED), 0);
-    uint16_t *q = malloc(N * sizeof *q), *a = malloc(N * sizeof *a), *b = malloc(N * sizeof *b);
+    uint16_t *mq = malloc(N * sizeof *mq), *a = malloc(N * sizeof *a), *b = malloc(N * sizeof *b);
+    uint8_t *code = malloc(N);
     int8_t *d = malloc(N);
+    int16_t *noise = malloc(N * sizeof *noise);
     float *e = malloc(N * sizeof *e);
     tc_rng r = tc_rng_keyed(5, 6, 7);
     for (int i = 0; i < N; i++) {
         const uint64_t u = tc_rng_next(&r);
-        q[i] = (uint16_t)(u & 0xFFFF); /* 0 .. 16384 e-: dark to saturated */
+        e[i] = (float)(u & 0x3FFF) - 200.0f; /* below dark to saturated */
         d[i] = (int8_t)(u >> 16);
     }
-    for (int mode = 0; mode < 4; mode++) {
-        const bool noise = mode & 1;
-        const int8_t *dsnu = (mode & 2) ? d : NULL;
-        const unsigned x0 = 37 * mode;
-        const uint32_t off = tc_noise_row_offset(3, (uint64_t)mode, 11);
-        tc_exposure_dequantise_row(q, N - x0, e);
-        if (noise)
-            tc_noise_row(&nz, off, x0, N - x0, 5.76f, e);
-        tc_adc_row(e, dsnu, N - x0, a);
-        tc_readout_row(q, noise ? tc_noise_row_samples(&nz, off, x0) : NULL, 5.76f, dsnu, N - x0,
-                       b);
-        assert_memory_equal(a, b, (N - x0) * sizeof *a);
+    tc_adc_mean_row(e, d, N, mq);
+    tc_noise_code_row(&nz, 11, 0, N, e, code);
+    for (int mode = 0; mode < 2; mode++) {
+        const bool noise_on = mode & 1;
+        for (unsigned x0 = 0; x0 < 40; x0 += 13) {
+            const uint32_t off = tc_noise_row_offset(3, (uint64_t)mode, 11);
+            const int16_t *z = noise_on ? tc_noise_row_samples(&nz, off, x0) : NULL;
+            if (noise_on)
+                tc_noise_row(code + x0, z, N - x0, noise);
+            tc_adc_row(mq + x0, noise_on ? noise : NULL, N - x0, a);
+            tc_readout_row(mq + x0, code + x0, z, N - x0, b);
+            assert_memory_equal(a, b, (N - x0) * sizeof *a);
+        }
     }
-    free(q), free(a), free(b), free(d), free(e);
+    /* The uncached (float) kernel: the per-pixel functions one after another. */
+    const int16_t *z = tc_noise_row_samples(&nz, tc_noise_row_offset(3, 9, 11), 0);
+    for (int mode = 0; mode < 4; mode++) {
+        const bool noise_on = mode & 1, offsets = mode & 2;
+        for (int i = 0; i < N; i++)
+            a[i] = tc_adc_e_px(noise_on ? tc_noise_e_px(e[i], z[i]) : e[i],
+                               offsets ? (float)d[i] * TC_FP_DSNU_STEP_E : 0.0f);
+        tc_readout_row_float(e, offsets ? d : NULL, noise_on ? z : NULL, N, b);
+        assert_memory_equal(a, b, N * sizeof *a);
+    }
+    free(mq), free(a), free(b), free(code), free(d), free(noise), free(e);
     tc_noise_free(&nz);
 }
 
@@ -637,10 +833,11 @@ int main(void)
         cmocka_unit_test(test_fixed_pattern),
         cmocka_unit_test(test_exposure_ideal),
         cmocka_unit_test(test_exposure_fixed_pattern),
-        cmocka_unit_test(test_exposure_quantise),
         cmocka_unit_test(test_noise_table),
+        cmocka_unit_test(test_noise_codes),
         cmocka_unit_test(test_noise_statistics),
         cmocka_unit_test(test_adc),
+        cmocka_unit_test(test_adc_float),
         cmocka_unit_test(test_adc_dsnu),
         cmocka_unit_test(test_readout_fused),
         cmocka_unit_test(test_binning),
