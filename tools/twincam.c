@@ -118,7 +118,7 @@ static tc_camera *open_camera(const cli *c, bool deterministic)
     o.serial = c->serial;
     o.state_dir = c->state_dir;
     /* A network port holds the last frames for resends. */
-    o.frame_buffers = c->interface ? 7 : 0;
+    o.frame_buffers = c->interface ? 6 : 0; /* 4 held for resends, 1 rendering, 1 queued */
     o.noise_seed = c->seed;
     o.deterministic = deterministic;
     tc_camera *cam = NULL;
