@@ -263,6 +263,9 @@ static bool produce_one(tc_acq *a, int64_t *t_next)
         memmove(a->trigger_line, a->trigger_line + 1, (a->n_triggers - 1) * sizeof(a->trigger_line[0]));
         memmove(a->trigger_edge, a->trigger_edge + 1, (a->n_triggers - 1) * sizeof(a->trigger_edge[0]));
         a->n_triggers--;
+        /* The sensor is busy from now: triggers arriving while this frame is
+         * made must see it, not the state before it was taken. */
+        a->next_ready_ns = t_start + (int64_t)a->s.timing.period_ns;
     } else {
         t_start = *t_next;
     }
