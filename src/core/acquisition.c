@@ -218,7 +218,7 @@ static int queue_trigger(tc_acq *a, int64_t start, int line, int64_t edge, bool 
 {
     int64_t ready = a->next_ready_ns;
     if (a->n_triggers > 0)
-        ready = a->triggers[a->n_triggers - 1] + (int64_t)a->s.timing.period_ns;
+        ready = a->triggers[a->n_triggers - 1] + (int64_t)a->s.timing.min_period_ns;
     if (clamp_to_ready && start < ready)
         start = ready;
     /* The sensor takes a trigger only once the previous frame's period has
@@ -265,7 +265,9 @@ static bool produce_one(tc_acq *a, int64_t *t_next)
         a->n_triggers--;
         /* The sensor is busy from now: triggers arriving while this frame is
          * made must see it, not the state before it was taken. */
-        a->next_ready_ns = t_start + (int64_t)a->s.timing.period_ns;
+        /* The fastest the sensor can take triggers is the timing model's
+         * rate; the freerun cap (AcquisitionFrameRate) does not apply. */
+        a->next_ready_ns = t_start + (int64_t)a->s.timing.min_period_ns;
     } else {
         t_start = *t_next;
     }
@@ -326,7 +328,7 @@ static bool produce_one(tc_acq *a, int64_t *t_next)
     } else {
         a->dropped++; /* every buffer is held by the host: the frame is lost, and counted */
     }
-    a->next_ready_ns = *t_next;
+    a->next_ready_ns = a->s.trigger_on ? t_start + (int64_t)s.timing.min_period_ns : *t_next;
 
     int64_t now = tc_clock_now(a->clock);
     if (!a->s.trigger_on && now - *t_next > (int64_t)s.timing.period_ns) {

@@ -31,6 +31,7 @@
 
 #include "gige/gige_device.h"
 #include "gige/gvsp.h"
+#include "util/clock.h"
 #include "util/rng.h"
 
 #define TC_RESEND_FRAMES 4
@@ -296,15 +297,8 @@ static void *stream_main(void *arg)
             /* Not acquiring: wait for the control thread to say something changed. */
             release_all(s);
             pthread_mutex_lock(&s->kick_mu);
-            struct timespec ts;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            ts.tv_nsec += 200000000;
-            if (ts.tv_nsec >= 1000000000) {
-                ts.tv_sec++;
-                ts.tv_nsec -= 1000000000;
-            }
             if (!s->stream_stop)
-                pthread_cond_timedwait(&s->kick, &s->kick_mu, &ts);
+                tc_cond_wait_ms(&s->kick, &s->kick_mu, 200);
             pthread_mutex_unlock(&s->kick_mu);
             continue;
         }

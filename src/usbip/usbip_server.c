@@ -46,6 +46,7 @@
 #include "u3v/u3v_descriptors.h"
 #include "u3v/u3v_stream.h"
 #include "usbip/usbip_proto.h"
+#include "util/clock.h"
 
 #define EP_CONTROL (TC_U3V_EP_CONTROL_OUT & 0x0F)
 #define EP_EVENT (TC_U3V_EP_EVENT_IN & 0x0F)
@@ -506,14 +507,7 @@ static int device_transfer(conn *c, const uint8_t *data, size_t len, uint64_t ge
             }
             if (c->stream_in.n)
                 break;
-            struct timespec ts;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            ts.tv_nsec += 50000000;
-            if (ts.tv_nsec >= 1000000000) {
-                ts.tv_sec++;
-                ts.tv_nsec -= 1000000000;
-            }
-            pthread_cond_timedwait(&c->cv, &c->mu, &ts);
+            tc_cond_wait_ms(&c->cv, &c->mu, 50);
         }
         pthread_mutex_unlock(&c->mu);
         /* Take the request and answer it in one step under send_mu, so an
@@ -589,15 +583,8 @@ static void *stream_main(void *arg)
         int rc = tc_wait_frame(s->cam, &f, 100);
         if (rc == TC_EBUSY) { /* not acquiring */
             pthread_mutex_lock(&c->mu);
-            struct timespec ts;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            ts.tv_nsec += 20000000;
-            if (ts.tv_nsec >= 1000000000) {
-                ts.tv_sec++;
-                ts.tv_nsec -= 1000000000;
-            }
             if (!c->closing)
-                pthread_cond_timedwait(&c->cv, &c->mu, &ts);
+                tc_cond_wait_ms(&c->cv, &c->mu, 20);
             pthread_mutex_unlock(&c->mu);
             continue;
         }

@@ -7,6 +7,7 @@
 #ifndef TC_UTIL_CLOCK_H
 #define TC_UTIL_CLOCK_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -21,5 +22,10 @@ int64_t tc_clock_now(tc_clock *c);
 /* Wait until the absolute deadline (returns at once if it has passed).
  * The virtual clock advances to the deadline instead. */
 void tc_clock_sleep_until(tc_clock *c, int64_t deadline_ns);
+
+/* pthread_cond_timedwait for at most `ms` milliseconds on a condition
+ * variable with the default (CLOCK_REALTIME) clock; the caller holds mu and
+ * re-checks its own predicate afterwards. */
+void tc_cond_wait_ms(pthread_cond_t *cond, pthread_mutex_t *mu, int ms);
 
 #endif

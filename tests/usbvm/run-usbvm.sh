@@ -13,6 +13,13 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 BUILD=$(cd "${1:-$ROOT/build}" && pwd)
 W=${2:-${TMPDIR:-/tmp}/twincam-usbvm}
+mkdir -p "$W" && W=$(cd "$W" && pwd -P)
+# The recipe's mkinitramfs.sh nests modules under their full host path, and
+# depmod skips directories named build or source: such a work dir boots a
+# guest without modules.
+case "/$W/" in
+  */build/*|*/source/*) echo "run-usbvm: work dir $W has a 'build' or 'source' component; use another"; exit 1 ;;
+esac
 RECIPE=${USBVM_RECIPE:-$ROOT/../shared/recipes/usb-vm}
 for t in qemu-system-x86_64 busybox cpio depmod usbip arv-tool-0.8 arv-camera-test-0.8 apt-get dpkg-deb; do
   command -v $t >/dev/null 2>&1 || [ -x /usr/sbin/$t ] || { echo "run-usbvm: $t missing (scripts/install-deps.sh)"; exit 77; }
