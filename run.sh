@@ -1,4 +1,8 @@
 #!/bin/sh
+# Network safety: the camera binds 127.0.0.1 only and answers discovery only
+# from the loopback interface; nothing it sends can leave the host. Clients on
+# a machine with a real network are best run in a private namespace
+# (unshare -rn), as every test and benchmark here does.
 # One command on a fresh Debian 12 machine: install dependencies, build, and
 # run the camera. With no arguments it serves the camera as a GigE Vision
 # device on 127.0.0.1:3956 until Ctrl-C (its I/O lines on ./twincam.io); any

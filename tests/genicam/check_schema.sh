@@ -2,6 +2,8 @@
 # The generated GenICam XML (GigE and USB3 Vision flavours) validates against
 # GenApi schema 1.1. The schema is taken at test time from the resources of
 # Debian's arv-test-0.8 (aravis-tools-cli), not kept in this repository.
+# arv-test-0.8 is only read (gresource), never run: no network use, so no
+# private namespace (unshare -rn) is needed here.
 # usage: check_schema.sh TWINCAM_BINARY
 set -eu
 command -v gresource >/dev/null && command -v xmllint >/dev/null && [ -x /usr/bin/arv-test-0.8 ] || {

@@ -1,4 +1,7 @@
 #!/bin/sh
+# Network safety: the Aravis tools run inside the QEMU guest, which has no
+# network device at all (stricter than a private netns with only loopback);
+# USB/IP goes over the guest's own 127.0.0.1.
 # Stage 2 of the USB/IP VM test: runs as PID 1 inside the QEMU guest (host /
 # read-only over 9p, results in /out). Starts `twincam serve --usbip` on the
 # guest's loopback, attaches it with `usbip attach`, checks SuperSpeed, lists

@@ -1,4 +1,7 @@
 #!/bin/sh
+# Network safety: the Aravis tools run inside the QEMU guest, which has no
+# network device at all (stricter than a private netns with only loopback);
+# USB/IP goes over the guest's own 127.0.0.1.
 # End-to-end USB/IP test in a QEMU guest (Debian's kernel, no network device):
 # twincam serve --usbip on the guest's loopback, usbip attach, arv-tool-0.8
 # and arv-camera-test-0.8 against it. Boots with the usb-vm recipe's runner
