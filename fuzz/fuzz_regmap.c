@@ -10,23 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aoi_invariants.h"
 #include "twincam/twincam.h"
 
 static tc_camera *cam;
-
-static void check_invariants(void)
-{
-    int64_t w, h, ox, oy, b, wmax, hmax;
-    tc_get_int(cam, "Width", &w);
-    tc_get_int(cam, "Height", &h);
-    tc_get_int(cam, "OffsetX", &ox);
-    tc_get_int(cam, "OffsetY", &oy);
-    tc_get_int(cam, "BinningHorizontal", &b);
-    tc_get_int(cam, "WidthMax", &wmax);
-    tc_get_int(cam, "HeightMax", &hmax);
-    if (ox + w > wmax || oy + h > hmax || wmax * b != 4056 || hmax * b != 3040 || w < 24 || h < 32)
-        abort();
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -54,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             tc_register_write(cam, addr, data + pos, len, be);
             pos += len;
             tc_stop(cam);
-            check_invariants();
+            tc_fuzz_check_aoi(cam);
         } else {
             uint8_t buf[256];
             tc_register_read(cam, addr, buf, len, be);

@@ -41,29 +41,31 @@ int tc_cmd_trigger_software(tc_device *d, const tc_feature *f, unsigned idx, tc_
     return 0; /* a missed trigger is accepted as a command and counted */
 }
 
+/* The timing model's figures behind the read-only timing features. */
+static tc_timing timing_of(tc_device *d)
+{
+    tc_timing t;
+    tc_device_timing(d, &t);
+    return t;
+}
+
 int tc_get_frame_rate_max(tc_device *d, const tc_feature *f, unsigned idx, tc_value *v)
 {
     (void)f, (void)idx;
-    tc_timing t;
-    tc_device_timing(d, &t);
-    v->f = t.max_fps;
+    v->f = timing_of(d).max_fps;
     return 0;
 }
 
 int tc_get_line_time(tc_device *d, const tc_feature *f, unsigned idx, tc_value *v)
 {
     (void)f, (void)idx;
-    tc_timing t;
-    tc_device_timing(d, &t);
-    v->f = t.line_time_ns;
+    v->f = timing_of(d).line_time_ns;
     return 0;
 }
 
 int tc_get_resulting_frame_rate(tc_device *d, const tc_feature *f, unsigned idx, tc_value *v)
 {
     (void)f, (void)idx;
-    tc_timing t;
-    tc_device_timing(d, &t);
-    v->f = t.fps;
+    v->f = timing_of(d).fps;
     return 0;
 }
