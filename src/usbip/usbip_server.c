@@ -39,11 +39,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/feature.h"
-#include "core/regmap.h"
 #include "u3v/u3v_bootstrap.h"
 #include "u3v/u3v_cp.h"
 #include "u3v/u3v_descriptors.h"
+#include "u3v/u3v_device.h"
 #include "u3v/u3v_stream.h"
 #include "usbip/usbip_proto.h"
 #include "util/clock.h"
@@ -136,13 +135,6 @@ static int64_t mono_ns(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static void sleep_until_ns(int64_t t)
-{
-    struct timespec ts = { t / 1000000000, t % 1000000000 };
-    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-        ;
 }
 
 /* ---- socket helpers ---- */
@@ -352,37 +344,10 @@ static int pump_acks_locked(conn *c)
 static void log_command(conn *c, const uint8_t *req, size_t len, const uint8_t *ackb, size_t ack_len,
                         bool stream_before)
 {
-    tc_usbip_server *s = c->srv;
-    tc_u3v_cp_cmd cmd, a;
-    if (tc_u3v_cp_parse(req, len, &cmd) < 0)
-        return;
-    uint16_t status = ack_len && tc_u3v_cp_parse_header(ackb, ack_len, &a) >= 0 ? a.flags : 0;
-    bool stream_after = tc_u3v_bootstrap_stream_enabled(&s->bs);
-    if (cmd.command == TC_U3V_WRITEMEM_CMD) {
-        const tc_register *r = tc_regmap_find(cmd.address);
-        const char *name = r && cmd.address >= TC_U3V_FEATURE_SPACE_START &&
-                                   cmd.address < TC_U3V_FEATURE_SPACE_END
-                               ? r->feature->name
-                               : NULL;
-        if (status != TC_U3V_SUCCESS)
-            logf_(s, "%s: write 0x%06llx%s%s%s refused: %s", c->peer,
-                  (unsigned long long)cmd.address, name ? " (" : "", name ? name : "",
-                  name ? ")" : "", tc_u3v_status_name(status));
-        else if (name && r->feature->type == TC_FT_COMMAND)
-            logf_(s, "%s: %s executed", c->peer, name);
-    } else if (status != TC_U3V_SUCCESS && ack_len) {
-        logf_(s, "%s: command 0x%04x at 0x%06llx: %s", c->peer, cmd.command,
-              (unsigned long long)cmd.address, tc_u3v_status_name(status));
-    }
-    if (stream_before != stream_after) {
-        tc_u3v_stream_plan p;
-        if (stream_after && tc_u3v_bootstrap_stream_plan(&s->bs, &p) == 0)
-            logf_(s, "%s: stream enabled: payload %llu B in %u x %u + %u + %u, leader %u, trailer %u",
-                  c->peer, (unsigned long long)p.payload_size, p.transfer_count, p.transfer_size,
-                  p.final1_size, p.final2_size, p.max_leader, p.max_trailer);
-        else
-            logf_(s, "%s: stream %s", c->peer, stream_after ? "enabled" : "disabled");
-    }
+    char line[200];
+    tc_u3v_describe_command(&c->srv->bs, req, len, ackb, ack_len, stream_before, line, sizeof(line));
+    if (line[0])
+        logf_(c->srv, "%s: %s", c->peer, line);
 }
 
 static int control_out(conn *c, const tc_usbip_cmd *cmd)
@@ -534,38 +499,27 @@ static int device_transfer(conn *c, const uint8_t *data, size_t len, uint64_t ge
     return XFER_OK;
 }
 
+typedef struct frame_xfer {
+    conn *c;
+    uint64_t gen;
+} frame_xfer;
+
+static int frame_transfer(void *ctx, const uint8_t *data, size_t len, size_t host_len)
+{
+    (void)host_len; /* each URB is answered on its own: no zero-length packets here */
+    frame_xfer *x = ctx;
+    return device_transfer(x->c, data, len, x->gen);
+}
+
 static int send_frame(conn *c, const tc_frame *f, tc_u3v_stream_plan *plan)
 {
-    tc_usbip_server *s = c->srv;
+    frame_xfer x = { c, 0 };
     pthread_mutex_lock(&c->mu);
-    uint64_t gen = c->stream_gen;
+    x.gen = c->stream_gen;
     pthread_mutex_unlock(&c->mu);
-    int64_t t0 = mono_ns();
     double line_ns = 0;
-    tc_get_float(s->cam, "TwinLineTime", &line_ns);
-    size_t row_bytes = f->height ? f->size / f->height : f->size;
-
-    uint8_t buf[64];
-    tc_u3v_image_info info;
-    tc_u3v_image_info_from_frame(f, &info);
-    size_t n = tc_u3v_build_leader(buf, sizeof(buf), &info);
-    int rc = device_transfer(c, buf, n, gen);
-    if (rc != XFER_OK)
-        return rc;
-    plan->payload_size = f->size;
-    uint64_t k = 0, off;
-    uint32_t len;
-    while (tc_u3v_plan_next(plan, &k, &off, &len)) {
-        /* Rows leave the sensor at one per line time from the start of
-         * readout: a transfer goes out once its last row has been read. */
-        if (line_ns > 0 && row_bytes)
-            sleep_until_ns(t0 + (int64_t)((double)((off + len + row_bytes - 1) / row_bytes) * line_ns));
-        rc = device_transfer(c, f->data + off, len, gen);
-        if (rc != XFER_OK)
-            return rc;
-    }
-    n = tc_u3v_build_trailer(buf, sizeof(buf), f->block_id, TC_U3V_SUCCESS, f->size, f->height);
-    return device_transfer(c, buf, n, gen);
+    tc_get_float(c->srv->cam, "TwinLineTime", &line_ns);
+    return tc_u3v_send_frame(f, plan, line_ns, frame_transfer, &x);
 }
 
 static void *stream_main(void *arg)

@@ -1,0 +1,98 @@
+/* Frame sending and command logging shared by the USB3 Vision ports
+ * (u3v_device.h). */
+#include "u3v/u3v_device.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "core/feature.h"
+#include "core/regmap.h"
+#include "u3v/u3v_cp.h"
+
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void sleep_until_ns(int64_t t)
+{
+    struct timespec ts = { t / 1000000000, t % 1000000000 };
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+        ;
+}
+
+int tc_u3v_send_frame(const tc_frame *f, tc_u3v_stream_plan *plan, double line_time_ns,
+                      tc_u3v_transfer_fn xfer, void *ctx)
+{
+    int64_t t0 = mono_ns();
+    size_t row_bytes = f->height ? f->size / f->height : f->size;
+    uint8_t buf[64];
+    tc_u3v_image_info info;
+    tc_u3v_image_info_from_frame(f, &info);
+    size_t n = tc_u3v_build_leader(buf, sizeof(buf), &info);
+    int rc = xfer(ctx, buf, n, plan->max_leader);
+    if (rc)
+        return rc;
+    plan->payload_size = f->size;
+    uint64_t k = 0, off;
+    uint32_t len;
+    while (tc_u3v_plan_next(plan, &k, &off, &len)) {
+        /* k has moved past the transfer just planned: k-1 is its index. */
+        size_t host_len = k - 1 < plan->transfer_count ? plan->transfer_size
+                          : k - 1 == plan->transfer_count ? plan->final1_size
+                                                          : plan->final2_size;
+        /* Rows leave the sensor at one per line time from the start of
+         * readout: a transfer goes out once its last row has been read. */
+        if (line_time_ns > 0 && row_bytes)
+            sleep_until_ns(t0 + (int64_t)((double)((off + len + row_bytes - 1) / row_bytes) *
+                                          line_time_ns));
+        rc = xfer(ctx, f->data + off, len, host_len);
+        if (rc)
+            return rc;
+    }
+    n = tc_u3v_build_trailer(buf, sizeof(buf), f->block_id, TC_U3V_SUCCESS, f->size, f->height);
+    return xfer(ctx, buf, n, plan->max_trailer);
+}
+
+void tc_u3v_describe_command(tc_u3v_bootstrap *bs, const uint8_t *req, size_t req_len,
+                             const uint8_t *ack, size_t ack_len, bool stream_before,
+                             char *out, size_t cap)
+{
+    tc_u3v_cp_cmd cmd, a;
+    out[0] = 0;
+    if (tc_u3v_cp_parse(req, req_len, &cmd) < 0)
+        return;
+    uint16_t status = ack_len && tc_u3v_cp_parse_header(ack, ack_len, &a) >= 0 ? a.flags : 0;
+    bool stream_after = tc_u3v_bootstrap_stream_enabled(bs);
+    int w = 0;
+    if (cmd.command == TC_U3V_WRITEMEM_CMD) {
+        const tc_register *r = tc_regmap_find(cmd.address);
+        const char *name = r && cmd.address >= TC_U3V_FEATURE_SPACE_START &&
+                                   cmd.address < TC_U3V_FEATURE_SPACE_END
+                               ? r->feature->name
+                               : NULL;
+        if (status != TC_U3V_SUCCESS)
+            w = snprintf(out, cap, "write 0x%06llx%s%s%s refused: %s",
+                         (unsigned long long)cmd.address, name ? " (" : "", name ? name : "",
+                         name ? ")" : "", tc_u3v_status_name(status));
+        else if (name && r->feature->type == TC_FT_COMMAND)
+            w = snprintf(out, cap, "%s executed", name);
+    } else if (status != TC_U3V_SUCCESS && ack_len) {
+        w = snprintf(out, cap, "command 0x%04x at 0x%06llx: %s", cmd.command,
+                     (unsigned long long)cmd.address, tc_u3v_status_name(status));
+    }
+    if (w < 0 || (size_t)w >= cap || stream_before == stream_after)
+        return;
+    const char *sep = w ? "; " : "";
+    tc_u3v_stream_plan p;
+    if (stream_after && tc_u3v_bootstrap_stream_plan(bs, &p) == 0)
+        snprintf(out + w, cap - (size_t)w,
+                 "%sstream enabled: payload %llu B in %u x %u + %u + %u, leader %u, trailer %u", sep,
+                 (unsigned long long)p.payload_size, p.transfer_count, p.transfer_size,
+                 p.final1_size, p.final2_size, p.max_leader, p.max_trailer);
+    else
+        snprintf(out + w, cap - (size_t)w, "%sstream %s", sep, stream_after ? "enabled" : "disabled");
+}

@@ -1,0 +1,46 @@
+/* What every USB3 Vision port does the same way, whatever carries the bytes
+ * (USB/IP URBs, FunctionFS endpoint files): describe a served command for
+ * the log, and send one frame as leader, payload transfers and trailer at
+ * the sensor's readout pace.
+ *
+ * The port supplies one function that performs a device-side bulk IN
+ * transfer on the streaming endpoint; this file decides what goes into each
+ * transfer and when. No sockets, no threads of its own. */
+#ifndef TC_U3V_DEVICE_H
+#define TC_U3V_DEVICE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "twincam/twincam.h"
+#include "u3v/u3v_bootstrap.h"
+#include "u3v/u3v_stream.h"
+
+/* One device-side bulk IN transfer of len bytes; `host_len` is the size of
+ * the transfer the host posted for it (SIRM: max leader, payload transfer
+ * size, final transfer sizes, max trailer), which a port needs to know when
+ * a transfer that ends on a packet boundary must be closed by a
+ * zero-length packet. Returns 0, or any non-zero value to stop the frame
+ * (tc_u3v_send_frame returns it unchanged). */
+typedef int (*tc_u3v_transfer_fn)(void *ctx, const uint8_t *data, size_t len, size_t host_len);
+
+/* Send frame f: leader, the payload in the transfers of `plan` (its
+ * payload_size is set to f->size), trailer. A payload transfer leaves once
+ * its last row has been read out: rows leave the sensor one per
+ * `line_time_ns` from the call (0: no pacing). Returns 0 or the first
+ * non-zero result of `xfer`. */
+int tc_u3v_send_frame(const tc_frame *f, tc_u3v_stream_plan *plan, double line_time_ns,
+                      tc_u3v_transfer_fn xfer, void *ctx);
+
+/* One log line (without newline) for a command the control channel served,
+ * or "" when there is nothing worth saying: refused writes and failed
+ * commands with their status and feature name, executed feature commands,
+ * and the stream being enabled (with the host's transfer plan) or
+ * disabled. `stream_before` is tc_u3v_bootstrap_stream_enabled() before the
+ * command; call with the bootstrap still serialised. */
+void tc_u3v_describe_command(tc_u3v_bootstrap *bs, const uint8_t *req, size_t req_len,
+                             const uint8_t *ack, size_t ack_len, bool stream_before,
+                             char *out, size_t cap);
+
+#endif
