@@ -6,6 +6,7 @@
  *   twincam docs                                docs/features.md, from the feature table
  *   twincam serve [--interface ADDR]            a GigE Vision camera on ADDR:3956 (default 127.0.0.1)
  *   twincam serve --usbip [--interface ADDR]    a USB3 Vision camera as USB/IP device on ADDR:3240
+ *   twincam gadget --ffs DIR                    a USB3 Vision camera through FunctionFS at DIR
  *
  * Exit status: 0 success, 1 camera refused something, 2 bad command line. */
 #include <getopt.h>
@@ -22,13 +23,14 @@
 #include "image/preview.h"
 #include "pixel/pixel_format.h"
 #include "usbip/usbip_server.h"
+#include "ffs/ffs_gadget.h"
 #include "sensor/sensor_model.h"
 #include "twincam/twincam.h"
 
 #define MAX_SETS 64
 
 typedef struct cli {
-    const char *out_png, *out_raw, *serial, *interface, *state_dir, *io_path;
+    const char *out_png, *out_raw, *serial, *interface, *state_dir, *io_path, *ffs_dir;
     const char *sets[MAX_SETS];
     unsigned n_sets;
     unsigned long long seed;
@@ -52,6 +54,9 @@ static void usage(FILE *to)
             "        [--io SOCKET]                  (with the I/O lines on a local socket)\n"
             "        [--usbip]                      or as a USB3 Vision device over USB/IP on\n"
             "                                       ADDR:3240 (usbip attach -r ADDR -b 1-1)\n"
+            "  gadget --ffs DIR [--state-dir DIR]   run the camera as a USB3 Vision device through\n"
+            "         [--io SOCKET]                 the FunctionFS instance mounted at DIR, until\n"
+            "                                       SIGINT/SIGTERM (scripts/gadget.sh sets it up)\n"
             "  io SOCKET drive|pulse|status|time|watch ...   the camera's I/O lines (docs/io.md)\n"
             "  io wire SRC:LineN DST:LineM ...      wire one camera's output to others' inputs\n"
             "\n"
@@ -70,6 +75,7 @@ static int parse(int argc, char **argv, cli *c)
         { "seed", required_argument, NULL, 'x' }, { "usb", no_argument, NULL, 'u' },
         { "help", no_argument, NULL, 'h' },       { "interface", required_argument, NULL, 'i' },
         { "state-dir", required_argument, NULL, 'd' }, { "io", required_argument, NULL, 'I' }, { "usbip", no_argument, NULL, 'U' },
+        { "ffs", required_argument, NULL, 'F' },
         { NULL, 0, NULL, 0 },
     };
     int ch;
@@ -88,6 +94,7 @@ static int parse(int argc, char **argv, cli *c)
         case 'S': c->serial = optarg; break;
         case 'u': c->usb = 1; break;
         case 'U': c->usbip = 1; break;
+        case 'F': c->ffs_dir = optarg; break;
         case 'i': c->interface = optarg; break;
         case 'd': c->state_dir = optarg; break;
         case 'I': c->io_path = optarg; break;
@@ -266,8 +273,13 @@ static void on_signal(int sig)
     g_stop = 1;
 }
 
-static int cmd_serve(cli *c)
+/* serve and gadget: run the camera on a port until SIGINT/SIGTERM. */
+static int cmd_serve(cli *c, bool gadget)
 {
+    if (gadget && !c->ffs_dir) {
+        fprintf(stderr, "twincam: gadget wants --ffs DIR (a mounted FunctionFS instance)\n");
+        return 2;
+    }
     if (!c->interface)
         c->interface = "127.0.0.1";
     tc_camera *cam = open_camera(c, false);
@@ -283,8 +295,9 @@ static int cmd_serve(cli *c)
         tc_camera_close(cam);
         return 1;
     }
-    int rc = c->usbip ? tc_usbip_serve(cam, c->interface, &g_stop)
-                      : tc_gige_serve(cam, c->interface, &g_stop);
+    int rc = gadget     ? tc_ffs_gadget_serve(cam, c->ffs_dir, &g_stop)
+             : c->usbip ? tc_usbip_serve(cam, c->interface, &g_stop)
+                        : tc_gige_serve(cam, c->interface, &g_stop);
     tc_io_server_stop(io);
     tc_camera_close(cam);
     return rc == 0 ? 0 : 1;
@@ -325,7 +338,9 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "docs"))
         return cmd_docs();
     if (!strcmp(cmd, "serve"))
-        return cmd_serve(&c);
+        return cmd_serve(&c, false);
+    if (!strcmp(cmd, "gadget"))
+        return cmd_serve(&c, true);
     fprintf(stderr, "twincam: unknown command '%s'\n", cmd);
     usage(stderr);
     return 2;

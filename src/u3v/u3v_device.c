@@ -96,3 +96,28 @@ void tc_u3v_describe_command(tc_u3v_bootstrap *bs, const uint8_t *req, size_t re
     else
         snprintf(out + w, cap - (size_t)w, "%sstream %s", sep, stream_after ? "enabled" : "disabled");
 }
+
+int tc_u3v_descriptors_for_camera(tc_camera *cam, tc_usb_speed speed, tc_u3v_descriptors *d)
+{
+    char vendor[64] = "", model[64] = "", family[64] = "", version[64] = "", info[64] = "",
+         serial[64] = "", guid[13];
+    tc_get_string(cam, "DeviceVendorName", vendor, sizeof(vendor));
+    tc_get_string(cam, "DeviceModelName", model, sizeof(model));
+    tc_get_string(cam, "DeviceFamilyName", family, sizeof(family));
+    tc_get_string(cam, "DeviceFirmwareVersion", version, sizeof(version));
+    tc_get_string(cam, "DeviceManufacturerInfo", info, sizeof(info));
+    tc_get_string(cam, "DeviceSerialNumber", serial, sizeof(serial));
+    tc_u3v_guid_from(TC_U3V_VENDOR_ID, serial, guid);
+    unsigned major = 0, minor = 0;
+    sscanf(version, "%u.%u", &major, &minor);
+    tc_u3v_desc_spec spec = {
+        .vendor_id = TC_U3V_VENDOR_ID, .product_id = TC_U3V_PRODUCT_ID,
+        /* bcdDevice: the firmware's major.minor as BCD */
+        .bcd_device = (uint16_t)((major % 100 / 10) << 12 | (major % 10) << 8 |
+                                 (minor % 100 / 10) << 4 | (minor % 10)),
+        .speed = speed, .stream_max_burst = 15,
+        .manufacturer = vendor, .product = model, .serial = serial, .guid = guid,
+        .family = family, .device_version = version, .manufacturer_info = info,
+    };
+    return tc_u3v_desc_build(&spec, d);
+}

@@ -15,6 +15,7 @@
 
 #include "twincam/twincam.h"
 #include "u3v/u3v_bootstrap.h"
+#include "u3v/u3v_descriptors.h"
 #include "u3v/u3v_stream.h"
 
 /* One device-side bulk IN transfer of len bytes; `host_len` is the size of
@@ -42,5 +43,15 @@ int tc_u3v_send_frame(const tc_frame *f, tc_u3v_stream_plan *plan, double line_t
 void tc_u3v_describe_command(tc_u3v_bootstrap *bs, const uint8_t *req, size_t req_len,
                              const uint8_t *ack, size_t ack_len, bool stream_before,
                              char *out, size_t cap);
+
+/* USB ids the twin enumerates with on every port (no vendor id of its own:
+ * the Linux Foundation's id with a product id of the twin's choosing). */
+#define TC_U3V_VENDOR_ID 0x1D6Bu
+#define TC_U3V_PRODUCT_ID 0x0104u
+
+/* Build the descriptors of the camera's identity (vendor, model, family,
+ * firmware version as bcdDevice, manufacturer info, serial and the GUID
+ * derived from it) for `speed`. Returns 0, or TC_EINVAL. */
+int tc_u3v_descriptors_for_camera(tc_camera *cam, tc_usb_speed speed, tc_u3v_descriptors *d);
 
 #endif

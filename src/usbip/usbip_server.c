@@ -848,25 +848,9 @@ int tc_usbip_server_new(tc_camera *cam, const char *address, uint16_t port,
     }
     tc_u3v_bootstrap_target(&s->bs, &s->target);
 
-    char vendor[64] = "", model[64] = "", family[64] = "", version[64] = "", info[64] = "";
-    tc_get_string(cam, "DeviceVendorName", vendor, sizeof(vendor));
-    tc_get_string(cam, "DeviceModelName", model, sizeof(model));
-    tc_get_string(cam, "DeviceFamilyName", family, sizeof(family));
-    tc_get_string(cam, "DeviceFirmwareVersion", version, sizeof(version));
-    tc_get_string(cam, "DeviceManufacturerInfo", info, sizeof(info));
     tc_get_string(cam, "DeviceSerialNumber", s->serial, sizeof(s->serial));
     tc_u3v_guid_from(TC_USBIP_VENDOR_ID, s->serial, s->guid);
-    unsigned major = 0, minor = 0;
-    sscanf(version, "%u.%u", &major, &minor);
-    tc_u3v_desc_spec spec = {
-        .vendor_id = TC_USBIP_VENDOR_ID, .product_id = TC_USBIP_PRODUCT_ID,
-        .bcd_device = (uint16_t)((major % 100 / 10) << 12 | (major % 10) << 8 |
-                                 (minor % 100 / 10) << 4 | (minor % 10)),
-        .speed = TC_USB_SPEED_SUPER, .stream_max_burst = 15,
-        .manufacturer = vendor, .product = model, .serial = s->serial, .guid = s->guid,
-        .family = family, .device_version = version, .manufacturer_info = info,
-    };
-    if (tc_u3v_desc_build(&spec, &s->desc) != 0) {
+    if (tc_u3v_descriptors_for_camera(cam, TC_USB_SPEED_SUPER, &s->desc) != 0) {
         fprintf(stderr, "twincam: cannot build the USB descriptors\n");
         goto fail;
     }

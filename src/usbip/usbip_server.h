@@ -19,12 +19,13 @@
 #include <stdint.h>
 
 #include "twincam/twincam.h"
+#include "u3v/u3v_device.h"
 
 #define TC_USBIP_PORT 3240
 #define TC_USBIP_BUSID "1-1"
-/* USB ids the twin enumerates with (no vendor id of its own). */
-#define TC_USBIP_VENDOR_ID 0x1D6Bu
-#define TC_USBIP_PRODUCT_ID 0x0104u
+/* USB ids the twin enumerates with (u3v_device.h). */
+#define TC_USBIP_VENDOR_ID TC_U3V_VENDOR_ID
+#define TC_USBIP_PRODUCT_ID TC_U3V_PRODUCT_ID
 
 typedef struct tc_usbip_server tc_usbip_server;
 
