@@ -99,7 +99,8 @@ typedef enum tc_frame_status {
 } tc_frame_status;
 
 typedef struct tc_frame {
-    uint64_t block_id;      /* 1, 2, ... since AcquisitionStart (as GigE/U3V block ids) */
+    uint64_t block_id;      /* 1, 2, ... from camera open, on across acquisitions (GigE/U3V block id);
+                               the temporal noise is keyed on it */
     uint64_t timestamp_ns;  /* exposure start of the first row, camera time line */
     uint32_t pixel_format;  /* PFNC (or IDS) code */
     uint32_t width, height, offset_x, offset_y;

@@ -73,6 +73,7 @@ typedef struct gadget {
     tc_u3v_bootstrap bs;
     tc_u3v_cp_target target;
 
+    uint64_t stream_enabled_at; /* camera time of the last stream enable (under bs_mu) */
     aio_chan ctrl, stream;
     uint8_t *cmd_buf, *ack_buf;
     size_t cmd_cap;
@@ -315,6 +316,8 @@ static void *control_main(void *arg)
         tc_u3v_describe_command(&g->bs, g->cmd_buf, (size_t)n, g->ack_buf, a, before, line,
                                 sizeof(line));
         bool after = tc_u3v_bootstrap_stream_enabled(&g->bs);
+        if (!before && after)
+            g->stream_enabled_at = tc_camera_time(g->cam);
         pthread_mutex_unlock(&g->bs_mu);
         g->commands++;
         if (line[0])
@@ -366,9 +369,11 @@ static void *stream_main(void *arg)
         pthread_mutex_lock(&g->bs_mu);
         enabled = enabled && tc_u3v_bootstrap_stream_enabled(&g->bs);
         int prc = enabled ? tc_u3v_bootstrap_stream_plan(&g->bs, &plan) : -1;
+        bool current = prc == 0 && tc_u3v_frame_is_current(&f, &plan, g->stream_enabled_at);
         pthread_mutex_unlock(&g->bs_mu);
-        if (!enabled || prc != 0) {
-            tc_drop_frame(g->cam, &f); /* stream not enabled: the frame cannot be carried */
+        if (!enabled || !current) {
+            /* stream not enabled, or a frame of an earlier acquisition */
+            tc_drop_frame(g->cam, &f);
             g->frames_dropped++;
             continue;
         }
@@ -384,6 +389,7 @@ static void *stream_main(void *arg)
             tc_release_frame(g->cam, &f);
             g->frames_sent++;
         } else {
+            logf_(g, "frame %llu abandoned: %s", (unsigned long long)f.block_id, strerror(-rc));
             tc_drop_frame(g->cam, &f);
             g->frames_aborted++;
         }
@@ -421,15 +427,14 @@ static void on_event(gadget *g, const struct usb_functionfs_event *ev)
         pthread_mutex_lock(&g->bs_mu);
         tc_u3v_bootstrap_reset(&g->bs); /* a newly configured host starts from power-on values */
         pthread_mutex_unlock(&g->bs_mu);
-        struct usb_endpoint_descriptor d;
+        struct usb_endpoint_descriptor d = { 0 };
         unsigned mps = ioctl(g->stream_in, FUNCTIONFS_ENDPOINT_DESC, &d) == 0 ? d.wMaxPacketSize : 0;
-        int addr = ioctl(g->stream_in, FUNCTIONFS_ENDPOINT_REVMAP);
+        unsigned addr = d.bEndpointAddress;
         pthread_mutex_lock(&g->mu);
         g->enabled = true;
         pthread_cond_broadcast(&g->cv);
         pthread_mutex_unlock(&g->mu);
-        logf_(g, "host configured the device (stream endpoint 0x%02x, %u-byte packets)",
-              addr < 0 ? 0 : addr, mps);
+        logf_(g, "host configured the device (stream endpoint 0x%02x, %u-byte packets)", addr, mps);
         break;
     }
     case FUNCTIONFS_DISABLE: host_gone(g, "deconfigured the device"); break;

@@ -105,6 +105,7 @@ struct tc_usbip_server {
     pthread_mutex_t bs_mu;
     tc_u3v_bootstrap bs;
     tc_u3v_cp_target target;
+    uint64_t stream_enabled_at; /* camera time of the last stream enable (under bs_mu) */
     tc_u3v_descriptors desc;
     char serial[64], guid[13];
     conn *active;
@@ -358,6 +359,8 @@ static int control_out(conn *c, const tc_usbip_cmd *cmd)
     size_t n = tc_u3v_cp_serve(&s->target, cmd->data, cmd->data_len, c->ack_scratch,
                                s->target.max_ack_transfer);
     log_command(c, cmd->data, cmd->data_len, c->ack_scratch, n, before);
+    if (!before && tc_u3v_bootstrap_stream_enabled(&s->bs))
+        s->stream_enabled_at = tc_camera_time(s->cam);
     pthread_mutex_unlock(&s->bs_mu);
     c->commands++;
     pthread_cond_broadcast(&c->cv); /* stream enable may have changed */
@@ -548,9 +551,11 @@ static void *stream_main(void *arg)
         pthread_mutex_lock(&s->bs_mu);
         bool enabled = tc_u3v_bootstrap_stream_enabled(&s->bs);
         int prc = enabled ? tc_u3v_bootstrap_stream_plan(&s->bs, &plan) : -1;
+        bool current = prc == 0 && tc_u3v_frame_is_current(&f, &plan, s->stream_enabled_at);
         pthread_mutex_unlock(&s->bs_mu);
-        if (!enabled || prc != 0) {
-            tc_drop_frame(s->cam, &f); /* stream not enabled: the frame cannot be carried */
+        if (!enabled || !current) {
+            /* stream not enabled, or a frame of an earlier acquisition */
+            tc_drop_frame(s->cam, &f);
             c->frames_dropped++;
             continue;
         }

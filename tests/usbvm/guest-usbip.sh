@@ -11,7 +11,7 @@
 # (written by run-usbvm.sh on the host).
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 up() { cut -d' ' -f1 /proc/uptime; }
-. /out/config   # TWINCAM=..., STREAM_SECONDS=..., TRACE=0/1, SERVE_ARGS=..., ARV_ARGS=...
+. /out/config   # TWINCAM, STREAM_SECONDS, TRACE=0/1, SERVE_ARGS, ARV_ARGS, HOST_TEST, GADGET_SH, KDIR
 R=/out/result.txt
 : > $R
 fail() { echo "FAIL: $*" | tee -a $R; echo FAIL > /out/status; sync; echo o > /proc/sysrq-trigger; sleep 5; }
@@ -91,6 +91,7 @@ cat /out/server.log | tail -5
 } >> $R
 [ -n "$COMPLETED" ] && [ "$COMPLETED" -gt 0 ] || fail "no completed buffers"
 [ "$FAILED" = 0 ] || fail "$FAILED failed buffers"
+. "$(dirname "$0")/guest-ffs.sh"
 cat $R
 echo PASS > /out/status; sync
 say "PASS"

@@ -42,7 +42,7 @@ fi
 # so the guest gets it through a wrapper script in the work dir).
 cat > "$W/guest.sh" <<EOG
 #!/bin/sh
-printf 'TWINCAM=%s\nSTREAM_SECONDS=%s\nTRACE=%s\nSERVE_ARGS="%s"\nARV_ARGS="%s"\n' '$BUILD/twincam' '${USBVM_STREAM_SECONDS:-8}' '${USBVM_TRACE:-0}' '${USBVM_SERVE_ARGS:-}' '${USBVM_ARV_ARGS:-}' > /out/config
+printf 'TWINCAM=%s\nSTREAM_SECONDS=%s\nTRACE=%s\nSERVE_ARGS="%s"\nARV_ARGS="%s"\nHOST_TEST=%s\nGADGET_SH=%s\nKDIR=%s\n' '$BUILD/twincam' '${USBVM_STREAM_SECONDS:-8}' '${USBVM_TRACE:-0}' '${USBVM_SERVE_ARGS:-}' '${USBVM_ARV_ARGS:-}' '$BUILD/tests/usbvm/u3v_host_test' '$ROOT/scripts/gadget.sh' '$W/kernel' > /out/config
 exec /bin/sh '$HERE/guest-usbip.sh'
 EOG
 chmod +x "$W/guest.sh"
