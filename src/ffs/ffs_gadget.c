@@ -390,6 +390,12 @@ static void *stream_main(void *arg)
             g->frames_sent++;
         } else {
             logf_(g, "frame %llu abandoned: %s", (unsigned long long)f.block_id, strerror(-rc));
+            /* A short transfer (the leader) may already sit in the
+             * controller's FIFO: flush it where the UDC can (dummy_hcd
+             * cannot; hosts then skip the stale leader, as Aravis does). */
+            if (ioctl(g->stream_in, FUNCTIONFS_FIFO_FLUSH) < 0) {
+                /* endpoint disabled meanwhile: nothing to flush */
+            }
             tc_drop_frame(g->cam, &f);
             g->frames_aborted++;
         }

@@ -41,6 +41,29 @@ say "SourceSink at $(cat $RD/speed) Mb/s"
 "$HOST_TEST" --raw-bulk 5 1d6b 0105 > /out/raw-bulk.txt 2>&1 || fail "raw bulk read"
 cat /out/raw-bulk.txt
 RAW=$(sed -n 's/.* = \([0-9.]*\) MB\/s.*/\1/p' /out/raw-bulk.txt)
+# USB/IP reference: the same SourceSink device exported by the kernel's own
+# USB/IP server (usbip-host + usbipd) and attached through vhci_hcd, as the
+# twin's USB/IP port is.
+SSBUS=$(basename $RD)
+usbipd -4 -D > /dev/null 2>&1 || fail "usbipd"
+for i in $(seq 50); do usbip list -r 127.0.0.1 > /dev/null 2>&1 && break; sleep 0.1; done
+usbip bind -b $SSBUS > /dev/null 2>&1 || fail "usbip bind $SSBUS"
+usbip attach -r 127.0.0.1 -b $SSBUS || fail "usbip attach of the SourceSink device"
+VBUS=""
+for i in $(seq 100); do
+  for d in /sys/bus/usb/devices/*; do
+    [ -f $d/idVendor ] && [ "$(cat $d/idVendor):$(cat $d/idProduct)" = 1d6b:0105 ] && \
+      [ "$(cat $d/bConfigurationValue 2>/dev/null)" = 1 ] && readlink -f $d | grep -q vhci && VBUS=$(cat $d/busnum)
+  done
+  [ -n "$VBUS" ] && break; sleep 0.1
+done
+[ -n "$VBUS" ] || fail "SourceSink through USB/IP did not enumerate"
+"$HOST_TEST" --raw-bulk 5 1d6b 0105 $VBUS > /out/raw-bulk-usbip.txt 2>&1 || fail "raw bulk read through USB/IP"
+cat /out/raw-bulk-usbip.txt
+RAW_USBIP=$(sed -n 's/.* = \([0-9.]*\) MB\/s.*/\1/p' /out/raw-bulk-usbip.txt)
+usbip detach -p "$(usbip port 2>/dev/null | sed -n 's/^Port \([0-9]*\):.*/\1/p' | head -1)" > /dev/null 2>&1 || true
+usbip unbind -b $SSBUS > /dev/null 2>&1 || true
+kill "$(pidof usbipd)" 2>/dev/null || true
 echo "" > $RG/UDC
 rm $RG/configs/c.1/SourceSink.raw; rmdir $RG/configs/c.1 $RG/functions/SourceSink.raw $RG
 
@@ -66,6 +89,9 @@ tail -4 /out/gadget.log
   echo "ffs: speed $FSPEED, Aravis lists $FID"
   grep '^rate:' /out/ffs-host.txt | sed 's/^/ffs /'
   echo "ffs raw bulk (SourceSink): ${RAW:-?} MB/s"
+  echo "usbip raw bulk (SourceSink through usbip-host and vhci): ${RAW_USBIP:-?} MB/s"
+  USBIP_MB=$(sed -n 's/^from the first frame: .* \([0-9.]*\) MB\/s$/\1/p' $R)
+  [ -n "$USBIP_MB" ] && [ -n "$RAW_USBIP" ] && awk -v a="$USBIP_MB" -v b="$RAW_USBIP" 'BEGIN { printf "usbip full frames / raw bulk: %.2f\n", a / b }'
   FULL=$(sed -n 's/^rate: full.* \([0-9.]*\) MB\/s$/\1/p' /out/ffs-host.txt)
   [ -n "$FULL" ] && [ -n "$RAW" ] && awk -v a="$FULL" -v b="$RAW" 'BEGIN { printf "ffs full frames / raw bulk: %.2f\n", a / b }'
 } >> $R
