@@ -77,6 +77,8 @@ typedef struct server {
     struct sockaddr_in dest;
 
     uint64_t frames_sent, packets_sent, packets_resent, packets_lost_on_purpose;
+    uint64_t send_errors; /* packets the kernel refused (the host sees them lost) */
+    int last_send_errno;
 } server;
 
 static int64_t mono_ns(void)
@@ -107,17 +109,23 @@ static void set_dont_fragment(server *s, int df)
 
 static void flush_batch(server *s)
 {
-    unsigned off = 0;
+    unsigned off = 0, failed = 0;
     while (off < s->n_batch) {
         int n = sendmmsg(s->stream_fd, s->msgs + off, s->n_batch - off, 0);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            break; /* unreachable destination or DF too big: the host sees loss */
+            /* unreachable destination, DF too big, no buffer space: the
+             * host sees this packet lost; the rest of the batch still goes */
+            s->last_send_errno = errno;
+            failed++;
+            off++;
+            continue;
         }
         off += (unsigned)n;
     }
-    s->packets_sent += off;
+    s->packets_sent += off - failed;
+    s->send_errors += failed;
     s->n_batch = 0;
 }
 
@@ -462,9 +470,13 @@ int tc_gige_serve(tc_camera *cam, const char *address, volatile sig_atomic_t *st
             if (p[i].revents & POLLIN)
                 handle_datagram(s, p[i].fd);
     }
-    snprintf(line, sizeof(line), "stopping: %llu frames, %llu packets sent, %llu resent, %llu dropped on purpose",
+    snprintf(line, sizeof(line),
+             "stopping: %llu frames, %llu packets sent, %llu resent, %llu dropped on purpose, "
+             "%llu refused by the kernel%s%s",
              (unsigned long long)s->frames_sent, (unsigned long long)s->packets_sent,
-             (unsigned long long)s->packets_resent, (unsigned long long)s->packets_lost_on_purpose);
+             (unsigned long long)s->packets_resent, (unsigned long long)s->packets_lost_on_purpose,
+             (unsigned long long)s->send_errors, s->send_errors ? ", last: " : "",
+             s->send_errors ? strerror(s->last_send_errno) : "");
     log_line(s, line);
     tc_stop(cam);
     s->stream_stop = 1;
