@@ -6,6 +6,7 @@
  *   twincam docs                                docs/features.md, from the feature table
  *   twincam serve [--interface ADDR]            a GigE Vision camera on ADDR:3956 (default 127.0.0.1)
  *   twincam serve --usbip [--interface ADDR]    a USB3 Vision camera as USB/IP device on ADDR:3240
+ *   twincam serve ... --gpio Line0=CHIP:N,...   with its lines on Linux GPIO (libgpiod)
  *
  * Exit status: 0 success, 1 camera refused something, 2 bad command line. */
 #include <getopt.h>
@@ -16,6 +17,7 @@
 
 #include "genicam/docs.h"
 #include "gige/gige_server.h"
+#include "io/gpio_map.h"
 #include "io/io_server.h"
 #include "io_client.h"
 #include "image/png_io.h"
@@ -28,7 +30,7 @@
 #define MAX_SETS 64
 
 typedef struct cli {
-    const char *out_png, *out_raw, *serial, *interface, *state_dir, *io_path;
+    const char *out_png, *out_raw, *serial, *interface, *state_dir, *io_path, *gpio_spec;
     const char *sets[MAX_SETS];
     unsigned n_sets;
     unsigned long long seed;
@@ -50,6 +52,7 @@ static void usage(FILE *to)
             "  serve [--interface ADDR]             run the camera as a GigE Vision device on\n"
             "        [--state-dir DIR]              ADDR:3956 (default 127.0.0.1) until SIGINT/SIGTERM\n"
             "        [--io SOCKET]                  (with the I/O lines on a local socket)\n"
+            "        [--gpio Line0=CHIP:N,...]      (and/or on Linux GPIO lines, docs/io.md)\n"
             "        [--usbip]                      or as a USB3 Vision device over USB/IP on\n"
             "                                       ADDR:3240 (usbip attach -r ADDR -b 1-1)\n"
             "  io SOCKET drive|pulse|status|time|watch ...   the camera's I/O lines (docs/io.md)\n"
@@ -70,6 +73,7 @@ static int parse(int argc, char **argv, cli *c)
         { "seed", required_argument, NULL, 'x' }, { "usb", no_argument, NULL, 'u' },
         { "help", no_argument, NULL, 'h' },       { "interface", required_argument, NULL, 'i' },
         { "state-dir", required_argument, NULL, 'd' }, { "io", required_argument, NULL, 'I' }, { "usbip", no_argument, NULL, 'U' },
+        { "gpio", required_argument, NULL, 'G' },
         { NULL, 0, NULL, 0 },
     };
     int ch;
@@ -91,6 +95,7 @@ static int parse(int argc, char **argv, cli *c)
         case 'i': c->interface = optarg; break;
         case 'd': c->state_dir = optarg; break;
         case 'I': c->io_path = optarg; break;
+        case 'G': c->gpio_spec = optarg; break;
         case 'x': {
             char *end;
             c->seed = strtoull(optarg, &end, 0);
@@ -283,8 +288,25 @@ static int cmd_serve(cli *c)
         tc_camera_close(cam);
         return 1;
     }
+    tc_gpio_map *gpio = NULL;
+    char text[1024];
+    if (c->gpio_spec) {
+        if (tc_gpio_map_start(cam, c->gpio_spec, &gpio, text, sizeof(text)) != 0) {
+            fprintf(stderr, "twincam: %s\n", text);
+            tc_io_server_stop(io);
+            tc_camera_close(cam);
+            return 1;
+        }
+        tc_gpio_map_describe(gpio, text, sizeof(text));
+        fprintf(stderr, "twincam: gpio mapped:\n%s", text);
+    }
     int rc = c->usbip ? tc_usbip_serve(cam, c->interface, &g_stop)
                       : tc_gige_serve(cam, c->interface, &g_stop);
+    if (gpio) {
+        tc_gpio_map_describe(gpio, text, sizeof(text));
+        fprintf(stderr, "twincam: gpio at exit:\n%s", text);
+    }
+    tc_gpio_map_stop(gpio);
     tc_io_server_stop(io);
     tc_camera_close(cam);
     return rc == 0 ? 0 : 1;
