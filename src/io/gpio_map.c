@@ -11,7 +11,17 @@
  * line watcher are CLOCK_MONOTONIC (not shifted by TimestampReset, which only
  * moves the zero of frame timestamps); so is the kernel's stamp on v1 line
  * events (gpiolib-cdev takes ktime_get_ns() since Linux 5.7). Due times of
- * output edges are therefore compared with CLOCK_MONOTONIC here. */
+ * output edges are therefore compared with CLOCK_MONOTONIC here.
+ *
+ * Input levels: with both edges requested, the v1 uAPI decides "rising" or
+ * "falling" by reading the line in the kernel's IRQ thread, after the stamp
+ * was taken in the hard IRQ handler; a pulse shorter than that latency comes
+ * as two "falling" events (seen under QEMU: the pulse was lost). Every event
+ * is a change, though, so the map takes each one as a toggle of the level it
+ * knows and keeps the kernel's word only as a diagnostic (mistyped). Should
+ * an edge be lost outright (two edges in one interrupt, a full event queue),
+ * the pin is read again once the line has been quiet for SETTLE_NS and the
+ * camera is put right (resynced). */
 #include "io/gpio_map.h"
 
 #include <errno.h>
@@ -32,6 +42,7 @@
 #define CONSUMER "twincam"
 #define MODE_CHECK_NS (100 * 1000000LL)
 #define EVENTS_PER_READ 16
+#define SETTLE_NS (100 * 1000000LL)
 
 enum { DIR_NONE = -1, DIR_IN = 0, DIR_OUT = 1 };
 
@@ -45,11 +56,12 @@ typedef struct pin {
     atomic_int dir;      /* DIR_*; written by the map's thread (or start) only */
     int fd;              /* event descriptor while DIR_IN */
     int out_level;       /* last level set while DIR_OUT */
-    int last_in_level;   /* level of the last event, -1 unknown */
+    int level;           /* input level as the camera was last told */
+    int64_t settle_at;   /* when to compare it with the pin; 0: not due */
     bool failed;         /* given up after an error; stays unmapped */
-    bool warned_missed, warned_stamp;
+    bool warned_resync, warned_stamp;
     tc_edge_queue q;     /* guarded by m->mu */
-    atomic_uint_fast64_t edges_in, levels_out, missed, odd_stamps;
+    atomic_uint_fast64_t edges_in, levels_out, mistyped, resynced, odd_stamps;
 } pin;
 
 struct tc_gpio_map {
@@ -136,9 +148,8 @@ static int set_direction(tc_gpio_map *m, pin *p, int dir, char *err, size_t cap)
         if (gpiod_line_request_both_edges_events(p->line, CONSUMER) < 0)
             return request_error(p, "an input with edge events", err, cap);
         p->fd = gpiod_line_event_get_fd(p->line);
-        p->last_in_level = -1;
-        /* Events are on from here, so reading the level after cannot miss
-         * a change; an event repeating this level is ignored by the camera. */
+        /* Events are on from here; a change between the request and this
+         * read is put right by the settle check. */
         int level = gpiod_line_get_value(p->line);
         if (p->fd < 0 || level < 0) {
             int rc = request_error(p, "an input (reading its level)", err, cap);
@@ -146,6 +157,8 @@ static int set_direction(tc_gpio_map *m, pin *p, int dir, char *err, size_t cap)
             p->fd = -1;
             return rc;
         }
+        p->level = level;
+        p->settle_at = mono_now() + SETTLE_NS;
         if (tc_drive_line(m->cam, p->cam_line, level, 0) == TC_EACCESS)
             m->mode_check_now = true; /* became an output meanwhile */
     }
@@ -233,18 +246,11 @@ static void read_events(tc_gpio_map *m, pin *p)
         return;
     }
     int64_t now = mono_now();
+    p->settle_at = now + SETTLE_NS;
     for (int i = 0; i < n; i++) {
-        int level = ev[i].event_type == GPIOD_LINE_EVENT_RISING_EDGE;
-        if (level == p->last_in_level) {
-            /* Two rising (or falling) events in a row: the kernel's event
-             * queue overflowed and lost the edge between. */
-            atomic_fetch_add(&p->missed, 1);
-            if (!p->warned_missed)
-                fprintf(stderr, "twincam: gpio: Line%u: an edge was lost by the kernel (events came too fast)\n",
-                        p->cam_line);
-            p->warned_missed = true;
-        }
-        p->last_in_level = level;
+        int level = !p->level; /* an event is a change (see the top) */
+        if ((ev[i].event_type == GPIOD_LINE_EVENT_RISING_EDGE) != level)
+            atomic_fetch_add(&p->mistyped, 1);
         bool plausible;
         int64_t t = tc_gpio_event_time((int64_t)ev[i].ts.tv_sec, (int64_t)ev[i].ts.tv_nsec, now, &plausible);
         if (!plausible) {
@@ -255,12 +261,36 @@ static void read_events(tc_gpio_map *m, pin *p)
                         p->cam_line, (long long)ev[i].ts.tv_sec, (long)ev[i].ts.tv_nsec, (long long)now);
             p->warned_stamp = true;
         }
+        p->level = level;
         if (tc_drive_line(m->cam, p->cam_line, level, (uint64_t)t) == TC_EACCESS) {
             m->mode_check_now = true; /* the camera made it an output */
             return;
         }
         atomic_fetch_add(&p->edges_in, 1);
     }
+}
+
+/* The line has been quiet for SETTLE_NS: does the pin agree with the level
+ * the camera has? Not if an edge was lost; then the camera takes the pin's
+ * level now. Events already waiting are read first. */
+static void settle(tc_gpio_map *m, pin *p)
+{
+    p->settle_at = 0;
+    struct pollfd pf = { p->fd, POLLIN, 0 };
+    if (poll(&pf, 1, 0) > 0)
+        return; /* read them; the check is due again after them */
+    int level = gpiod_line_get_value(p->line);
+    if (level < 0 || level == p->level)
+        return;
+    atomic_fetch_add(&p->resynced, 1);
+    if (!p->warned_resync)
+        fprintf(stderr, "twincam: gpio: Line%u: the pin is at %d, its events said %d: an edge was lost "
+                        "(shorter than the kernel's interrupt latency?); the camera takes %d now\n",
+                p->cam_line, level, p->level, level);
+    p->warned_resync = true;
+    p->level = level;
+    if (tc_drive_line(m->cam, p->cam_line, level, 0) == TC_EACCESS)
+        m->mode_check_now = true;
 }
 
 static void *gpio_main(void *arg)
@@ -276,8 +306,16 @@ static void *gpio_main(void *arg)
         }
         m->mode_check_now = false;
         apply_due(m, now);
-
         int64_t next = next_check;
+        for (unsigned l = 0; l < TC_GPIO_LINES; l++) {
+            pin *p = &m->pin[l];
+            if (atomic_load(&p->dir) != DIR_IN || !p->settle_at)
+                continue;
+            if (now >= p->settle_at)
+                settle(m, p);
+            if (p->settle_at && p->settle_at < next)
+                next = p->settle_at;
+        }
         pthread_mutex_lock(&m->mu);
         for (unsigned l = 0; l < TC_GPIO_LINES; l++)
             if (m->pin[l].mapped && tc_edge_queue_next(&m->pin[l].q) < next)
@@ -379,7 +417,6 @@ int tc_gpio_map_start(tc_camera *cam, const char *spec, tc_gpio_map **out, char 
         memcpy(p->desc, sp.line[l].chip, sizeof(p->desc));
         p->offset = sp.line[l].offset;
         p->fd = -1;
-        p->last_in_level = -1;
         atomic_init(&p->dir, DIR_NONE);
         m->check_modes |= p->mapped && l >= 2;
     }
@@ -458,12 +495,12 @@ size_t tc_gpio_map_describe(tc_gpio_map *m, char *buf, size_t cap)
         unsigned long long dropped = (unsigned long long)p->q.dropped;
         pthread_mutex_unlock(&m->mu);
         int w = snprintf(buf + k, cap - k,
-                         "Line%u %s %s:%u (%s): %llu edges in, %llu levels out, %llu lost by the kernel, "
-                         "%llu odd stamps, %llu output edges dropped\n",
+                         "Line%u %s %s:%u (%s): %llu edges in (%llu mistyped by the kernel), %llu resynced, "
+                         "%llu odd stamps; %llu levels out, %llu output edges dropped\n",
                          l, dir == DIR_OUT ? "->" : dir == DIR_IN ? "<-" : "--", p->desc, p->offset, dir_name(dir),
-                         (unsigned long long)atomic_load(&p->edges_in), (unsigned long long)atomic_load(&p->levels_out),
-                         (unsigned long long)atomic_load(&p->missed), (unsigned long long)atomic_load(&p->odd_stamps),
-                         dropped);
+                         (unsigned long long)atomic_load(&p->edges_in), (unsigned long long)atomic_load(&p->mistyped),
+                         (unsigned long long)atomic_load(&p->resynced), (unsigned long long)atomic_load(&p->odd_stamps),
+                         (unsigned long long)atomic_load(&p->levels_out), dropped);
         if (w < 0)
             break;
         k += (size_t)w;

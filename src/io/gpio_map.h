@@ -5,8 +5,10 @@
  *   Line0=gpiochip0:3,Line1=gpiochip0:4,Line2=my-board-label:5
  * - Camera inputs (Line0; Line2/Line3 with LineMode=Input): both-edge events
  *   are requested on the GPIO line; every event drives the camera line with
- *   the event's level and kernel timestamp. At start the camera input takes
- *   the pin's present level.
+ *   the event's kernel timestamp and the opposite of the level before (the
+ *   kernel's rising/falling is sampled late and wrong for short pulses); the
+ *   pin is read again after 100 ms of quiet in case an edge was lost. At
+ *   start the camera input takes the pin's present level.
  * - Camera outputs (Line1; Line2/Line3 with LineMode=Output): the GPIO line is
  *   requested as an output starting at the camera line's present level, and
  *   set at the time of every edge the camera announces (tc_watch_lines);

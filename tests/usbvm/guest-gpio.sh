@@ -11,10 +11,12 @@
 #      of the camera's time taken before the pull and after the camera saw it;
 #  (c) Line1 (UserOutput0) drives its GPIO line's value high and low;
 #      Line2 switched Input -> Output -> Input at run time follows LineMode;
-#  (a) with TriggerMode=On, TriggerSource=Line0, N pulses pulled onto Line0's
-#      GPIO line give exactly N frames to arv-camera-test-0.8, no trigger
-#      missed, and Line1 (ExposureActive) puts one pulse per frame on its
-#      GPIO line (counted by the server's GPIO map at exit);
+#  (a) with TriggerMode=On, TriggerSource=Line0, N short pulses (two sysfs
+#      writes back to back: the kernel often types such edges wrongly or
+#      reports both as one event) pulled onto Line0's GPIO line give exactly
+#      N frames to arv-camera-test-0.8, no trigger missed, every pulled edge
+#      accounted for by the server's GPIO map at exit, and Line1
+#      (ExposureActive) puts one pulse per frame on its GPIO line;
 # writes PASS or FAIL to /out/status and details to /out/result.txt.
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 up() { cut -d' ' -f1 /proc/uptime; }
@@ -134,6 +136,8 @@ wait_until 60 "acquisition running (Line3 = AcquisitionActive on its GPIO line)"
 say "acquisition running"
 RISE1=$(grep -c '^edge Line1 1' /out/watch.txt)
 for i in $(seq "$PULSES"); do
+  # A short pulse: two writes back to back, often shorter than the kernel's
+  # IRQ thread latency, which then reports both edges as falling.
   pull 0 up
   pull 0 down
   # The next pulse only after this frame's exposure began (a trigger within
@@ -151,6 +155,7 @@ COMPLETED=$(sed -n 's/.*n_completed_buffers *= *\([0-9]*\).*/\1/p' /out/arv-came
 FAILED=$(sed -n 's/.*n_failures *= *\([0-9]*\).*/\1/p' /out/arv-camera-test.txt | tail -1)
 note "arv-camera-test: $COMPLETED frames completed, $FAILED failed, for $PULSES pulses"
 wait_until 10 "Line3 low after acquisition" value_is 3 0
+wait_until 10 "Line0 low after the pulses" status_is 0 0
 MISSED=$(arv TwinTriggerMissed | sed -n 's/^TwinTriggerMissed = \([0-9]*\).*/\1/p')
 note "TwinTriggerMissed $MISSED"
 [ "$COMPLETED" = "$PULSES" ] || fail "$COMPLETED frames for $PULSES pulses"
@@ -164,13 +169,21 @@ kill -INT $SRV
 wait $SRV
 sed -n '/gpio at exit/,$p' /out/server.log | grep 'Line[0-3] ' | tee -a $R > /out/gpio-exit.txt
 IN0=$(sed -n 's/^Line0 .*: \([0-9]*\) edges in.*/\1/p' /out/gpio-exit.txt)
-OUT1=$(sed -n 's/^Line1 .* \([0-9]*\) levels out.*/\1/p' /out/gpio-exit.txt)
-[ "$IN0" = "$EDGES0" ] || fail "the GPIO map took $IN0 edges on Line0, $EDGES0 were pulled"
+MISTYPED0=$(sed -n 's/^Line0 .* (\([0-9]*\) mistyped.*/\1/p' /out/gpio-exit.txt)
+RESYNC0=$(sed -n 's/^Line0 .*, \([0-9]*\) resynced.*/\1/p' /out/gpio-exit.txt)
+OUT1=$(sed -n 's/^Line1 .*; \([0-9]*\) levels out.*/\1/p' /out/gpio-exit.txt)
+# Every pulled edge reached the camera: as an event, or (a short pulse whose
+# two edges the kernel reported as one event) through the re-read of the pin
+# after the line went quiet; only the short pulses of (a) may need that.
+[ $((IN0 + RESYNC0)) = "$EDGES0" ] && [ "$RESYNC0" -le "$PULSES" ] ||
+  fail "the GPIO map took $IN0 edge events and $RESYNC0 re-reads on Line0; $EDGES0 edges were pulled"
 # Line1: the user output's 4 levels, then one rise and one fall per frame.
 [ "$OUT1" = $((SETS1 + 2 * PULSES)) ] || fail "Line1's GPIO line was set $OUT1 times, wanted $((SETS1 + 2 * PULSES))"
-grep -q ' 0 lost by the kernel, 0 odd stamps, 0 output edges dropped' /out/gpio-exit.txt || fail "lost edges or odd stamps"
+[ "$(grep -c ' 0 odd stamps; .*, 0 output edges dropped$' /out/gpio-exit.txt)" = 4 ] ||
+  fail "odd stamps or dropped output edges"
+[ "$(grep -c '^Line[123] .*), 0 resynced' /out/gpio-exit.txt)" = 3 ] || fail "re-reads on a line without short pulses"
 ! grep -q 'not CLOCK_MONOTONIC\|no longer mapped' /out/server.log || fail "the server complained"
-note "Line0 took all $IN0 pulled edges; Line1's GPIO line was set $OUT1 times ($SETS1 by UserOutput0, 2 per frame)"
+note "Line0: $EDGES0 pulled edges = $IN0 events ($MISTYPED0 typed wrongly by the kernel) + $RESYNC0 re-reads of the pin (pulses the kernel reported as one event); Line1's GPIO line was set $OUT1 times ($SETS1 by UserOutput0, 2 per frame)"
 echo PASS > /out/status; sync
 say "PASS"
 echo o > /proc/sysrq-trigger
