@@ -19,6 +19,8 @@
 # handle_simple_irq() the domain installed. Nothing of it enters the
 # repository; it is built once per kernel version and kept in the work dir.
 #
+# Host needs (scripts/install-deps.sh): make, xz, gcc-12, and libelf1 + libssl3 for
+# the unpacked kbuild tools (objtool, modpost).
 # usage: run-gpiovm.sh [BUILD_DIR [WORKDIR]]
 # env:   GPIOVM_PULSES (default 5), U3V_ACCEL, U3V_TIMEOUT (see the recipe), USBVM_RECIPE
 # Exit: 0 PASS, 1 FAIL, 77 skipped (missing tools or packages: scripts/install-deps.sh).
