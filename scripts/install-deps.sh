@@ -9,7 +9,8 @@ libaravis-dev libusb-1.0-0-dev aravis-tools-cli aravis-tools \
 gir1.2-aravis-0.8 python3-gi iproute2 \
 libxml2-utils libglib2.0-bin gstreamer1.0-tools gstreamer1.0-plugins-base \
 gstreamer1.0-plugins-good gstreamer1.0-plugins-bad \
-qemu-system-x86 busybox-static cpio kmod usbip"
+qemu-system-x86 busybox-static cpio kmod usbip \
+libgpiod-dev make xz-utils libelf1 libssl3"
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -7,6 +7,7 @@
  *   twincam serve [--interface ADDR]            a GigE Vision camera on ADDR:3956 (default 127.0.0.1)
  *   twincam serve --usbip [--interface ADDR]    a USB3 Vision camera as USB/IP device on ADDR:3240
  *   twincam gadget --ffs DIR                    a USB3 Vision camera through FunctionFS at DIR
+ *   twincam serve ... --gpio Line0=CHIP:N,...   with its lines on Linux GPIO (libgpiod)
  *
  * Exit status: 0 success, 1 camera refused something, 2 bad command line. */
 #include <getopt.h>
@@ -17,6 +18,7 @@
 
 #include "genicam/docs.h"
 #include "gige/gige_server.h"
+#include "io/gpio_map.h"
 #include "io/io_server.h"
 #include "io_client.h"
 #include "image/png_io.h"
@@ -30,7 +32,7 @@
 #define MAX_SETS 64
 
 typedef struct cli {
-    const char *out_png, *out_raw, *serial, *interface, *state_dir, *io_path, *ffs_dir;
+    const char *out_png, *out_raw, *serial, *interface, *state_dir, *io_path, *ffs_dir, *gpio_spec;
     const char *sets[MAX_SETS];
     unsigned n_sets;
     unsigned long long seed;
@@ -52,10 +54,11 @@ static void usage(FILE *to)
             "  serve [--interface ADDR]             run the camera as a GigE Vision device on\n"
             "        [--state-dir DIR]              ADDR:3956 (default 127.0.0.1) until SIGINT/SIGTERM\n"
             "        [--io SOCKET]                  (with the I/O lines on a local socket)\n"
+            "        [--gpio Line0=CHIP:N,...]      (and/or on Linux GPIO lines, docs/io.md)\n"
             "        [--usbip]                      or as a USB3 Vision device over USB/IP on\n"
             "                                       ADDR:3240 (usbip attach -r ADDR -b 1-1)\n"
             "  gadget --ffs DIR [--state-dir DIR]   run the camera as a USB3 Vision device through\n"
-            "         [--io SOCKET]                 the FunctionFS instance mounted at DIR, until\n"
+            "         [--io SOCKET] [--gpio ...]    the FunctionFS instance mounted at DIR, until\n"
             "                                       SIGINT/SIGTERM (scripts/gadget.sh sets it up)\n"
             "  io SOCKET drive|pulse|status|time|watch ...   the camera's I/O lines (docs/io.md)\n"
             "  io wire SRC:LineN DST:LineM ...      wire one camera's output to others' inputs\n"
@@ -76,6 +79,7 @@ static int parse(int argc, char **argv, cli *c)
         { "help", no_argument, NULL, 'h' },       { "interface", required_argument, NULL, 'i' },
         { "state-dir", required_argument, NULL, 'd' }, { "io", required_argument, NULL, 'I' }, { "usbip", no_argument, NULL, 'U' },
         { "ffs", required_argument, NULL, 'F' },
+        { "gpio", required_argument, NULL, 'G' },
         { NULL, 0, NULL, 0 },
     };
     int ch;
@@ -98,6 +102,7 @@ static int parse(int argc, char **argv, cli *c)
         case 'i': c->interface = optarg; break;
         case 'd': c->state_dir = optarg; break;
         case 'I': c->io_path = optarg; break;
+        case 'G': c->gpio_spec = optarg; break;
         case 'x': {
             char *end;
             c->seed = strtoull(optarg, &end, 0);
@@ -295,9 +300,26 @@ static int cmd_serve(cli *c, bool gadget)
         tc_camera_close(cam);
         return 1;
     }
+    tc_gpio_map *gpio = NULL;
+    char text[1024];
+    if (c->gpio_spec) {
+        if (tc_gpio_map_start(cam, c->gpio_spec, &gpio, text, sizeof(text)) != 0) {
+            fprintf(stderr, "twincam: %s\n", text);
+            tc_io_server_stop(io);
+            tc_camera_close(cam);
+            return 1;
+        }
+        tc_gpio_map_describe(gpio, text, sizeof(text));
+        fprintf(stderr, "twincam: gpio mapped:\n%s", text);
+    }
     int rc = gadget     ? tc_ffs_gadget_serve(cam, c->ffs_dir, &g_stop)
              : c->usbip ? tc_usbip_serve(cam, c->interface, &g_stop)
                         : tc_gige_serve(cam, c->interface, &g_stop);
+    if (gpio) {
+        tc_gpio_map_describe(gpio, text, sizeof(text));
+        fprintf(stderr, "twincam: gpio at exit:\n%s", text);
+    }
+    tc_gpio_map_stop(gpio);
     tc_io_server_stop(io);
     tc_camera_close(cam);
     return rc == 0 ? 0 : 1;

@@ -143,6 +143,11 @@ void tc_unwatch_lines(tc_camera *cam, int handle);
 /* Electrical level (0/1, after the inverter) of a line now. */
 int tc_line_level(tc_camera *cam, unsigned line);
 
+/* Direction of a line now, as LineMode says: 1 output (the camera drives it),
+ * 0 input; TC_EINVAL for a line beyond Line3. Reads no selector, so it never
+ * disturbs a client's LineSelector. */
+int tc_line_is_output(tc_camera *cam, unsigned line);
+
 /* Camera time now (ns), on the same time base as frame timestamps and edges. */
 uint64_t tc_camera_time(tc_camera *cam);
 

@@ -476,3 +476,13 @@ int tc_line_level(tc_camera *cam, unsigned line)
         return 0;
     return tc_acq_line_level(cam->dev->acq, line, tc_clock_now(&cam->dev->clock));
 }
+
+int tc_line_is_output(tc_camera *cam, unsigned line)
+{
+    if (!cam || line >= 4)
+        return TC_EINVAL;
+    pthread_mutex_lock(&cam->dev->lock);
+    int output = tc_device_slot(cam->dev, "LineMode", line)->i == 1;
+    pthread_mutex_unlock(&cam->dev->lock);
+    return output;
+}

@@ -1,0 +1,116 @@
+#!/bin/sh
+# Network safety: the camera and the Aravis tools run inside the QEMU guest,
+# which has no network device at all (stricter than a private netns with
+# only loopback); GigE Vision goes over the guest's own 127.0.0.1.
+# End-to-end test of `twincam serve --gpio` on real kernel GPIO lines: a
+# gpio-sim chip inside a QEMU guest running Debian's kernel (booted by the
+# usb-vm recipe, ../shared/recipes/usb-vm, outside the repository), driven
+# through gpio-sim's sysfs `pull` and read through its `value` attributes
+# (tests/usbvm/guest-gpio.sh says what is asserted).
+#
+# Debian 12's kernel is built without gpio-sim (CONFIG_GPIO_SIM is not set),
+# so this runner builds gpio-sim.ko for that very kernel from Debian's own
+# packages of the same version: linux-source-6.1 (gpio-sim.c, gpiolib.h and
+# kernel/irq/irq_sim.c, which is not built in either) compiled with kbuild
+# from linux-headers-* and linux-kbuild-6.1, all fetched with apt-get
+# download and unpacked into the work dir (no root, nothing installed).
+# irq_sim.c calls irq_to_desc(), which 6.1 does not export to modules; the
+# copy built here calls generic_handle_irq() instead, which runs the same
+# handle_simple_irq() the domain installed. Nothing of it enters the
+# repository; it is built once per kernel version and kept in the work dir.
+#
+# Host needs (scripts/install-deps.sh): make, xz, gcc-12, and libelf1 + libssl3 for
+# the unpacked kbuild tools (objtool, modpost).
+# usage: run-gpiovm.sh [BUILD_DIR [WORKDIR]]
+# env:   GPIOVM_PULSES (default 5), U3V_ACCEL, U3V_TIMEOUT (see the recipe), USBVM_RECIPE
+# Exit: 0 PASS, 1 FAIL, 77 skipped (missing tools or packages: scripts/install-deps.sh).
+set -eu
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+BUILD=$(cd "${1:-$ROOT/build}" && pwd)
+W=${2:-${TMPDIR:-/tmp}/twincam-gpiovm}
+mkdir -p "$W" && W=$(cd "$W" && pwd -P)
+# The recipe's initramfs builder nests modules under their full host path and
+# depmod skips directories named build or source: such a work dir boots a
+# guest without modules.
+case "/$W/" in
+  */build/*|*/source/*) echo "run-gpiovm: work dir $W has a 'build' or 'source' component; use another"; exit 1 ;;
+esac
+RECIPE=${USBVM_RECIPE:-$ROOT/../shared/recipes/usb-vm}
+for t in qemu-system-x86_64 busybox cpio depmod arv-tool-0.8 arv-camera-test-0.8 apt-get apt-cache dpkg-deb make xz; do
+  command -v $t >/dev/null 2>&1 || [ -x /usr/sbin/$t ] || { echo "run-gpiovm: $t missing (scripts/install-deps.sh)"; exit 77; }
+done
+[ -x "$RECIPE/run-u3v-vm.sh" ] || { echo "run-gpiovm: no recipe at $RECIPE"; exit 77; }
+[ -x "$BUILD/twincam" ] || { echo "run-gpiovm: no $BUILD/twincam"; exit 1; }
+
+# The kernel the recipe boots: linux-image-amd64's dependency.
+PKG=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/{print $2; exit}')
+[ -n "$PKG" ] || { echo "run-gpiovm: no linux-image-amd64 in apt's lists"; exit 77; }
+KVER=${PKG#linux-image-}
+VER=$(apt-cache show "$PKG" 2>/dev/null | awk '/^Version:/{print $2; exit}')
+KBUILD=$(apt-cache show "linux-headers-$KVER" 2>/dev/null | sed -n 's/^Depends:.*\(linux-kbuild-[0-9.]*\).*/\1/p' | head -1)
+SRCPKG=linux-source-$(echo "$KVER" | cut -d. -f1,2)
+COMMON=linux-headers-${KVER%-amd64}-common
+[ -n "$VER" ] && [ -n "$KBUILD" ] || { echo "run-gpiovm: no linux-headers-$KVER in apt's lists"; exit 77; }
+# The image: the usb-vm test's copy if there is one, else the recipe downloads it.
+if ! ls "$W/${PKG}"_*.deb >/dev/null 2>&1; then
+  for d in "${TMPDIR:-/tmp}/twincam-usbvm/${PKG}"_*.deb; do
+    [ -f "$d" ] && { ln "$d" "$W/" 2>/dev/null || cp "$d" "$W/"; }
+  done
+fi
+if ! ls "$W/${PKG}"_*.deb >/dev/null 2>&1; then
+  (cd "$W" && apt-get download "$PKG" >/dev/null 2>&1) || { echo "run-gpiovm: cannot download $PKG"; exit 77; }
+fi
+
+# gpio-sim.ko for $KVER, built once.
+KO="$W/gpiomod-$KVER/gpio-sim.ko"
+if [ ! -f "$KO" ]; then
+  command -v "gcc-12" >/dev/null 2>&1 || { echo "run-gpiovm: gcc-12 missing (builds the module)"; exit 77; }
+  mkdir -p "$W/debs"
+  (cd "$W/debs" && apt-get download "linux-headers-$KVER=$VER" "$COMMON=$VER" "$KBUILD=$VER" "$SRCPKG=$VER" >/dev/null 2>&1) || {
+    echo "run-gpiovm: cannot download the kernel headers and source of $KVER"; exit 77; }
+  T="$W/kmod-tmp"
+  rm -rf "$T" && mkdir -p "$T/root" "$T/mod" "$T/src"
+  for d in "$W/debs/linux-headers-${KVER}_"*.deb "$W/debs/${COMMON}_"*.deb "$W/debs/${KBUILD}_"*.deb; do
+    dpkg-deb -x "$d" "$T/root"
+  done
+  H="$T/root/usr/src/linux-headers-$KVER"
+  # The arch headers' Makefile includes the common one by its installed path.
+  sed -i "s|^include /usr/src/|include $T/root/usr/src/|" "$H/Makefile"
+  S=linux-source-$(echo "$KVER" | cut -d. -f1,2)
+  dpkg-deb --fsys-tarfile "$W/debs/${SRCPKG}_"*.deb | tar -xO "./usr/src/$S.tar.xz" | xz -dc |
+    tar -x -C "$T/src" "$S/drivers/gpio/gpio-sim.c" "$S/drivers/gpio/gpiolib.h" "$S/kernel/irq/irq_sim.c"
+  cp "$T/src/$S/drivers/gpio/gpio-sim.c" "$T/mod/sim.c"
+  cp "$T/src/$S/drivers/gpio/gpiolib.h" "$T/src/$S/kernel/irq/irq_sim.c" "$T/mod/"
+  sed -i 's/handle_simple_irq(irq_to_desc(irqnum));/generic_handle_irq(irqnum);/' "$T/mod/irq_sim.c"
+  grep -q 'generic_handle_irq(irqnum);' "$T/mod/irq_sim.c" || { echo "run-gpiovm: irq_sim.c is not as expected"; exit 1; }
+  printf 'obj-m := gpio-sim.o\ngpio-sim-y := sim.o irq_sim.o\n' > "$T/mod/Kbuild"
+  if ! make -C "$H" M="$T/mod" modules > "$W/kmod-build.log" 2>&1; then
+    tail -20 "$W/kmod-build.log"; echo "run-gpiovm: building gpio-sim.ko failed"; exit 1
+  fi
+  mkdir -p "$(dirname "$KO")"
+  cp "$T/mod/gpio-sim.ko" "$KO"
+  rm -rf "$T"
+fi
+
+mkdir -p "$W/out"
+# The guest reads its configuration from /out (run-u3v-vm.sh recreates out/,
+# so the guest gets it through a wrapper script in the work dir).
+cat > "$W/guest.sh" <<EOG
+#!/bin/sh
+printf 'TWINCAM=%s\nGPIO_SIM_KO=%s\nPULSES=%s\n' '$BUILD/twincam' '$KO' '${GPIOVM_PULSES:-5}' > /out/config
+exec /bin/sh '$HERE/guest-gpio.sh'
+EOG
+chmod +x "$W/guest.sh"
+START=$(date +%s.%N)
+set +e
+"$RECIPE/run-u3v-vm.sh" "$W/guest.sh" "$W" > "$W/console.log" 2>&1
+RC=$?
+set -e
+END=$(date +%s.%N)
+grep -E 'GUEST|FAIL|run-u3v-vm|INIT' "$W/console.log" || true
+echo "--- result ($W/out/result.txt), wall $(awk -v a="$START" -v b="$END" 'BEGIN{printf "%.1f", b-a}') s"
+cat "$W/out/result.txt" 2>/dev/null || true
+[ $RC -eq 0 ] && exit 0
+echo "--- server log tail"; tail -20 "$W/out/server.log" 2>/dev/null || true
+exit 1
