@@ -46,14 +46,14 @@ int main(int argc, char **argv)
         struct timespec until = { (time_t)(ready / 1000000000u), (long)(ready % 1000000000u) };
         if (ready)
             clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL);
-        uint64_t now = tc_camera_time(cam);
+        uint64_t now = tc_host_time(cam); /* edges are host time */
         tc_drive_line(cam, 0, 1, now);
         tc_frame f;
         if (tc_wait_frame(cam, &f, 5000) != 0) {
             fprintf(stderr, "trigger_latency: no frame for trigger %d: %s\n", i, tc_camera_last_error(cam));
             return 1;
         }
-        uint64_t got = tc_camera_time(cam);
+        uint64_t got = tc_host_time(cam);
         lat[i] = (double)(got - now) / 1e3;
         if (f.timestamp_ns != now)
             fprintf(stderr, "timestamp %llu != edge %llu\n", (unsigned long long)f.timestamp_ns,

@@ -120,9 +120,11 @@ void tc_release_frame(tc_camera *cam, tc_frame *frame);
 void tc_drop_frame(tc_camera *cam, tc_frame *frame);
 
 /* The I/O lines' electrical side (Line0 trigger input, Line1 flash output,
- * Line2/Line3 GPIO). Times are camera time in ns: host CLOCK_MONOTONIC on the
- * real clock (so several cameras on one host compare), the virtual clock in
- * deterministic mode.
+ * Line2/Line3 GPIO). Edge times are host time in ns (tc_host_time): host
+ * CLOCK_MONOTONIC on the real clock, so several cameras on one host and
+ * kernel GPIO event stamps compare directly, the virtual clock in
+ * deterministic mode. TimestampReset does not move them; it moves only the
+ * camera's timestamps (tc_camera_time, frame timestamps).
  *
  * Drive an input line to `level` at t_ns (0: now). A rising or falling edge
  * on the TriggerSource line triggers as TriggerActivation, LineInverter and
@@ -148,8 +150,13 @@ int tc_line_level(tc_camera *cam, unsigned line);
  * disturbs a client's LineSelector. */
 int tc_line_is_output(tc_camera *cam, unsigned line);
 
-/* Camera time now (ns), on the same time base as frame timestamps and edges. */
+/* Camera time now (ns): the timestamp counter frame timestamps are read
+ * from, which TimestampReset sets to zero. */
 uint64_t tc_camera_time(tc_camera *cam);
+/* Host time now (ns): the time base of line edges (tc_drive_line, line
+ * watchers, the I/O socket). Equals tc_camera_time until a TimestampReset;
+ * after it, host time - camera time is the time of the reset. */
+uint64_t tc_host_time(tc_camera *cam);
 
 /* Counters of frames the camera could not deliver because every buffer was
  * still held by the application (never dropped silently). */

@@ -470,6 +470,11 @@ uint64_t tc_camera_time(tc_camera *cam)
     return cam ? (uint64_t)tc_device_timestamp(cam->dev) : 0;
 }
 
+uint64_t tc_host_time(tc_camera *cam)
+{
+    return cam ? (uint64_t)tc_clock_now(&cam->dev->clock) : 0;
+}
+
 int tc_line_level(tc_camera *cam, unsigned line)
 {
     if (!cam || line >= 4)

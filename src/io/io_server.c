@@ -79,7 +79,7 @@ int tc_io_command(tc_camera *cam, const char *line, char *reply, size_t cap)
         return 0;
     }
     if (!strcmp(tok[0], "time") && n == 1) {
-        snprintf(reply, cap, "time %llu", (unsigned long long)tc_camera_time(cam));
+        snprintf(reply, cap, "time %llu", (unsigned long long)tc_host_time(cam));
         return 0;
     }
     if (!strcmp(tok[0], "status") && n == 1) {
@@ -87,7 +87,7 @@ int tc_io_command(tc_camera *cam, const char *line, char *reply, size_t cap)
         for (unsigned i = 0; i < 4; i++)
             l[i] = tc_line_level(cam, i);
         snprintf(reply, cap, "status %d %d %d %d %llu", l[0], l[1], l[2], l[3],
-                 (unsigned long long)tc_camera_time(cam));
+                 (unsigned long long)tc_host_time(cam));
         return 0;
     }
     if (!strcmp(tok[0], "watch") && n == 1) {
@@ -119,7 +119,7 @@ int tc_io_command(tc_camera *cam, const char *line, char *reply, size_t cap)
             return 0;
         }
         if (!t)
-            t = tc_camera_time(cam);
+            t = tc_host_time(cam);
         if (tc_drive_line(cam, ln, 1, t) != 0 ||
             tc_drive_line(cam, ln, 0, t + (uint64_t)(width_us * 1e3)) != 0)
             snprintf(reply, cap, "error %s", tc_camera_last_error(cam));

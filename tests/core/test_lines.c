@@ -143,6 +143,29 @@ static void debouncer_ignores_glitches_and_delays_edges(void **state)
     tc_camera_close(cam);
 }
 
+/* TimestampReset moves the camera's timestamps, not the host time base of
+ * line edges: an edge driven at host time T after a reset starts a frame
+ * stamped T minus the host time of the reset. */
+static void timestamp_reset_moves_timestamps_not_edges(void **state)
+{
+    (void)state;
+    tc_camera *cam = open_small();
+    arm_line0(cam, "RisingEdge", 0);
+    assert_int_equal(tc_drive_line(cam, 0, 1, 1000 * MS), 0);
+    assert_int_equal(tc_drive_line(cam, 0, 0, 1000 * MS + 100 * US), 0);
+    assert_int_equal(next_timestamp(cam), 1000 * MS); /* no reset yet: one time base */
+    assert_int_equal(tc_execute(cam, "TimestampReset"), 0);
+    uint64_t host = tc_host_time(cam), camera = tc_camera_time(cam);
+    assert_true(host >= 1000 * MS);
+    assert_true(camera < host); /* the reset moved the camera's zero to about `host` */
+    uint64_t reset_at = host - camera;
+    uint64_t edge = host + 500 * MS;
+    assert_int_equal(tc_drive_line(cam, 0, 1, edge), 0);
+    assert_int_equal(tc_drive_line(cam, 0, 0, edge + 100 * US), 0);
+    assert_int_equal(next_timestamp(cam), edge - reset_at);
+    tc_camera_close(cam);
+}
+
 typedef struct edge { unsigned line; int level; uint64_t t; } edge;
 typedef struct edges { edge e[256]; unsigned n; } edges;
 
@@ -301,6 +324,7 @@ int main(void)
         cmocka_unit_test(outputs_follow_the_rolling_shutter),
         cmocka_unit_test(user_outputs_and_acquisition_active_levels),
         cmocka_unit_test(bad_line_input_is_refused),
+        cmocka_unit_test(timestamp_reset_moves_timestamps_not_edges),
         cmocka_unit_test(software_triggers_faster_than_the_rate_real_clock),
     };
     return cmocka_run_group_tests_name("lines", tests, NULL, NULL);
