@@ -129,8 +129,10 @@ static tc_camera *open_camera(const cli *c, bool deterministic)
     tc_options_init(&o);
     o.serial = c->serial;
     o.state_dir = c->state_dir;
-    /* A network port holds the last frames for resends. */
-    o.frame_buffers = c->interface ? 6 : 0; /* 4 held for resends, 1 rendering, 1 queued */
+    /* A port holds frames: GigE keeps 4 for resends; the rest give the
+     * sender a few frame periods of slack on a busy host before the
+     * sensor finds no free buffer and drops a frame. */
+    o.frame_buffers = c->interface ? 8 : 0;
     o.noise_seed = c->seed;
     o.deterministic = deterministic;
     tc_camera *cam = NULL;
