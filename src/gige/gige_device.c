@@ -433,7 +433,6 @@ static void reset_transport(tc_gige *g)
     g->extended_ids = 0;
     g->loss_percent = 0;
     g->heartbeat_ms = TC_GIGE_DEFAULT_HEARTBEAT_MS;
-    logf_(g, "device reset: features and stream channel back to power-on values");
 }
 
 /* Write `len` bytes (a multiple of 4, 4-aligned). Caller holds g->mu. */
@@ -486,8 +485,10 @@ static uint16_t space_write(tc_gige *g, const tc_gige_peer *from, uint32_t a, co
         return TC_GEV_INVALID_ADDRESS;
     int rc = tc_register_write(g->cam, a, p, len, 1);
     const tc_register *r = tc_regmap_find(a);
-    if (rc == 0 && r && !strcmp(r->feature->name, "DeviceReset"))
+    if (rc == 0 && r && !strcmp(r->feature->name, "DeviceReset")) {
         reset_transport(g);
+        logf_(g, "device reset: features and stream channel back to power-on values");
+    }
     if (rc != 0)
         logf_(g, "write 0x%05x (%s) refused: %s", a, r ? r->feature->name : "?", tc_camera_last_error(g->cam));
     else if (r && (r->feature->type == TC_FT_COMMAND))
