@@ -28,7 +28,6 @@
 #include <linux/usb/functionfs.h>
 #include <poll.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +43,7 @@
 #include "u3v/u3v_cp.h"
 #include "u3v/u3v_device.h"
 #include "util/clock.h"
+#include "util/log.h"
 
 /* FunctionFS copies each request into a kernel buffer of its size; 256 KiB
  * pieces keep those allocations modest while four of them in flight keep a
@@ -83,28 +83,8 @@ typedef struct gadget {
 
 /* ---- logging ---- */
 
-static void logf_(const gadget *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void logf_(const gadget *g, const char *fmt, ...)
-{
-    char line[320];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof(line), fmt, ap);
-    va_end(ap);
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    struct tm tm;
-    gmtime_r(&ts.tv_sec, &tm);
-    fprintf(stderr, "%02d:%02d:%02d.%03ld twincam %s: %s\n", tm.tm_hour, tm.tm_min, tm.tm_sec,
-            ts.tv_nsec / 1000000, g->label, line);
-}
+#define logf_(g, ...) tc_log((g)->label, __VA_ARGS__)
 
-static int64_t mono_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 /* ---- AIO on endpoint files ---- */
 
@@ -221,7 +201,7 @@ static ssize_t chan_io(aio_chan *ch, int fd, bool write_dir, uint8_t *buf, size_
                 return -errno;
             if (!aborted && pr > 0 && (p[1].revents & POLLIN)) {
                 aborted = true;
-                give_up = mono_ns() + 2000000000; /* cancelled requests complete at once */
+                give_up = tc_mono_ns() + 2000000000; /* cancelled requests complete at once */
                 for (unsigned i = 0; i < (unsigned)submitted; i++) {
                     struct io_event ev;
                     sys_io_cancel(ch->ctx, &cbs[i], &ev); /* EINPROGRESS, or done already */
@@ -230,7 +210,7 @@ static ssize_t chan_io(aio_chan *ch, int fd, bool write_dir, uint8_t *buf, size_
             if (p[0].revents & POLLIN)
                 fd_drain(ch->done_fd);
             pending -= reap(ch, tag, pending, &total, &err);
-            if (aborted && pending && mono_ns() > give_up)
+            if (aborted && pending && tc_mono_ns() > give_up)
                 return -ECANCELED; /* the seq tag keeps stragglers out of later batches */
         }
         if (aborted)
@@ -379,9 +359,9 @@ static void *stream_main(void *arg)
         }
         double line_ns = 0;
         tc_get_float(g->cam, "TwinLineTime", &line_ns);
-        int64_t t0 = mono_ns();
+        int64_t t0 = tc_mono_ns();
         rc = tc_u3v_send_frame(&f, &plan, line_ns, stream_transfer, g);
-        g->stream_ns += mono_ns() - t0;
+        g->stream_ns += tc_mono_ns() - t0;
         if (rc == 0) {
             if (!g->frames_sent)
                 logf_(g, "first frame sent (block %llu, %zu B)", (unsigned long long)f.block_id,

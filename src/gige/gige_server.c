@@ -32,6 +32,7 @@
 #include "gige/gige_device.h"
 #include "gige/gvsp.h"
 #include "util/clock.h"
+#include "util/log.h"
 #include "util/rng.h"
 
 #define TC_RESEND_FRAMES 4
@@ -81,22 +82,11 @@ typedef struct server {
     int last_send_errno;
 } server;
 
-static int64_t mono_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 static void log_line(void *ctx, const char *line)
 {
     server *s = ctx;
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    struct tm tm;
-    gmtime_r(&ts.tv_sec, &tm);
-    fprintf(stderr, "%02d:%02d:%02d.%03ld twincam %s: %s\n", tm.tm_hour, tm.tm_min, tm.tm_sec,
-            ts.tv_nsec / 1000000, s->label, line);
+    tc_log(s->label, "%s", line);
 }
 
 /* ---- sending ---- */
@@ -183,7 +173,7 @@ static void send_frame(server *s, held_frame *h, const tc_gige_stream_cfg *cfg)
     set_dont_fragment(s, cfg->dont_fragment);
     tc_rng rng = tc_rng_keyed(0x6c6f7373, h->f.block_id, 0);
     uint64_t loss_threshold = (uint64_t)(cfg->loss_percent / 100.0 * 18446744073709551615.0);
-    int64_t next = mono_ns();
+    int64_t next = tc_mono_ns();
     double batch_bytes = 0;
     uint32_t last = h->n_payload + 1;
     pthread_mutex_lock(&s->ring_mu);
@@ -392,7 +382,7 @@ static void handle_datagram(server *s, int fd)
     }
     tc_gige_peer peer = { ntohl(from.sin_addr.s_addr), ntohs(from.sin_port) };
     s->cur_peer = from;
-    size_t out = tc_gige_handle(s->gige, &peer, req, (size_t)n, ack, sizeof(ack), mono_ns());
+    size_t out = tc_gige_handle(s->gige, &peer, req, (size_t)n, ack, sizeof(ack), tc_mono_ns());
     if (out)
         sendto(s->gvcp_fd, ack, out, 0, (struct sockaddr *)&from, sizeof(from));
     /* A write may have started acquisition: wake the stream thread. */
@@ -455,10 +445,10 @@ int tc_gige_serve(tc_camera *cam, const char *address, volatile sig_atomic_t *st
     log_line(s, line);
 
     while (!*stop) {
-        int64_t next = tc_gige_tick(s->gige, mono_ns());
+        int64_t next = tc_gige_tick(s->gige, tc_mono_ns());
         int timeout = 200;
         if (next != INT64_MAX) {
-            int64_t ms = (next - mono_ns()) / 1000000 + 1;
+            int64_t ms = (next - tc_mono_ns()) / 1000000 + 1;
             if (ms < timeout)
                 timeout = ms < 0 ? 0 : (int)ms;
         }

@@ -9,13 +9,8 @@
 #include "core/feature.h"
 #include "core/regmap.h"
 #include "u3v/u3v_cp.h"
+#include "util/clock.h"
 
-static int64_t mono_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 static void sleep_until_ns(int64_t t)
 {
@@ -27,7 +22,7 @@ static void sleep_until_ns(int64_t t)
 int tc_u3v_send_frame(const tc_frame *f, tc_u3v_stream_plan *plan, double line_time_ns,
                       tc_u3v_transfer_fn xfer, void *ctx)
 {
-    int64_t t0 = mono_ns();
+    int64_t t0 = tc_mono_ns();
     size_t row_bytes = f->height ? f->size / f->height : f->size;
     uint8_t buf[64];
     tc_u3v_image_info info;

@@ -29,7 +29,6 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +45,7 @@
 #include "u3v/u3v_stream.h"
 #include "usbip/usbip_proto.h"
 #include "util/clock.h"
+#include "util/log.h"
 
 #define EP_CONTROL (TC_U3V_EP_CONTROL_OUT & 0x0F)
 #define EP_EVENT (TC_U3V_EP_EVENT_IN & 0x0F)
@@ -114,29 +114,8 @@ struct tc_usbip_server {
 
 /* ---- logging ---- */
 
-static void logf_(const tc_usbip_server *s, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void logf_(const tc_usbip_server *s, const char *fmt, ...)
-{
-    char line[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof(line), fmt, ap);
-    va_end(ap);
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    struct tm tm;
-    gmtime_r(&ts.tv_sec, &tm);
-    fprintf(stderr, "%02d:%02d:%02d.%03ld twincam %s: %s\n", tm.tm_hour, tm.tm_min, tm.tm_sec,
-            ts.tv_nsec / 1000000, s->label, line);
-}
+#define logf_(s, ...) tc_log((s)->label, __VA_ARGS__)
 
-static int64_t mono_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 /* ---- socket helpers ---- */
 
@@ -559,9 +538,9 @@ static void *stream_main(void *arg)
             c->frames_dropped++;
             continue;
         }
-        int64_t t0 = mono_ns();
+        int64_t t0 = tc_mono_ns();
         rc = send_frame(c, &f, &plan);
-        c->stream_ns += mono_ns() - t0;
+        c->stream_ns += tc_mono_ns() - t0;
         if (rc == XFER_OK) {
             if (!c->frames_sent)
                 logf_(s, "%s: first frame sent (block %llu, %zu B)", c->peer,

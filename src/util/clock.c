@@ -10,13 +10,18 @@ void tc_clock_init(tc_clock *c, bool is_virtual)
     c->virtual_ns = 0;
 }
 
+int64_t tc_mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 int64_t tc_clock_now(tc_clock *c)
 {
     if (c->is_virtual)
         return __atomic_load_n(&c->virtual_ns, __ATOMIC_ACQUIRE);
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+    return tc_mono_ns();
 }
 
 void tc_clock_sleep_until(tc_clock *c, int64_t deadline_ns)

@@ -17,6 +17,8 @@ typedef struct tc_clock {
 } tc_clock;
 
 void tc_clock_init(tc_clock *c, bool is_virtual);
+/* Host CLOCK_MONOTONIC in ns (what the ports pace and time their sends by). */
+int64_t tc_mono_ns(void);
 /* Nanoseconds on the clock's own monotonic time line. */
 int64_t tc_clock_now(tc_clock *c);
 /* Wait until the absolute deadline (returns at once if it has passed).

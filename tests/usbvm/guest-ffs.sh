@@ -1,6 +1,7 @@
 # FunctionFS part of the VM test, sourced by guest-usbip.sh inside the QEMU
 # guest after its USB/IP part (same boot; fail, say, up, $R from there).
-# Network safety: the guest has no network device at all.
+# Network safety: the guest has no network device at all (stricter than a
+# private netns with only loopback): arv-tool-0.8 there reaches no network.
 #   1. Reference rate of this guest's USB stack: the kernel's SourceSink
 #      function on dummy_udc.0, read with u3v_host_test --raw-bulk.
 #   2. scripts/gadget.sh runs `twincam gadget` on dummy_udc.0 (SuperSpeed);
