@@ -6,18 +6,12 @@
  * Theory: the frame is handed over when its readout starts, i.e. TriggerDelay
  * + ExposureTime after the edge; the last row leaves one readout later.
  * usage: trigger_latency [N (1000)] [exposure_us (1000)] */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
+#include "latency_stats.h"
 #include "twincam/twincam.h"
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 int main(int argc, char **argv)
 {
@@ -62,17 +56,10 @@ int main(int argc, char **argv)
         tc_drive_line(cam, 0, 0, 0);
         ready = now + (uint64_t)(1e9 / fps) + 1000;
     }
-    double sum = 0, sq = 0;
-    for (int i = 0; i < n; i++)
-        sum += lat[i], sq += lat[i] * lat[i];
-    double mean = sum / n, sd = sqrt(sq / n - mean * mean);
-    qsort(lat, (size_t)n, sizeof(double), cmp);
     printf("trigger (Line0 edge) to frame handover, %d triggers, 480x320, exposure %.0f us\n", n, exposure_us);
     printf("theory: handover at delay + exposure = %.1f us; last row read out %.1f us after the edge\n",
            exposure_us, exposure_us + 320 * line_ns / 1e3);
-    printf("measured: mean %.1f us, jitter (sd) %.1f us, p50 %.1f, p99 %.1f, max %.1f us\n", mean, sd,
-           lat[n / 2], lat[n * 99 / 100], lat[n - 1]);
-    printf("excess over theory: mean %.1f us, p99 %.1f us\n", mean - exposure_us, lat[n * 99 / 100] - exposure_us);
+    latency_report(lat, n, exposure_us);
     int64_t missed;
     tc_get_int(cam, "TwinTriggerMissed", &missed);
     printf("missed triggers: %lld\n", (long long)missed);

@@ -14,7 +14,6 @@
  * network namespace).
  * usage: trigger_latency_gige [N (1000)] [exposure_us (1000)] */
 #include <arpa/inet.h>
-#include <math.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -27,6 +26,7 @@
 #include <unistd.h>
 
 #include "gige/gige_server.h"
+#include "latency_stats.h"
 #include "twincam/twincam.h"
 
 /* GigE Vision bootstrap registers (GigE Vision 2.0, table 28-1). */
@@ -95,12 +95,6 @@ static int gvcp(int fd, uint32_t address, int64_t write, uint32_t *value)
 static double now_host_ns(void)
 {
     return (double)tc_host_time(cam);
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
 }
 
 int main(int argc, char **argv)
@@ -194,22 +188,13 @@ int main(int argc, char **argv)
     stop_server = 1;
     pthread_join(server, NULL);
 
-    qsort(lat, (size_t)got_n, sizeof(double), cmp);
-    double sum = 0, sq = 0;
-    for (int i = 0; i < got_n; i++)
-        sum += lat[i];
-    double mean = got_n ? sum / got_n : 0;
-    for (int i = 0; i < got_n; i++)
-        sq += (lat[i] - mean) * (lat[i] - mean);
     double theory = exposure_us;
     printf("trigger (Line0 edge) to GVSP leader received on loopback, %d triggers, 480x320, exposure %.0f us\n",
            n, exposure_us);
     printf("theory: leader at delay + exposure = %.1f us; last row read out %.1f us after the edge\n", theory,
            theory + 320 * line_ns / 1e3);
-    if (got_n)
-        printf("measured: mean %.1f us, jitter (sd) %.1f us, p50 %.1f, p99 %.1f, max %.1f us\n", mean,
-               sqrt(sq / got_n), lat[got_n / 2], lat[(int)(got_n * 0.99)], lat[got_n - 1]);
-    printf("excess over theory: mean %.1f us; triggers without a leader: %d\n", mean - theory, missed);
+    latency_report(lat, got_n, theory);
+    printf("triggers without a leader: %d\n", missed);
     tc_camera_close(cam);
     free(lat);
     return got_n ? 0 : 1;
