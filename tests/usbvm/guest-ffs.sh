@@ -15,17 +15,6 @@ say "FunctionFS part"
 grep -q ' /sys/kernel/config ' /proc/mounts || mount -t configfs none /sys/kernel/config
 UDC=dummy_udc.0
 [ -e /sys/class/udc/$UDC ] || fail "no $UDC"
-wait_usb() { # VID PID: wait until configured, print its sysfs dir
-  for i in $(seq 200); do
-    for d in /sys/bus/usb/devices/*; do
-      [ -f $d/idVendor ] && [ "$(cat $d/idVendor):$(cat $d/idProduct)" = "$1:$2" ] && \
-        [ "$(cat $d/bConfigurationValue 2>/dev/null)" = 1 ] && { echo $d; return 0; }
-    done
-    sleep 0.1
-  done
-  return 1
-}
-
 # 1. Raw bulk reference.
 SS_KO=$(find "$KDIR" -name usb_f_ss_lb.ko | head -1)
 lsmod | grep -q usb_f_ss_lb || insmod "$SS_KO" || fail "insmod usb_f_ss_lb ($SS_KO)"
@@ -50,14 +39,8 @@ usbipd -4 -D > /dev/null 2>&1 || fail "usbipd"
 for i in $(seq 50); do usbip list -r 127.0.0.1 > /dev/null 2>&1 && break; sleep 0.1; done
 usbip bind -b $SSBUS > /dev/null 2>&1 || fail "usbip bind $SSBUS"
 usbip attach -r 127.0.0.1 -b $SSBUS || fail "usbip attach of the SourceSink device"
-VBUS=""
-for i in $(seq 100); do
-  for d in /sys/bus/usb/devices/*; do
-    [ -f $d/idVendor ] && [ "$(cat $d/idVendor):$(cat $d/idProduct)" = 1d6b:0105 ] && \
-      [ "$(cat $d/bConfigurationValue 2>/dev/null)" = 1 ] && readlink -f $d | grep -q vhci && VBUS=$(cat $d/busnum)
-  done
-  [ -n "$VBUS" ] && break; sleep 0.1
-done
+VD=$(wait_usb 1d6b 0105 vhci) || VD=""
+VBUS=$([ -n "$VD" ] && cat $VD/busnum)
 [ -n "$VBUS" ] || fail "SourceSink through USB/IP did not enumerate"
 "$HOST_TEST" --raw-bulk 5 1d6b 0105 $VBUS > /out/raw-bulk-usbip.txt 2>&1 || fail "raw bulk read through USB/IP"
 cat /out/raw-bulk-usbip.txt

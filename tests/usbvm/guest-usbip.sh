@@ -29,14 +29,21 @@ usbip list -r 127.0.0.1 > /out/usbip-list.txt 2>&1 || fail "usbip list"
 grep -q '1-1' /out/usbip-list.txt || fail "usbip list does not show 1-1"
 usbip attach -r 127.0.0.1 -b 1-1 || fail "usbip attach"
 say "attached"
-DEV=""
-for i in $(seq 100); do
-  for d in /sys/bus/usb/devices/*; do
-    [ -f $d/idVendor ] && [ "$(cat $d/idVendor):$(cat $d/idProduct)" = 1d6b:0104 ] && \
-      [ "$(cat $d/bConfigurationValue 2>/dev/null)" = 1 ] && DEV=$d
+# wait_usb VID PID [SYSFS_PATH_PART]: wait (up to 20 s) until such a device
+# is configured (on a bus whose sysfs path holds SYSFS_PATH_PART, if given)
+# and print its sysfs dir. Also used by guest-ffs.sh.
+wait_usb() {
+  for i in $(seq 200); do
+    for d in /sys/bus/usb/devices/*; do
+      [ -f $d/idVendor ] && [ "$(cat $d/idVendor):$(cat $d/idProduct)" = "$1:$2" ] && \
+        [ "$(cat $d/bConfigurationValue 2>/dev/null)" = 1 ] && \
+        { [ -z "${3:-}" ] || readlink -f $d | grep -q "$3"; } && { echo $d; return 0; }
+    done
+    sleep 0.1
   done
-  [ -n "$DEV" ] && break; sleep 0.1
-done
+  return 1
+}
+DEV=$(wait_usb 1d6b 0104) || DEV=""
 [ -n "$DEV" ] || fail "device did not enumerate"
 SPEED=$(cat $DEV/speed)
 say "device $(basename $DEV) speed $SPEED $(cat $DEV/manufacturer) $(cat $DEV/product) $(cat $DEV/serial)"

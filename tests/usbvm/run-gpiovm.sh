@@ -25,23 +25,9 @@
 # env:   GPIOVM_PULSES (default 5), U3V_ACCEL, U3V_TIMEOUT (see the recipe), USBVM_RECIPE
 # Exit: 0 PASS, 1 FAIL, 77 skipped (missing tools or packages: scripts/install-deps.sh).
 set -eu
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-BUILD=$(cd "${1:-$ROOT/build}" && pwd)
-W=${2:-${TMPDIR:-/tmp}/twincam-gpiovm}
-mkdir -p "$W" && W=$(cd "$W" && pwd -P)
-# The recipe's initramfs builder nests modules under their full host path and
-# depmod skips directories named build or source: such a work dir boots a
-# guest without modules.
-case "/$W/" in
-  */build/*|*/source/*) echo "run-gpiovm: work dir $W has a 'build' or 'source' component; use another"; exit 1 ;;
-esac
-RECIPE=${USBVM_RECIPE:-$ROOT/../shared/recipes/usb-vm}
-for t in qemu-system-x86_64 busybox cpio depmod arv-tool-0.8 arv-camera-test-0.8 apt-get apt-cache dpkg-deb make xz; do
-  command -v $t >/dev/null 2>&1 || [ -x /usr/sbin/$t ] || { echo "run-gpiovm: $t missing (scripts/install-deps.sh)"; exit 77; }
-done
-[ -x "$RECIPE/run-u3v-vm.sh" ] || { echo "run-gpiovm: no recipe at $RECIPE"; exit 77; }
-[ -x "$BUILD/twincam" ] || { echo "run-gpiovm: no $BUILD/twincam"; exit 1; }
+. "$(dirname "$0")/vm-common.sh"
+vm_setup gpiovm "${1:-}" "${2:-}" qemu-system-x86_64 busybox cpio depmod arv-tool-0.8 \
+  arv-camera-test-0.8 apt-get apt-cache dpkg-deb make xz
 
 # The kernel the recipe boots: linux-image-amd64's dependency.
 PKG=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/{print $2; exit}')
@@ -93,24 +79,6 @@ if [ ! -f "$KO" ]; then
   rm -rf "$T"
 fi
 
-mkdir -p "$W/out"
-# The guest reads its configuration from /out (run-u3v-vm.sh recreates out/,
-# so the guest gets it through a wrapper script in the work dir).
-cat > "$W/guest.sh" <<EOG
-#!/bin/sh
-printf 'TWINCAM=%s\nGPIO_SIM_KO=%s\nPULSES=%s\n' '$BUILD/twincam' '$KO' '${GPIOVM_PULSES:-5}' > /out/config
-exec /bin/sh '$HERE/guest-gpio.sh'
-EOG
-chmod +x "$W/guest.sh"
-START=$(date +%s.%N)
-set +e
-"$RECIPE/run-u3v-vm.sh" "$W/guest.sh" "$W" > "$W/console.log" 2>&1
-RC=$?
-set -e
-END=$(date +%s.%N)
-grep -E 'GUEST|FAIL|run-u3v-vm|INIT' "$W/console.log" || true
-echo "--- result ($W/out/result.txt), wall $(awk -v a="$START" -v b="$END" 'BEGIN{printf "%.1f", b-a}') s"
-cat "$W/out/result.txt" 2>/dev/null || true
-[ $RC -eq 0 ] && exit 0
-echo "--- server log tail"; tail -20 "$W/out/server.log" 2>/dev/null || true
-exit 1
+vm_boot "$HERE/guest-gpio.sh" "TWINCAM='$BUILD/twincam'
+GPIO_SIM_KO='$KO'
+PULSES='${GPIOVM_PULSES:-5}'"
