@@ -107,7 +107,6 @@ struct tc_usbip_server {
     tc_u3v_cp_target target;
     uint64_t stream_enabled_at; /* camera time of the last stream enable (under bs_mu) */
     tc_u3v_descriptors desc;
-    char serial[64], guid[13];
     conn *active;
     int trace; /* TWINCAM_USBIP_TRACE=1: one line per bulk URB, for debugging */
 };
@@ -115,6 +114,9 @@ struct tc_usbip_server {
 /* ---- logging ---- */
 
 #define logf_(s, ...) tc_log((s)->label, __VA_ARGS__)
+/* The identity as the descriptors carry it. */
+#define SERIAL(s) ((s)->desc.strings[TC_U3V_STR_SERIAL])
+#define GUID(s) ((s)->desc.strings[TC_U3V_STR_GUID])
 
 
 /* ---- socket helpers ---- */
@@ -801,7 +803,7 @@ static void handle_client(tc_usbip_server *s, int fd, const char *peer)
         return;
     }
     s->active = c;
-    logf_(s, "%s: imported %s (SuperSpeed, camera %s, GUID %s)", peer, op.busid, s->serial, s->guid);
+    logf_(s, "%s: imported %s (SuperSpeed, camera %s, GUID %s)", peer, op.busid, SERIAL(s), GUID(s));
     return;
 drop:
     close(fd);
@@ -832,8 +834,6 @@ int tc_usbip_server_new(tc_camera *cam, const char *address, uint16_t port,
     }
     tc_u3v_bootstrap_target(&s->bs, &s->target);
 
-    tc_get_string(cam, "DeviceSerialNumber", s->serial, sizeof(s->serial));
-    tc_u3v_guid_from(TC_USBIP_VENDOR_ID, s->serial, s->guid);
     if (tc_u3v_descriptors_for_camera(cam, TC_USB_SPEED_SUPER, &s->desc) != 0) {
         fprintf(stderr, "twincam: cannot build the USB descriptors\n");
         goto fail;
@@ -866,8 +866,8 @@ uint16_t tc_usbip_server_port(const tc_usbip_server *s)
 
 int tc_usbip_server_run(tc_usbip_server *s, volatile sig_atomic_t *stop)
 {
-    logf_(s, "serving USB3 Vision camera %s as USB/IP device %s (%04x:%04x, GUID %s)", s->serial,
-          TC_USBIP_BUSID, TC_USBIP_VENDOR_ID, TC_USBIP_PRODUCT_ID, s->guid);
+    logf_(s, "serving USB3 Vision camera %s as USB/IP device %s (%04x:%04x, GUID %s)", SERIAL(s),
+          TC_USBIP_BUSID, TC_USBIP_VENDOR_ID, TC_USBIP_PRODUCT_ID, GUID(s));
     while (!*stop) {
         reap(s, 0);
         struct pollfd p = { s->listen_fd, POLLIN, 0 };
