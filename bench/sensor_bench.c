@@ -253,6 +253,7 @@ int main(int argc, char **argv)
     p.line_time_ns = 15670;
     p.illumination_lux = 50;
     p.temperature_c = 35;
+    p.mean_temp_c = 35;
     p.noise_seed = 1;
     p.noise_enabled = true;
     printf("end to end, tc_sensor_render, chart, noise on (cached mean image):\n");

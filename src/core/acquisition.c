@@ -12,15 +12,30 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "twincam/twincam.h"
+#include "util/log.h"
 
-#define TC_TRIGGER_QUEUE 4
+#define TC_TRIGGER_QUEUE TC_EDGES_AHEAD /* one trigger per rising edge at most */
 #define TC_WATCHERS 8
+/* Rows of the mean image the model worker builds per hold of the sensor
+ * lock (about 1 ms): a frame waits for at most one slice. */
+#define TC_MODEL_SLICE_ROWS 64
 #define TC_RECENT_FRAMES 4
 
 typedef enum { ST_IDLE, ST_RUNNING, ST_STOPPING } acq_state;
+
+/* An input line's edges in time order: the latest one already past and up
+ * to TC_EDGES_AHEAD still to come. */
+typedef struct edge_list {
+    int64_t t[TC_EDGES_AHEAD + 1];
+    int8_t level[TC_EDGES_AHEAD + 1];
+    unsigned n;
+    int before; /* level before t[0] */
+} edge_list;
 
 struct tc_acq {
     pthread_mutex_t mu;
@@ -46,9 +61,16 @@ struct tc_acq {
     int64_t trigger_edge[TC_TRIGGER_QUEUE];
     unsigned n_triggers;
 
+    /* model worker: prepares the sensor for new settings off the paced path */
+    pthread_t worker;
+    bool worker_valid, worker_quit;
+    pthread_cond_t model_cond;
+    uint64_t model_want, model_done; /* generations of settings asked for / prepared */
+
     /* lines */
-    int raw[TC_LINES];                /* input levels as driven from outside */
+    int raw[TC_LINES];                /* input levels as last driven (maybe ahead of now) */
     int64_t raw_t[TC_LINES];
+    edge_list edges[TC_LINES];        /* each input's edges, for its level now */
     struct { int64_t t0; double exposure_ns, line_ns; unsigned rows; } recent[TC_RECENT_FRAMES];
     unsigned n_recent;
     int64_t active_since, active_until; /* AcquisitionActive window */
@@ -59,6 +81,8 @@ struct tc_acq {
 
     uint64_t next_block_id;
     uint64_t dropped, missed, overruns;
+    uint64_t overruns_unlogged;
+    int64_t overrun_logged_ns;
 };
 
 static void abs_timespec(int64_t ns, struct timespec *ts)
@@ -240,6 +264,50 @@ static int trigger_line_of(int source)
     return source == 1 ? 0 : source == 3 ? 2 : source == 4 ? 3 : -1;
 }
 
+/* Frames of a freerun grid the host machine has fallen a whole period behind:
+ * the sensor made them (their block ids are used) but the host could not, so
+ * they are skipped and counted, and the grid is kept. Called with a->mu held. */
+static void skip_overrun(tc_acq *a, int64_t *t_start, double period_ns)
+{
+    if (a->clock->is_virtual || period_ns <= 0)
+        return;
+    int64_t now = tc_clock_now(a->clock);
+    if (now < *t_start + (int64_t)period_ns)
+        return;
+    uint64_t n = (uint64_t)((now - *t_start) / (int64_t)period_ns);
+    *t_start += (int64_t)((double)n * period_ns);
+    a->next_block_id += n;
+    a->overruns += n;
+    a->overruns_unlogged += n;
+}
+
+/* One log line per second at most while the host falls behind. */
+static void log_overruns(tc_acq *a)
+{
+    int64_t now = tc_clock_now(a->clock);
+    if (a->overruns_unlogged == 0 || a->clock->is_virtual || now - a->overrun_logged_ns < 1000000000)
+        return;
+    tc_log("camera", "host cannot keep up: %llu frames late or skipped (TwinOverruns %llu); "
+                     "timestamps stay on the camera's timeline",
+           (unsigned long long)a->overruns_unlogged, (unsigned long long)a->overruns);
+    a->overruns_unlogged = 0;
+    a->overrun_logged_ns = now;
+}
+
+/* Render one frame (sensor_mu, never a->mu: line edges and triggers go on
+ * meanwhile). Returns 0 or -1. */
+static int render(tc_acq *a, const tc_acq_settings *s, uint64_t block_id, int64_t t_start,
+                  tc_acq_frame *buf)
+{
+    pthread_mutex_unlock(&a->mu);
+    pthread_mutex_lock(&a->sensor_mu);
+    int rc = tc_sensor_render(a->sensor, &s->sensor, block_id, t_start - s->ts_zero_ns, buf->data,
+                              buf->capacity);
+    pthread_mutex_unlock(&a->sensor_mu);
+    pthread_mutex_lock(&a->mu);
+    return rc;
+}
+
 /* One frame: choose its start, render it, queue it. Called with a->mu held;
  * returns false when the acquisition ends. */
 static bool produce_one(tc_acq *a, int64_t *t_next)
@@ -264,12 +332,13 @@ static bool produce_one(tc_acq *a, int64_t *t_next)
         memmove(a->trigger_edge, a->trigger_edge + 1, (a->n_triggers - 1) * sizeof(a->trigger_edge[0]));
         a->n_triggers--;
         /* The sensor is busy from now: triggers arriving while this frame is
-         * made must see it, not the state before it was taken. */
-        /* The fastest the sensor can take triggers is the timing model's
-         * rate; the freerun cap (AcquisitionFrameRate) does not apply. */
+         * made must see it, not the state before it was taken. The fastest
+         * the sensor can take triggers is the timing model's rate; the
+         * freerun cap (AcquisitionFrameRate) does not apply. */
         a->next_ready_ns = t_start + (int64_t)a->s.timing.min_period_ns;
     } else {
         t_start = *t_next;
+        skip_overrun(a, &t_start, a->s.timing.period_ns);
     }
     if (!wait_until(a, t_start))
         return false;
@@ -297,13 +366,7 @@ static bool produce_one(tc_acq *a, int64_t *t_next)
     *t_next = t_start + (int64_t)s.timing.period_ns;
 
     if (buf) {
-        pthread_mutex_unlock(&a->mu);
-        pthread_mutex_lock(&a->sensor_mu);
-        int rc = tc_sensor_render(a->sensor, &s.sensor, block_id, t_start - s.ts_zero_ns, buf->data,
-                                  buf->capacity);
-        pthread_mutex_unlock(&a->sensor_mu);
-        pthread_mutex_lock(&a->mu);
-        if (rc != 0) { /* settings the sensor refuses: a bug, not host input */
+        if (render(a, &s, block_id, t_start, buf) != 0) { /* settings the sensor refuses: a bug */
             buf->next = a->free_list;
             a->free_list = buf;
             a->dropped++;
@@ -322,6 +385,13 @@ static bool produce_one(tc_acq *a, int64_t *t_next)
                 a->free_list = buf;
                 return false;
             }
+            /* Made after its readout window ended: late. It keeps its model
+             * timestamp; the host is reported, not the model bent. */
+            if (!a->clock->is_virtual &&
+                tc_clock_now(a->clock) > t_done + (int64_t)s.timing.readout_ns) {
+                a->overruns++;
+                a->overruns_unlogged++;
+            }
             enqueue_ready(a, buf);
             pthread_cond_broadcast(&a->cond);
         }
@@ -329,12 +399,7 @@ static bool produce_one(tc_acq *a, int64_t *t_next)
         a->dropped++; /* every buffer is held by the host: the frame is lost, and counted */
     }
     a->next_ready_ns = a->s.trigger_on ? t_start + (int64_t)s.timing.min_period_ns : *t_next;
-
-    int64_t now = tc_clock_now(a->clock);
-    if (!a->s.trigger_on && now - *t_next > (int64_t)s.timing.period_ns) {
-        *t_next = now; /* cannot keep up: re-anchor instead of bursting */
-        a->overruns++;
-    }
+    log_overruns(a);
     return true;
 }
 
@@ -363,6 +428,45 @@ static void *producer(void *arg)
     return NULL;
 }
 
+/* The model worker: when settings change while acquisition runs, it builds
+ * what the sensor needs for them (the mean image) in slices, so the producer
+ * never does that work inside a frame period unless a frame needs rows before
+ * the worker got to them. Runs at a lower priority than the producer. */
+static void *model_worker(void *arg)
+{
+    tc_acq *a = arg;
+    pthread_setname_np(pthread_self(), "tc-model");
+    setpriority(PRIO_PROCESS, (id_t)gettid(), 5); /* best effort */
+    pthread_mutex_lock(&a->mu);
+    for (;;) {
+        while (!a->worker_quit && !(a->state == ST_RUNNING && a->model_want != a->model_done))
+            pthread_cond_wait(&a->model_cond, &a->mu);
+        if (a->worker_quit)
+            break;
+        const uint64_t gen = a->model_want;
+        tc_sensor_params p = a->s.sensor;
+        int more = 1;
+        while (more > 0 && !a->worker_quit && a->state == ST_RUNNING && a->model_want == gen) {
+            pthread_mutex_unlock(&a->mu);
+            pthread_mutex_lock(&a->sensor_mu);
+            more = tc_sensor_prepare_some(a->sensor, &p, TC_MODEL_SLICE_ROWS);
+            pthread_mutex_unlock(&a->sensor_mu);
+            pthread_mutex_lock(&a->mu);
+        }
+        if (more <= 0 && a->model_want == gen)
+            a->model_done = gen; /* an error is the producer's to report (render fails) */
+    }
+    pthread_mutex_unlock(&a->mu);
+    return NULL;
+}
+
+/* New settings or a new scene: the worker prepares them. a->mu held. */
+static void model_kick(tc_acq *a)
+{
+    a->model_want++;
+    pthread_cond_signal(&a->model_cond);
+}
+
 tc_acq *tc_acq_new(tc_sensor *sensor, tc_clock *clock, bool deterministic, double ambient_c,
                    unsigned buffers)
 {
@@ -374,6 +478,7 @@ tc_acq *tc_acq_new(tc_sensor *sensor, tc_clock *clock, bool deterministic, doubl
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&a->cond, &ca);
     pthread_condattr_destroy(&ca);
+    pthread_cond_init(&a->model_cond, NULL);
     pthread_mutex_init(&a->mu, NULL);
     pthread_mutex_init(&a->sensor_mu, NULL);
     a->sensor = sensor;
@@ -384,6 +489,11 @@ tc_acq *tc_acq_new(tc_sensor *sensor, tc_clock *clock, bool deterministic, doubl
     a->s.ambient_c = ambient_c;
     a->s.self_heating = true;
     tc_thermal_init(&a->thermal, ambient_c, tc_clock_now(clock));
+    if (pthread_create(&a->worker, NULL, model_worker, a) != 0) {
+        tc_acq_free(a);
+        return NULL;
+    }
+    a->worker_valid = true;
     return a;
 }
 
@@ -412,6 +522,13 @@ void tc_acq_free(tc_acq *a)
     if (!a)
         return;
     tc_acq_stop(a, true);
+    if (a->worker_valid) {
+        pthread_mutex_lock(&a->mu);
+        a->worker_quit = true;
+        pthread_cond_signal(&a->model_cond);
+        pthread_mutex_unlock(&a->mu);
+        pthread_join(a->worker, NULL);
+    }
     free_list(a->free_list);
     free_list(a->ready_head);
     /* Buffers still held by a consumer are the consumer's bug; they leak
@@ -419,6 +536,7 @@ void tc_acq_free(tc_acq *a)
     pthread_mutex_destroy(&a->mu);
     pthread_mutex_destroy(&a->sensor_mu);
     pthread_cond_destroy(&a->cond);
+    pthread_cond_destroy(&a->model_cond);
     free(a);
 }
 
@@ -429,6 +547,7 @@ void tc_acq_configure(tc_acq *a, const tc_acq_settings *s)
     if (s->ambient_c != a->s.ambient_c)
         tc_thermal_set(&a->thermal, now, s->ambient_c, a->thermal.power_w);
     a->s = *s;
+    model_kick(a);
     if (a->state == ST_RUNNING)
         tc_thermal_set(&a->thermal, now, s->ambient_c, streaming_power(s));
     refresh_static_outputs(a, now);
@@ -497,6 +616,7 @@ int tc_acq_start(tc_acq *a)
             rc = TC_ENOMEM;
         } else {
             a->thread_valid = true;
+            model_kick(a);
             refresh_static_outputs(a, a->next_ready_ns);
         }
     }
@@ -625,18 +745,71 @@ double tc_acq_temperature(tc_acq *a, int64_t now_ns)
 }
 
 void tc_acq_sensor_lock(tc_acq *a) { pthread_mutex_lock(&a->sensor_mu); }
-void tc_acq_sensor_unlock(tc_acq *a) { pthread_mutex_unlock(&a->sensor_mu); }
+void tc_acq_sensor_unlock(tc_acq *a)
+{
+    pthread_mutex_unlock(&a->sensor_mu);
+    pthread_mutex_lock(&a->mu);
+    model_kick(a); /* a new scene: its mean image is to be made */
+    pthread_mutex_unlock(&a->mu);
+}
 
-void tc_acq_drive_line(tc_acq *a, unsigned line, int level, int64_t t_ns)
+uint64_t tc_acq_overruns(tc_acq *a)
+{
+    pthread_mutex_lock(&a->mu);
+    uint64_t v = a->overruns;
+    pthread_mutex_unlock(&a->mu);
+    return v;
+}
+
+/* Level of input `line` at `t` from its edge list. a->mu held. */
+static int input_level_at(const tc_acq *a, unsigned line, int64_t t)
+{
+    for (unsigned i = a->edges[line].n; i-- > 0;)
+        if (a->edges[line].t[i] <= t)
+            return a->edges[line].level[i];
+    return a->edges[line].before;
+}
+
+/* Record an edge; edges already past except the latest are forgotten. */
+static void record_edge(tc_acq *a, unsigned line, int level, int64_t t, int64_t now)
+{
+    edge_list *e = &a->edges[line];
+    while (e->n >= 2 && e->t[1] <= now) {
+        e->before = e->level[0];
+        memmove(e->t, e->t + 1, (e->n - 1) * sizeof(e->t[0]));
+        memmove(e->level, e->level + 1, (e->n - 1) * sizeof(e->level[0]));
+        e->n--;
+    }
+    e->t[e->n] = t;
+    e->level[e->n] = (int8_t)level;
+    e->n++;
+}
+
+int tc_acq_drive_line(tc_acq *a, unsigned line, int level, int64_t t_ns)
 {
     if (line >= TC_LINES)
-        return;
+        return TC_EINVAL;
     level = level != 0;
     pthread_mutex_lock(&a->mu);
     if (a->s.lines.output[line] || level == a->raw[line]) {
         pthread_mutex_unlock(&a->mu);
-        return;
+        return 0;
     }
+    int64_t now = tc_clock_now(a->clock);
+    unsigned ahead = 0;
+    for (unsigned i = 0; i < a->edges[line].n; i++)
+        ahead += a->edges[line].t[i] > now;
+    /* Edges are handed over in time order, and at most TC_EDGES_AHEAD ahead of
+     * their time: each acts at its time, none is dropped silently. */
+    if (a->edges[line].n && t_ns < a->edges[line].t[a->edges[line].n - 1]) {
+        pthread_mutex_unlock(&a->mu);
+        return TC_EINVAL;
+    }
+    if (t_ns > now && ahead >= TC_EDGES_AHEAD) {
+        pthread_mutex_unlock(&a->mu);
+        return TC_EBUSY;
+    }
+    record_edge(a, line, level, t_ns, now);
     int64_t prev_t = a->raw_t[line];
     a->raw[line] = level;
     a->raw_t[line] = t_ns;
@@ -662,6 +835,7 @@ void tc_acq_drive_line(tc_acq *a, unsigned line, int level, int64_t t_ns)
         eff == wanted)
         queue_trigger(a, t_ns + (int64_t)(deb + a->s.trigger_delay_us * 1e3), (int)line, t_ns, false);
     pthread_mutex_unlock(&a->mu);
+    return 0;
 }
 
 int tc_acq_line_level(tc_acq *a, unsigned line, int64_t now_ns)
@@ -670,7 +844,7 @@ int tc_acq_line_level(tc_acq *a, unsigned line, int64_t now_ns)
         return 0;
     pthread_mutex_lock(&a->mu);
     int lv = a->s.lines.output[line] ? output_level(a, line, now_ns)
-                                     : a->raw[line] ^ a->s.lines.inverter[line];
+                                     : input_level_at(a, line, now_ns) ^ a->s.lines.inverter[line];
     pthread_mutex_unlock(&a->mu);
     return lv;
 }

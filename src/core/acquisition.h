@@ -77,9 +77,15 @@ void tc_acq_release(tc_acq *a, tc_acq_frame *f);
 /* Lines. Edges carry times on the camera clock (host CLOCK_MONOTONIC on the
  * real clock). */
 typedef void (*tc_acq_line_cb)(void *ctx, unsigned line, int level, uint64_t t_ns);
+/* Edges of one input line that may be handed over ahead of their time (the
+ * I/O socket's scheduled pulses): each acts at its own time. */
+#define TC_EDGES_AHEAD 64
+
 /* An input line driven from outside to `level` at t_ns: may trigger a frame
- * (TriggerSource LineN, activation, inverter, debouncer). */
-void tc_acq_drive_line(tc_acq *a, unsigned line, int level, int64_t t_ns);
+ * (TriggerSource LineN, activation, inverter, debouncer). Edges come in time
+ * order (TC_EINVAL for one earlier than the line's last edge); TC_EBUSY when
+ * TC_EDGES_AHEAD edges of the line are still ahead of now. */
+int tc_acq_drive_line(tc_acq *a, unsigned line, int level, int64_t t_ns);
 /* Electrical level of a line at now_ns (after the inverter). */
 int tc_acq_line_level(tc_acq *a, unsigned line, int64_t now_ns);
 /* Subscribe to every line edge (inputs as driven, outputs as the camera drives
@@ -92,10 +98,15 @@ uint64_t tc_acq_dropped(tc_acq *a);
 /* Count a frame a port could not deliver. */
 void tc_acq_count_dropped(tc_acq *a);
 uint64_t tc_acq_missed_triggers(tc_acq *a);
+/* Frames the host machine could not make on the camera's timeline (made after
+ * their readout window, or skipped with their block ids): TwinOverruns. */
+uint64_t tc_acq_overruns(tc_acq *a);
 double tc_acq_temperature(tc_acq *a, int64_t now_ns);
 
-/* Exclusive use of the sensor while changing its scene (blocks for at most
- * the frame being rendered). */
+/* Exclusive use of the sensor while installing a new scene (blocks for at
+ * most the frame being rendered or one slice of the model worker; decode the
+ * scene before, tc_sensor_load_scene). Unlock hands the new scene to the
+ * model worker. */
 void tc_acq_sensor_lock(tc_acq *a);
 void tc_acq_sensor_unlock(tc_acq *a);
 

@@ -61,6 +61,9 @@ void tc_device_sensor_params(tc_device *d, tc_sensor_params *p)
     p->noise_seed = (uint64_t)tc_device_int(d, "TwinNoiseSeed");
     p->noise_enabled = tc_device_int(d, "TwinNoiseEnable") != 0;
     p->temperature_c = tc_acq_temperature(d->acq, tc_clock_now(&d->clock));
+    /* The mean image is made at ambient; the housing's warm-up shifts the dark
+     * signal per frame (sensor.h), so it never needs making again. */
+    p->mean_temp_c = tc_device_float(d, "TwinAmbientTemperature");
     tc_timing t;
     tc_device_timing(d, &t);
     p->line_time_ns = t.line_time_ns;

@@ -46,6 +46,13 @@ int tc_get_frames_dropped(tc_device *d, const tc_feature *f, unsigned idx, tc_va
     return 0;
 }
 
+int tc_get_overruns(tc_device *d, const tc_feature *f, unsigned idx, tc_value *v)
+{
+    (void)f, (void)idx;
+    v->i = (int64_t)tc_acq_overruns(d->acq);
+    return 0;
+}
+
 int tc_get_triggers_missed(tc_device *d, const tc_feature *f, unsigned idx, tc_value *v)
 {
     (void)f, (void)idx;

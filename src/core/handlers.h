@@ -12,6 +12,7 @@ int tc_cmd_device_reset(struct tc_device *d, const tc_feature *f, unsigned idx, 
 int tc_cmd_timestamp_latch(struct tc_device *d, const tc_feature *f, unsigned idx, tc_value v);
 int tc_cmd_timestamp_reset(struct tc_device *d, const tc_feature *f, unsigned idx, tc_value v);
 int tc_get_triggers_missed(struct tc_device *d, const tc_feature *f, unsigned idx, tc_value *v);
+int tc_get_overruns(struct tc_device *d, const tc_feature *f, unsigned idx, tc_value *v);
 int tc_get_frames_dropped(struct tc_device *d, const tc_feature *f, unsigned idx, tc_value *v);
 
 /* aoi.c: region of interest, binning, payload */

@@ -19,11 +19,15 @@ int tc_set_twin_scene(tc_device *d, const tc_feature *f, unsigned idx, tc_value 
     struct stat st;
     if (v.i == TC_SCENE_PNG && (stat(path, &st) != 0 || !S_ISREG(st.st_mode)))
         return tc_device_refuse(d, TC_EIO, "%s is not a regular file", path);
-    tc_acq_sensor_lock(d->acq);
-    int rc = tc_sensor_set_scene(d->sensor, (tc_scene_kind)v.i, path, err, sizeof(err));
-    tc_acq_sensor_unlock(d->acq);
-    if (rc != 0)
+    /* Decoded with no lock the stream needs; only the swap waits for the
+     * frame being rendered. */
+    struct tc_scene *sc =
+        tc_sensor_load_scene(d->sensor, (tc_scene_kind)v.i, path, err, sizeof(err));
+    if (!sc)
         return tc_device_refuse(d, TC_EIO, "scene not loaded: %s", err);
+    tc_acq_sensor_lock(d->acq);
+    tc_sensor_install_scene(d->sensor, sc);
+    tc_acq_sensor_unlock(d->acq);
     d->values[tc_feature_index(f)][0] = v;
     return 0;
 }

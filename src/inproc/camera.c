@@ -446,9 +446,18 @@ int tc_drive_line(tc_camera *cam, unsigned line, int level, uint64_t t_ns)
         snprintf(t_error, sizeof(t_error), "Line%u is an output: the camera drives it", line);
         return TC_EACCESS;
     }
-    tc_acq_drive_line(cam->dev->acq, line, level, t);
-    t_error[0] = 0;
-    return 0;
+    int rc = tc_acq_drive_line(cam->dev->acq, line, level, t);
+    if (rc == TC_EBUSY)
+        snprintf(t_error, sizeof(t_error),
+                 "Line%u has %d edges ahead of their time already (the most it takes)", line,
+                 TC_EDGES_AHEAD);
+    else if (rc != 0)
+        snprintf(t_error, sizeof(t_error),
+                 "Line%u: an edge at %llu ns is earlier than one already given", line,
+                 (unsigned long long)t);
+    else
+        t_error[0] = 0;
+    return rc;
 }
 
 int tc_watch_lines(tc_camera *cam, tc_line_callback cb, void *ctx)

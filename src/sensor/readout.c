@@ -23,6 +23,19 @@ TC_HOT_FN(tc_readout_row,
           (const uint16_t *mq, const uint8_t *code, const int16_t *z, size_t n, uint16_t *dn),
           (mq, code, z, n, dn))
 
+/* Rare (a warm housing and a long exposure): no SIMD clones. */
+void tc_readout_row_offset(const uint16_t *mq, const uint8_t *code, const int16_t *z, size_t n,
+                           int32_t offset, uint16_t *dn)
+{
+    const int32_t lo = (TC_ADC_BIAS_DN - TC_NOISE_MAX_DN) << TC_FX_BITS;
+    const int32_t hi = (TC_ADC_BIAS_DN + TC_ADC_MAX_CODE + TC_NOISE_MAX_DN) << TC_FX_BITS;
+    for (size_t i = 0; i < n; i++) {
+        int32_t q = (int32_t)mq[i] + offset;
+        q = q < lo ? lo : q > hi ? hi : q;
+        dn[i] = z ? tc_adc_px((uint16_t)q, tc_noise_px(code[i], z[i])) : tc_adc_code((uint16_t)q);
+    }
+}
+
 /* One body, specialised by the compiler for each combination of the two
  * constant flags, so no per-pixel branch survives. */
 TC_INLINE void readout_float(const float *restrict e, const int8_t *restrict dsnu,

@@ -19,6 +19,12 @@
 void tc_readout_row(const uint16_t *mq, const uint8_t *code, const int16_t *z, size_t n,
                     uint16_t *dn);
 
+/* The same with every mean code shifted by `offset` (1/8 DN; the frame's dark
+ * signal against the cache's temperature), clamped to the mean-code range so
+ * that mean plus noise stays in a uint16. */
+void tc_readout_row_offset(const uint16_t *mq, const uint8_t *code, const int16_t *z, size_t n,
+                           int32_t offset, uint16_t *dn);
+
 /* The uncached path (moving scene): noise and ADC from the mean electrons
  * mean_e[n] in float, tc_adc_e_px(tc_noise_e_px(m, z), dsnu) per pixel; dsnu:
  * the row's DSNU steps or NULL; z as above. One square root per pixel. */

@@ -36,12 +36,13 @@
 #include "sensor/sensor_model.h"
 #include "util/rng.h"
 
-/* What the cached mean image depends on. */
+/* What the cached mean image depends on: never the region (the cache spans
+ * the whole sensor, so AOI, binning and mirror changes reuse it), never the
+ * frame's own temperature (applied per frame as a readout offset). */
 typedef struct cache_key {
     uint64_t scene_gen;
-    unsigned rx, ry, rw, rh; /* sensor region */
     double exposure_us, lux;
-    long temp_dc; /* temperature in 0.1 C steps */
+    long temp_dc; /* mean_temp_c in 0.1 C steps */
 } cache_key;
 
 struct tc_sensor {
@@ -51,11 +52,14 @@ struct tc_sensor {
     uint64_t scene_gen;
     bool png_nearest;
 
-    /* Cached mean image of the region, rw * rh pixels each. */
+    /* Cached mean image of the whole sensor, W x H pixels each, built a row
+     * at a time as frames or the core's model worker need rows. */
     uint16_t *cache_mq; /* mean codes */
     uint8_t *cache_code; /* sigma codes */
-    size_t cache_cap; /* pixels */
-    bool cache_valid;
+    uint8_t *row_ok;    /* [H]: row built for `key` */
+    unsigned rows_ok;   /* how many */
+    unsigned next_row;  /* where tc_sensor_prepare_some goes on */
+    bool key_set;
     cache_key key;
 
     /* Row buffers, TC_SENSOR_WIDTH entries each. */
@@ -69,8 +73,8 @@ typedef struct frame {
     const tc_pixel_format *fmt;
     unsigned bin;
     unsigned rx, ry, rw, rh; /* sensor region: (offset, size) * binning */
-    long temp_dc;
     tc_exposure_coef coef;
+    int32_t dark_q; /* per-frame dark offset of cached mean codes, 1/8 DN */
     bool cached, noise;
     uint64_t noise_seed, block_id;
 } frame;
@@ -85,10 +89,12 @@ static void drop_cache(tc_sensor *s)
 {
     free(s->cache_mq);
     free(s->cache_code);
+    free(s->row_ok);
     s->cache_mq = NULL;
     s->cache_code = NULL;
-    s->cache_cap = 0;
-    s->cache_valid = false;
+    s->row_ok = NULL;
+    s->rows_ok = 0;
+    s->key_set = false;
 }
 
 tc_sensor *tc_sensor_new(const char *serial)
@@ -133,18 +139,18 @@ void tc_sensor_free(tc_sensor *s)
     free(s);
 }
 
-int tc_sensor_set_scene(tc_sensor *s, tc_scene_kind kind, const char *png_path, char *err,
-                        size_t errlen)
+tc_scene *tc_sensor_load_scene(const tc_sensor *s, tc_scene_kind kind, const char *png_path,
+                               char *err, size_t errlen)
 {
     tc_scene *sc;
     if (kind == TC_SCENE_PNG) {
         if (!png_path) {
             set_err(err, errlen, "no PNG path for the PNG scene");
-            return -1;
+            return NULL;
         }
         tc_image16 img;
         if (tc_png_read(png_path, &img, err, errlen) != 0)
-            return -1;
+            return NULL;
         sc = tc_scene_new_image(&img,
                                 s->png_nearest ? TC_SCENE_FILTER_NEAREST : TC_SCENE_FILTER_BILINEAR,
                                 err, errlen);
@@ -154,12 +160,23 @@ int tc_sensor_set_scene(tc_sensor *s, tc_scene_kind kind, const char *png_path, 
         if (!sc)
             set_err(err, errlen, "unknown scene kind or out of memory");
     }
-    if (!sc)
-        return -1;
+    return sc;
+}
+
+void tc_sensor_install_scene(tc_sensor *s, tc_scene *sc)
+{
     tc_scene_free(s->scene);
     s->scene = sc;
-    s->scene_gen++;
-    s->cache_valid = false;
+    s->scene_gen++; /* the cache's key no longer matches: rows are rebuilt as needed */
+}
+
+int tc_sensor_set_scene(tc_sensor *s, tc_scene_kind kind, const char *png_path, char *err,
+                        size_t errlen)
+{
+    tc_scene *sc = tc_sensor_load_scene(s, kind, png_path, err, errlen);
+    if (!sc)
+        return -1;
+    tc_sensor_install_scene(s, sc);
     return 0;
 }
 
@@ -171,7 +188,9 @@ size_t tc_sensor_memory_bytes(const tc_sensor *s)
 {
     return sizeof *s + tc_fixed_pattern_bytes(&s->fp) + tc_noise_bytes(&s->noise) +
            tc_scene_bytes(s->scene) +
-           s->cache_cap * (sizeof *s->cache_mq + sizeof *s->cache_code) +
+           (s->cache_mq ? (size_t)TC_SENSOR_WIDTH * TC_SENSOR_HEIGHT *
+                              (sizeof *s->cache_mq + sizeof *s->cache_code)
+                        : 0) +
            (size_t)TC_SENSOR_WIDTH * (5 * sizeof(uint16_t) + sizeof(int8_t) + sizeof(float));
 }
 
@@ -196,7 +215,8 @@ static const tc_pixel_format *check_params(const tc_sensor_params *p)
         ((uint64_t)p->offset_y + p->height) * b > TC_SENSOR_HEIGHT)
         return NULL;
     if (!finite_in(p->exposure_us, 1e-3, 1e8) || !finite_in(p->line_time_ns, 0, 1e9) ||
-        !finite_in(p->illumination_lux, 0, 1e9) || !finite_in(p->temperature_c, -100, 200))
+        !finite_in(p->illumination_lux, 0, 1e9) || !finite_in(p->temperature_c, -100, 200) ||
+        !finite_in(p->mean_temp_c, -100, 200))
         return NULL;
     return fmt;
 }
@@ -209,47 +229,118 @@ size_t tc_sensor_payload_size(const tc_sensor_params *p)
 
 /* --- rendering ------------------------------------------------------------- */
 
-static int ensure_cache(tc_sensor *s, const frame *f, const tc_sensor_params *p)
+static cache_key key_of(const tc_sensor *s, const tc_sensor_params *p)
 {
     cache_key k;
     memset(&k, 0, sizeof k); /* compared with memcmp: no stray padding bytes */
     k.scene_gen = s->scene_gen;
-    k.rx = f->rx;
-    k.ry = f->ry;
-    k.rw = f->rw;
-    k.rh = f->rh;
     k.exposure_us = p->exposure_us;
     k.lux = p->illumination_lux;
-    k.temp_dc = f->temp_dc;
-    if (s->cache_valid && memcmp(&k, &s->key, sizeof k) == 0)
+    /* Quantised before use, so a cache built at 25.04 C and one at 25.0 C
+     * are the same image. */
+    k.temp_dc = lround(p->mean_temp_c * 10.0);
+    return k;
+}
+
+static bool key_is(const tc_sensor *s, const cache_key *k)
+{
+    return s->key_set && memcmp(k, &s->key, sizeof *k) == 0;
+}
+
+bool tc_sensor_prepared(const tc_sensor *s, const tc_sensor_params *p)
+{
+    if (!tc_scene_is_static(s->scene))
+        return true; /* nothing to cache */
+    cache_key k = key_of(s, p);
+    return key_is(s, &k) && s->rows_ok == TC_SENSOR_HEIGHT;
+}
+
+/* Aim the cache at key k: a new key makes every row stale. */
+static int retarget(tc_sensor *s, const cache_key *k)
+{
+    if (key_is(s, k))
         return 0;
-    const size_t need = (size_t)f->rw * f->rh;
-    if (need > s->cache_cap) {
-        /* Grow only; a full-sensor frame needs 37 MB once. Invalid until
-         * rebuilt below, so a failure leaves nothing half-made in use. */
-        s->cache_valid = false;
-        uint16_t *m = realloc(s->cache_mq, need * sizeof *m);
-        if (!m)
+    const size_t need = (size_t)TC_SENSOR_WIDTH * TC_SENSOR_HEIGHT;
+    if (!s->cache_mq) {
+        /* 37 MB once; pages are only touched as rows are built. */
+        s->cache_mq = malloc(need * sizeof *s->cache_mq);
+        s->cache_code = malloc(need * sizeof *s->cache_code);
+        s->row_ok = malloc(TC_SENSOR_HEIGHT);
+        if (!s->cache_mq || !s->cache_code || !s->row_ok) {
+            drop_cache(s);
             return -1;
-        s->cache_mq = m;
-        uint8_t *c = realloc(s->cache_code, need * sizeof *c);
-        if (!c)
-            return -1;
-        s->cache_code = c;
-        s->cache_cap = need;
+        }
     }
-    for (unsigned j = 0; j < f->rh; j++) {
-        const unsigned y = f->ry + j;
-        const size_t at = (size_t)j * f->rw;
-        tc_scene_row(s->scene, y, f->rx, f->rw, 0.0, s->rel);
-        tc_exposure_row(&f->coef, &s->fp, y, f->rx, f->rw, s->rel, s->fe);
-        tc_adc_mean_row(s->fe, tc_fixed_pattern_dsnu_row(&s->fp, y, f->rx, f->rw, s->dsnu),
-                        f->rw, s->cache_mq + at);
-        tc_noise_code_row(&s->noise, y, f->rx, f->rw, s->fe, s->cache_code + at);
-    }
-    s->key = k;
-    s->cache_valid = true;
+    /* The fixed patterns' rows are made again from the serial's seed as rows
+     * are built: the cache holds everything a frame needs. */
+    tc_fixed_pattern_release(&s->fp);
+    memset(s->row_ok, 0, TC_SENSOR_HEIGHT);
+    s->rows_ok = 0;
+    s->next_row = 0;
+    s->key = *k;
+    s->key_set = true;
     return 0;
+}
+
+/* Build the sensor rows in [y0, y1) of the current key not built yet. */
+static void build_rows(tc_sensor *s, unsigned y0, unsigned y1)
+{
+    tc_exposure_coef coef;
+    tc_exposure_coef_init(&coef, s->key.exposure_us, s->key.lux, (double)s->key.temp_dc / 10.0);
+    const unsigned w = TC_SENSOR_WIDTH;
+    for (unsigned y = y0; y < y1; y++) {
+        if (s->row_ok[y])
+            continue;
+        const size_t at = (size_t)y * w;
+        tc_scene_row(s->scene, y, 0, w, 0.0, s->rel);
+        tc_exposure_row(&coef, &s->fp, y, 0, w, s->rel, s->fe);
+        tc_adc_mean_row(s->fe, tc_fixed_pattern_dsnu_row(&s->fp, y, 0, w, s->dsnu), w,
+                        s->cache_mq + at);
+        tc_noise_code_row(&s->noise, y, 0, w, s->fe, s->cache_code + at);
+        s->row_ok[y] = 1;
+        s->rows_ok++;
+    }
+}
+
+int tc_sensor_prepare_some(tc_sensor *s, const tc_sensor_params *p, unsigned max_rows)
+{
+    if (!s || !check_params(p))
+        return -1;
+    if (!tc_scene_is_static(s->scene))
+        return 0;
+    cache_key k = key_of(s, p);
+    if (retarget(s, &k) != 0)
+        return -1;
+    /* Rows in order from where the last slice stopped; rows a frame built
+     * meanwhile are skipped. */
+    while (max_rows > 0 && s->next_row < TC_SENSOR_HEIGHT) {
+        if (!s->row_ok[s->next_row]) {
+            build_rows(s, s->next_row, s->next_row + 1);
+            max_rows--;
+        }
+        s->next_row++;
+    }
+    return s->rows_ok < TC_SENSOR_HEIGHT;
+}
+
+int tc_sensor_prepare(tc_sensor *s, const tc_sensor_params *p)
+{
+    int rc;
+    while ((rc = tc_sensor_prepare_some(s, p, TC_SENSOR_HEIGHT)) > 0)
+        ;
+    return rc;
+}
+
+/* The dark signal of the frame's temperature against the cache's, in mean
+ * code steps (1/8 DN): the uniform part of dark current (hot pixels keep the
+ * cache's temperature). Zero whenever the two agree, as in deterministic
+ * runs at ambient. */
+static int32_t dark_offset_q(const tc_sensor_params *p, long cache_temp_dc)
+{
+    const double de = (tc_exposure_dark_rate(p->temperature_c) -
+                       tc_exposure_dark_rate((double)cache_temp_dc / 10.0)) *
+                      p->exposure_us * 1e-6;
+    return (int32_t)lround(de * TC_MODEL_GAIN_DN_PER_E * (double)(1 << TC_FX_BITS));
 }
 
 /* Sensor row y (absolute) of the region through exposure, noise and ADC into
@@ -262,8 +353,11 @@ static void sensor_row(tc_sensor *s, const frame *f, unsigned y, double t_s, uin
                                                        f->rx)
                                 : NULL;
     if (f->cached) {
-        const size_t at = (size_t)(y - f->ry) * f->rw;
-        tc_readout_row(s->cache_mq + at, s->cache_code + at, z, f->rw, dn);
+        const size_t at = (size_t)y * TC_SENSOR_WIDTH + f->rx;
+        if (f->dark_q)
+            tc_readout_row_offset(s->cache_mq + at, s->cache_code + at, z, f->rw, f->dark_q, dn);
+        else
+            tc_readout_row(s->cache_mq + at, s->cache_code + at, z, f->rw, dn);
         return;
     }
     /* Uncached: noise and ADC in float straight from the mean electrons (one
@@ -291,20 +385,20 @@ int tc_sensor_render(tc_sensor *s, const tc_sensor_params *p, uint64_t block_id,
     f.ry = p->offset_y * f.bin;
     f.rw = p->width * f.bin;
     f.rh = p->height * f.bin;
-    /* Temperature is quantised before use, so a cached and a fresh mean image
-     * are the same image. */
-    f.temp_dc = lround(p->temperature_c * 10.0);
-    tc_exposure_coef_init(&f.coef, p->exposure_us, p->illumination_lux, (double)f.temp_dc / 10.0);
+    tc_exposure_coef_init(&f.coef, p->exposure_us, p->illumination_lux, p->temperature_c);
     f.noise = p->noise_enabled;
     f.noise_seed = p->noise_seed;
     f.block_id = block_id;
     f.cached = tc_scene_is_static(s->scene);
+    f.dark_q = 0;
     if (f.cached) {
-        /* The cache holds everything a frame needs; the PRNU and DSNU rows
-         * are made again when it is rebuilt, so the planes are not kept. */
-        tc_fixed_pattern_release(&s->fp);
-        if (ensure_cache(s, &f, p) != 0)
+        /* Only the rows this frame reads; the core's model worker builds the
+         * rest off the paced path. */
+        cache_key k = key_of(s, p);
+        if (retarget(s, &k) != 0)
             return -1;
+        build_rows(s, f.ry, f.ry + f.rh);
+        f.dark_q = dark_offset_q(p, s->key.temp_dc);
     } else {
         /* Every frame needs the planes; a mean image would be stale. */
         drop_cache(s);

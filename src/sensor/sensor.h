@@ -36,7 +36,11 @@ typedef struct tc_sensor_params {
     double exposure_us;        /* 32 .. 1 900 000 */
     double line_time_ns;       /* effective line time: rolling-shutter row offset */
     double illumination_lux;   /* illuminance on the sensor for a white scene point */
-    double temperature_c;      /* sensor temperature: drives dark current */
+    double temperature_c;      /* sensor temperature of this frame: drives dark current */
+    double mean_temp_c;        /* temperature the cached mean image is built at. The core
+                                  passes the ambient: the housing's warm-up then shifts the
+                                  uniform dark signal per frame (readout offset), never
+                                  rebuilding the cache. Hot pixels keep this temperature. */
     uint64_t noise_seed;       /* temporal noise seed */
     bool noise_enabled;        /* false: the noiseless mean image (tests, previews) */
 } tc_sensor_params;
@@ -54,8 +58,32 @@ int tc_sensor_set_scene(tc_sensor *s, tc_scene_kind kind, const char *png_path, 
                         size_t errlen);
 tc_scene_kind tc_sensor_scene(const tc_sensor *s);
 
+/* The same in two steps, so that the slow part (decoding a PNG) runs with no
+ * lock the stream needs: load makes a scene (reads only the resampling
+ * choice), install swaps it in (cheap; the cache is then stale). */
+struct tc_scene;
+struct tc_scene *tc_sensor_load_scene(const tc_sensor *s, tc_scene_kind kind, const char *png_path,
+                                      char *err, size_t errlen);
+void tc_sensor_install_scene(tc_sensor *s, struct tc_scene *sc);
+
 /* Bytes of one frame for these params (what PayloadSize reports). */
 size_t tc_sensor_payload_size(const tc_sensor_params *p);
+
+/* Make the cached mean image current for `p` (scene, exposure, illumination,
+ * mean_temp_c; the whole sensor, so AOI, binning and mirror never need a new
+ * one). The expensive part of a settings change (tens of ms at full
+ * resolution): the core calls it on its model worker, off the paced path.
+ * Returns 0, or -1 for bad params or no memory. A moving scene has no cache
+ * (nothing to do). Not thread-safe per sensor: the caller serialises it with
+ * tc_sensor_render. */
+int tc_sensor_prepare(tc_sensor *s, const tc_sensor_params *p);
+/* The same a slice at a time: builds at most max_rows rows, returns 1 while
+ * rows remain, 0 when prepared, -1 on error; so a worker can let frames in
+ * between slices. A frame builds the rows it needs itself if they are not
+ * there yet (same values: the cache is a pure function of its key). */
+int tc_sensor_prepare_some(tc_sensor *s, const tc_sensor_params *p, unsigned max_rows);
+/* Would tc_sensor_render(p) find everything prepared (no cache build)? */
+bool tc_sensor_prepared(const tc_sensor *s, const tc_sensor_params *p);
 
 /* Render one frame into `out` (at least tc_sensor_payload_size bytes).
  * `t_start_ns` is the exposure start of row 0 on the camera's time line: the

@@ -186,8 +186,12 @@ class GigE(unittest.TestCase):
         cam = open_camera()
         self.assertEqual((cam.get_width_bounds()[1], cam.get_height_bounds()[1]), (4056, 3040))
         dropped0 = cam.get_device().get_integer_feature_value("TwinFramesDropped")
+        overruns0 = cam.get_device().get_integer_feature_value("TwinOverruns")
         frames, st = stream(cam, 10.0)
         dropped = cam.get_device().get_integer_feature_value("TwinFramesDropped") - dropped0
+        overruns = cam.get_device().get_integer_feature_value("TwinOverruns") - overruns0
+        sys.stderr.write(f"18 fps: {len(frames)} frames, camera overruns {overruns}, dropped {dropped}\n")
+        self.assertEqual(overruns, 0, "the host machine could not keep up with the camera")
         bad = [f for f in frames if f[0] != Aravis.BufferStatus.SUCCESS]
         self.assertEqual(bad, [], "incomplete buffers")
         self.assertGreaterEqual(len(frames), 170)
@@ -203,6 +207,7 @@ class GigE(unittest.TestCase):
         dev = cam.get_device()
         dev.set_float_feature_value("ExposureTime", 1000.0)
         dev.set_integer_feature_value("Height", 1080)
+        overruns0 = dev.get_integer_feature_value("TwinOverruns")
         frames, _ = stream(cam, 2.5)
         self.assertAlmostEqual(measured_fps(frames), 1 / ((1080 + 506) * LINE_TIME_S), delta=1.2)
         dev.set_integer_feature_value("Height", 3040)
@@ -213,6 +218,9 @@ class GigE(unittest.TestCase):
                                msg=f"{len(frames)} buffers, statuses {[int(f[0]) for f in frames]}, ids "
                                    f"{[f[1] for f in frames]}")
         self.assertEqual((frames[-1][3], frames[-1][4]), (2028, 1520))
+        overruns = dev.get_integer_feature_value("TwinOverruns") - overruns0
+        sys.stderr.write(f"AOI/binning: camera overruns {overruns}\n")
+        self.assertEqual(overruns, 0, "the host machine could not keep up with the camera")
 
     def test_pixel_formats_match_the_in_process_library(self):
         settings = {"Width": 1200, "Height": 800, "OffsetX": 1000, "OffsetY": 1000,

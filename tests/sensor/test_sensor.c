@@ -17,6 +17,7 @@
 
 #include "image/png_io.h"
 #include "pixel/pixel_format.h"
+#include "sensor/exposure.h"
 #include "sensor/scene.h"
 #include "sensor/sensor.h"
 #include "sensor/sensor_int.h"
@@ -37,6 +38,7 @@ static tc_sensor_params params(void)
     p.line_time_ns = 15670;
     p.illumination_lux = 50; /* white G: 4000 e- in 10 ms, 1864 DN */
     p.temperature_c = 35;
+    p.mean_temp_c = 35;
     p.noise_seed = 1;
     p.noise_enabled = true;
     return p;
@@ -521,6 +523,53 @@ static void test_cache(void **state)
     tc_sensor_free(s);
 }
 
+/* The cache spans the whole sensor and the frame's own temperature is a
+ * per-frame offset: AOI, binning, mirror and a warming housing never make a
+ * new mean image; exposure does. The offset is the uniform dark signal. */
+static void test_cache_reuse_and_dark_offset(void **state)
+{
+    (void)state;
+    tc_sensor *s = tc_sensor_new("REUSE");
+    tc_sensor_params p = aoi(1000, 800, 240, 160);
+    p.noise_enabled = false;
+    assert_false(tc_sensor_prepared(s, &p));
+    assert_int_equal(tc_sensor_prepare_some(s, &p, 100), 1); /* a slice: more to do */
+    assert_int_equal(tc_sensor_prepare(s, &p), 0);
+    assert_true(tc_sensor_prepared(s, &p));
+    tc_sensor_params q = aoi(0, 0, W / 2, H / 2);
+    q.noise_enabled = false;
+    q.binning = 2;
+    q.reverse_x = q.reverse_y = true;
+    q.temperature_c = p.temperature_c + 20;
+    free(render(s, &q, 0, 0));
+    assert_true(tc_sensor_prepared(s, &p));
+    assert_true(tc_sensor_prepared(s, &q));
+    q.exposure_us *= 2;
+    assert_false(tc_sensor_prepared(s, &q));
+
+    /* Dark frame, 1.9 s: 20 C warmer than the cache adds
+     * K (dark(T) - dark(T_cache)) t to every ordinary pixel. */
+    tc_sensor_params d = aoi(400, 400, 480, 320);
+    d.noise_enabled = false;
+    d.illumination_lux = 0;
+    d.exposure_us = 1.9e6;
+    d.pixel_format = TC_PFNC_BAYERGR12;
+    d.temperature_c = d.mean_temp_c = 25;
+    uint16_t *cold = render(s, &d, 0, 0);
+    d.temperature_c = 45;
+    uint16_t *warm = render(s, &d, 0, 0);
+    const double want = TC_MODEL_GAIN_DN_PER_E * (tc_exposure_dark_rate(45) - tc_exposure_dark_rate(25)) * 1.9;
+    size_t n = (size_t)d.width * d.height, typical = 0;
+    for (size_t i = 0; i < n; i++)
+        typical += abs((int)warm[i] - (int)cold[i] - (int)lround(want)) <= 1;
+    print_message("dark offset 25 -> 45 C at 1.9 s: %.2f DN; %zu of %zu pixels within 1 DN\n", want,
+                  typical, n);
+    assert_true(want > 10);
+    assert_true(typical > n * 99 / 100);
+    free(cold), free(warm);
+    tc_sensor_free(s);
+}
+
 /* --- PNG scene ------------------------------------------------------------- */
 
 static void test_png_scene(void **state)
@@ -606,7 +655,7 @@ static void test_golden(void **state)
     uint64_t h[5];
     tc_sensor_params p = aoi(1500, 900, 1000, 200); /* chart, noise, 12 bit */
     p.noise_seed = 42;
-    p.temperature_c = 35.3;
+    p.temperature_c = p.mean_temp_c = 35.3;
     h[0] = frame_hash(s, &p, 7, 0);
     p = aoi(200, 100, 500, 200); /* binned, mirrored, 10p */
     p.binning = 2;
@@ -616,7 +665,7 @@ static void test_golden(void **state)
     p = aoi(0, 1600, 3000, 1000); /* hot pixels: 1.9 s dark at 55 C, 12g24 */
     p.illumination_lux = 0;
     p.exposure_us = 1.9e6;
-    p.temperature_c = 55;
+    p.temperature_c = p.mean_temp_c = 55;
     p.pixel_format = TC_PFNC_BAYERGR12G24IDS;
     h[2] = frame_hash(s, &p, 9, 0);
     assert_int_equal(tc_sensor_set_scene(s, TC_SCENE_FLAT, NULL, NULL, 0), 0);
@@ -651,6 +700,7 @@ int main(void)
         cmocka_unit_test(test_aoi_binning_mirror),
         cmocka_unit_test(test_chart_formats),
         cmocka_unit_test(test_cache),
+        cmocka_unit_test(test_cache_reuse_and_dark_offset),
         cmocka_unit_test(test_png_scene),
         cmocka_unit_test(test_golden),
     };
