@@ -12,9 +12,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
+#include <sched.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "twincam/twincam.h"
 #include "util/log.h"
@@ -428,25 +427,27 @@ static void *producer(void *arg)
     return NULL;
 }
 
-/* The model worker: when settings change while acquisition runs, it builds
- * what the sensor needs for them (the mean image) in slices, so the producer
- * never does that work inside a frame period unless a frame needs rows before
- * the worker got to them. Runs at a lower priority than the producer. */
+/* The model worker: when settings or the scene change, it builds what the
+ * sensor needs for them (the mean image) in slices, so the producer does
+ * that work inside a frame period only for rows a frame needs before the
+ * worker got to them. It runs only on otherwise idle CPU time (SCHED_IDLE):
+ * it never takes a core from the producer or a port's sender. */
 static void *model_worker(void *arg)
 {
     tc_acq *a = arg;
     pthread_setname_np(pthread_self(), "tc-model");
-    setpriority(PRIO_PROCESS, (id_t)gettid(), 5); /* best effort */
+    struct sched_param sp = { 0 };
+    pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp); /* best effort */
     pthread_mutex_lock(&a->mu);
     for (;;) {
-        while (!a->worker_quit && !(a->state == ST_RUNNING && a->model_want != a->model_done))
+        while (!a->worker_quit && a->model_want == a->model_done)
             pthread_cond_wait(&a->model_cond, &a->mu);
         if (a->worker_quit)
             break;
         const uint64_t gen = a->model_want;
         tc_sensor_params p = a->s.sensor;
         int more = 1;
-        while (more > 0 && !a->worker_quit && a->state == ST_RUNNING && a->model_want == gen) {
+        while (more > 0 && !a->worker_quit && a->model_want == gen) {
             pthread_mutex_unlock(&a->mu);
             pthread_mutex_lock(&a->sensor_mu);
             more = tc_sensor_prepare_some(a->sensor, &p, TC_MODEL_SLICE_ROWS);
