@@ -81,6 +81,7 @@ size_t tc_device_payload_size(tc_device *d)
 void tc_device_timing(tc_device *d, tc_timing *t)
 {
     tc_timing_input in = {
+        .mode = tc_sensor_mode_for((unsigned)tc_device_int(d, "BinningHorizontal")),
         .height = (unsigned)tc_device_int(d, "Height"),
         .payload_bytes = tc_device_payload_size(d),
         .exposure_us = tc_device_float(d, "ExposureTime"),

@@ -6,7 +6,8 @@ void tc_timing_compute(const tc_timing_input *in, tc_timing *t)
     t->base_line_time_ns = 1e9 / (TC_FULL_FRAME_FPS * TC_FULL_FRAME_LINES);
     if (in->speedup > 1)
         t->base_line_time_ns /= in->speedup;
-    t->frame_lines = in->height + TC_VBLANK_LINES;
+    const tc_sensor_mode *mode = in->mode ? in->mode : &tc_sensor_modes[0];
+    t->frame_lines = in->height + mode->vblank_lines;
 
     /* The link must carry one payload per frame: if it cannot within the
      * sensor's readout, the camera pauses after each line, stretching the

@@ -13,7 +13,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define TC_VBLANK_LINES 506
+#include "core/sensor_modes.h"
+
+/* The full mode's frame length, which defines the line time. */
 #define TC_FULL_FRAME_LINES 3546
 #define TC_FULL_FRAME_FPS 18.0
 /* Exposure needs this many lines beyond itself per frame (the kernel imx412
@@ -21,6 +23,7 @@
 #define TC_EXPOSURE_OFFSET_LINES 8
 
 typedef struct tc_timing_input {
+    const tc_sensor_mode *mode; /* NULL: full resolution */
     unsigned height;          /* AOI height in output rows */
     uint64_t payload_bytes;   /* bytes per frame */
     double exposure_us;
