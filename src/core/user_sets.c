@@ -303,6 +303,11 @@ static int apply_values(tc_device *d, tc_value (*values)[TC_MAX_INDEX], char (*s
     if (rc == 0 && d->scene_pending) {
         rc = tc_twin_scene_load(d);
         d->scene_pending = rc != 0;
+        if (rc != 0) {
+            char why[sizeof(d->why)];
+            snprintf(why, sizeof(why), "%s", d->why);
+            tc_device_refuse(d, rc, "TwinScene: %s", why);
+        }
     }
     return rc;
 }

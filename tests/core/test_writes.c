@@ -232,6 +232,76 @@ static void refused_user_set_save_saves_nothing(void **st)
     tc_camera_close(cam);
 }
 
+/* One noise-free frame of a small AOI (the scene's mean image). */
+static uint8_t *mean_frame(tc_camera *cam, size_t *size)
+{
+    tc_frame fr;
+    assert_int_equal(tc_start(cam), 0);
+    assert_int_equal(tc_wait_frame(cam, &fr, 10000), 0);
+    uint8_t *copy = malloc(fr.size);
+    assert_non_null(copy);
+    memcpy(copy, fr.data, fr.size);
+    *size = fr.size;
+    tc_release_frame(cam, &fr);
+    assert_int_equal(tc_stop(cam), 0);
+    return copy;
+}
+
+/* A scene that cannot be loaded is refused at commit: TwinScene keeps its
+ * value and the sensor its scene, whether the write came alone or with a
+ * user set. */
+static void refused_scene_changes_nothing(void **st)
+{
+    (void)st;
+    char dir[] = "/tmp/twincam-writes-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char bad[300];
+    snprintf(bad, sizeof(bad), "%s/not-a.png", dir);
+    FILE *fp = fopen(bad, "w");
+    assert_non_null(fp);
+    fputs("not a PNG\n", fp);
+    assert_int_equal(fclose(fp), 0);
+    char text[400];
+    snprintf(text, sizeof(text), "TwinScenePath[0]=%s\nTwinScene[0]=3\nWidth[0]=600\n", bad);
+    char path[300];
+    snprintf(path, sizeof(path), "%s/" SERIAL ".UserSet1", dir);
+    fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs(text, fp);
+    assert_int_equal(fclose(fp), 0);
+
+    tc_camera *cam = open_opts(dir);
+    small_aoi(cam);
+    assert_int_equal(tc_set_int(cam, "TwinNoiseEnable", 0), 0);
+    assert_int_equal(tc_set_string(cam, "TwinScene", "FlatField"), 0);
+    size_t n0, n1, n2;
+    uint8_t *f0 = mean_frame(cam, &n0);
+    state before = take(cam);
+
+    assert_int_equal(tc_set_string(cam, "TwinScenePath", bad), 0);
+    assert_int_equal(tc_set_string(cam, "TwinScene", "PngFile"), TC_EIO);
+    assert_int_equal(geti(cam, "TwinScene"), 1);
+    uint8_t *f1 = mean_frame(cam, &n1);
+    assert_int_equal(n0, n1);
+    assert_memory_equal(f0, f1, n0);
+    assert_int_equal(tc_set_string(cam, "TwinScenePath", ""), 0);
+
+    assert_int_equal(tc_set_string(cam, "UserSetSelector", "UserSet1"), 0);
+    assert_int_equal(tc_execute(cam, "UserSetLoad"), TC_EIO);
+    assert_true(strstr(tc_camera_last_error(cam), "UserSet1: TwinScene") != NULL);
+    assert_int_equal(tc_set_string(cam, "UserSetSelector", "Default"), 0);
+    state after = take(cam);
+    same(&before, &after, "refused scene");
+    uint8_t *f2 = mean_frame(cam, &n2);
+    assert_memory_equal(f0, f2, n0);
+    free(f0), free(f1), free(f2);
+    drop(&before), drop(&after);
+    tc_camera_close(cam);
+    char cmd[300];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 /* ---------------- 3. the frame rate asked for is kept ---------------- */
 
 static void frame_rate_request_is_kept(void **st)
@@ -497,6 +567,7 @@ int main(void)
         cmocka_unit_test(span_with_a_command_is_refused),
         cmocka_unit_test(refused_span_reaches_no_frame),
         cmocka_unit_test(refused_user_set_save_saves_nothing),
+        cmocka_unit_test(refused_scene_changes_nothing),
         cmocka_unit_test(frame_rate_request_is_kept),
         cmocka_unit_test(device_reset_is_a_power_cycle),
         cmocka_unit_test(device_reset_loads_the_startup_set),
