@@ -27,8 +27,10 @@ enum {
     TC_ENOFEATURE = -1,  /* no feature of that name */
     TC_ETYPE = -2,       /* the feature has another type */
     TC_ERANGE = -3,      /* value out of range, off the increment, or breaks an AOI rule */
-    TC_EACCESS = -4,     /* read-only or write-only */
-    TC_EBUSY = -5,       /* not possible in the current state (e.g. locked while acquiring) */
+    TC_EACCESS = -4,     /* read-only, write-only, or locked (a feature that sizes the
+                            payload while TLParamsLocked is 1 or acquisition runs) */
+    TC_EBUSY = -5,       /* not possible in the current state (e.g. TriggerSoftware
+                            while stopped, UserSetLoad while acquiring) */
     TC_ETIMEOUT = -6,    /* no frame within the timeout */
     TC_ENOMEM = -7,
     TC_EINVAL = -8,      /* bad argument (NULL, unknown enum entry, bad text) */

@@ -872,3 +872,20 @@ void tc_acq_unwatch_lines(tc_acq *a, int handle)
     a->watchers[handle].cb = NULL;
     pthread_mutex_unlock(&a->mu);
 }
+
+void tc_acq_power_cycle(tc_acq *a, double ambient_c)
+{
+    tc_acq_stop(a, true);
+    pthread_mutex_lock(&a->mu);
+    int64_t now = tc_clock_now(a->clock);
+    a->next_block_id = 1;
+    a->dropped = a->missed = a->overruns = a->overruns_unlogged = 0;
+    /* Input levels are the wiring's, not the camera's: a power cycle keeps them. */
+    a->n_triggers = 0;
+    a->n_recent = 0;
+    a->active_since = a->active_until = 0;
+    a->next_ready_ns = 0;
+    a->s.ambient_c = ambient_c;
+    tc_thermal_init(&a->thermal, ambient_c, now);
+    pthread_mutex_unlock(&a->mu);
+}

@@ -64,6 +64,11 @@ int tc_acq_start(tc_acq *a);
 /* Stop; `abort` also discards frames queued but not taken. Joins the thread. */
 void tc_acq_stop(tc_acq *a, bool abort);
 bool tc_acq_running(tc_acq *a);
+/* Back to the state tc_acq_new left (a power cycle, DeviceReset): stopped,
+ * nothing queued, block ids from 1, counters 0, the housing in its idle
+ * steady state at `ambient_c`. Line watchers stay subscribed (they are the
+ * ports', not the camera's), and inputs keep the levels driven from outside. */
+void tc_acq_power_cycle(tc_acq *a, double ambient_c);
 
 /* A trigger at clock time `t_ns`. Returns 0 if it will start a frame, 1 if
  * the sensor could not take it (counted as missed), TC_EBUSY if not running. */

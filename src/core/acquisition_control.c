@@ -56,6 +56,18 @@ int tc_get_frame_rate_max(tc_device *d, const tc_feature *f, unsigned idx, tc_va
     return 0;
 }
 
+/* The stored AcquisitionFrameRate is the client's request and is kept when
+ * an exposure or AOI change lowers the maximum (so it comes back when they
+ * allow it again); what a client reads is the rate actually in force,
+ * never above AcquisitionFrameRateMax. */
+int tc_get_acquisition_frame_rate(tc_device *d, const tc_feature *f, unsigned idx, tc_value *v)
+{
+    (void)idx;
+    double asked = d->values[tc_feature_index(f)][0].f, max = timing_of(d).max_fps;
+    v->f = asked < max ? asked : max;
+    return 0;
+}
+
 int tc_get_line_time(tc_device *d, const tc_feature *f, unsigned idx, tc_value *v)
 {
     (void)f, (void)idx;

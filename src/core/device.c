@@ -89,6 +89,9 @@ void tc_device_timing(tc_device *d, tc_timing *t)
                               ? (double)tc_device_int(d, "DeviceLinkThroughputLimit")
                               : 0,
         .speedup = tc_device_float(d, "TwinReadoutSpeedup"),
+        /* The stored rate is the client's request; above what the settings
+         * allow it simply does not limit (the timing model takes the larger
+         * period), and it comes back when they allow it again. */
         .frame_rate_cap = tc_device_int(d, "AcquisitionFrameRateEnable")
                               ? tc_device_float(d, "AcquisitionFrameRate")
                               : 0,
@@ -178,37 +181,24 @@ static int check_value(tc_device *d, const tc_feature *f, tc_value v)
     return tc_device_refuse(d, TC_ETYPE, "%s is a string", f->name);
 }
 
-int tc_device_validate_all(tc_device *d)
-{
-    for (unsigned i = 0; i < tc_feature_count; i++) {
-        const tc_feature *f = &tc_features[i];
-        if (f->access != TC_RW || f->type == TC_FT_STRING || (f->flags & TC_FF_GIGE))
-            continue;
-        for (unsigned k = 0; k < (f->n_index ? f->n_index : 1u); k++) {
-            int rc = check_value(d, f, d->values[i][k]);
-            if (rc != 0)
-                return rc;
-        }
-    }
-    /* Directions the wiring fixes (datasheet): Line0 input, Line1 output. */
-    if (tc_device_slot(d, "LineMode", 0)->i != 0 || tc_device_slot(d, "LineMode", 1)->i != 1)
-        return tc_device_refuse(d, TC_ERANGE, "Line0 must be an input and Line1 an output");
-    return 0;
-}
-
+/* The features that size the payload are locked while the host has locked
+ * the transport parameters (TLParamsLocked, GenICam) and while acquisition
+ * runs: access denied, on every port alike. */
 static int check_writable(tc_device *d, const tc_feature *f)
 {
     if (f->access == TC_RO)
         return tc_device_refuse(d, TC_EACCESS, "%s is read-only", f->name);
+    if ((f->flags & TC_FF_LOCKED_ACQ) && tc_device_int(d, "TLParamsLocked"))
+        return tc_device_refuse(d, TC_EACCESS, "%s is locked while TLParamsLocked is 1",
+                                f->name);
     if ((f->flags & TC_FF_LOCKED_ACQ) && tc_acq_running(d->acq))
-        return tc_device_refuse(d, TC_EBUSY, "%s cannot change while acquisition runs",
+        return tc_device_refuse(d, TC_EACCESS, "%s cannot change while acquisition runs",
                                 f->name);
     return 0;
 }
 
-int tc_device_set(tc_device *d, const tc_feature *f, unsigned idx, tc_value v)
+int tc_device_apply(tc_device *d, const tc_feature *f, unsigned idx, tc_value v)
 {
-    d->why[0] = 0;
     if (f->flags & TC_FF_GIGE)
         return tc_device_refuse(d, TC_EACCESS, "%s exists only over GigE Vision", f->name);
     if (idx >= (f->n_index ? f->n_index : 1))
@@ -218,14 +208,9 @@ int tc_device_set(tc_device *d, const tc_feature *f, unsigned idx, tc_value v)
         rc = check_value(d, f, v);
     if (rc != 0)
         return rc;
-    if (f->set) {
-        rc = f->set(d, f, idx, v);
-        if (rc != 0)
-            return rc;
-    } else {
-        d->values[tc_feature_index(f)][idx] = v;
-    }
-    tc_device_changed(d);
+    if (f->set)
+        return f->set(d, f, idx, v);
+    d->values[tc_feature_index(f)][idx] = v;
     return 0;
 }
 
@@ -239,9 +224,8 @@ int tc_device_get_string(tc_device *d, const tc_feature *f, char *buf, size_t le
     return 0;
 }
 
-int tc_device_set_string(tc_device *d, const tc_feature *f, const char *s)
+int tc_device_apply_string(tc_device *d, const tc_feature *f, const char *s)
 {
-    d->why[0] = 0;
     if (f->type != TC_FT_STRING)
         return tc_device_refuse(d, TC_ETYPE, "%s is not a string", f->name);
     int rc = check_writable(d, f);
@@ -255,48 +239,48 @@ int tc_device_set_string(tc_device *d, const tc_feature *f, const char *s)
         if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] == 0x7F)
             return tc_device_refuse(d, TC_ERANGE, "%s takes printable characters only", f->name);
     memcpy(d->strings[tc_feature_index(f)], s, n + 1);
-    tc_device_changed(d);
     return 0;
 }
 
-void tc_device_load_defaults(tc_device *d)
+static tc_value *slot_in(tc_value (*values)[TC_MAX_INDEX], const char *name, unsigned idx)
+{
+    return &values[tc_feature_index(tc_feature_find(name))][idx];
+}
+
+void tc_device_defaults(tc_device *d, tc_value (*values)[TC_MAX_INDEX],
+                        char (*strings)[TC_STRING_MAX])
 {
     for (unsigned i = 0; i < tc_feature_count; i++) {
         const tc_feature *f = &tc_features[i];
         for (unsigned k = 0; k < TC_MAX_INDEX; k++) {
             if (f->type == TC_FT_FLOAT)
-                d->values[i][k].f = f->fdefault;
+                values[i][k].f = f->fdefault;
             else
-                d->values[i][k].i = f->idefault;
+                values[i][k].i = f->idefault;
         }
-        if (f->type == TC_FT_STRING && f->sdefault)
-            snprintf(d->strings[i], TC_STRING_MAX, "%s", f->sdefault);
+        if (f->type == TC_FT_STRING)
+            snprintf(strings[i], TC_STRING_MAX, "%s", f->sdefault ? f->sdefault : "");
     }
     /* Line directions from the datasheet: Line0 trigger input, Line1 flash
      * output, Line2/Line3 GPIO (inputs at power-up). */
-    tc_device_slot(d, "LineMode", 0)->i = 0;
-    tc_device_slot(d, "LineMode", 1)->i = 1;
-    tc_device_slot(d, "LineSource", 1)->i = 1; /* flash: ExposureActive */
-    tc_device_slot(d, "TwinNoiseSeed", 0)->i = d->power_on_seed;
-    snprintf(d->strings[tc_feature_index(tc_feature_find("DeviceVendorName"))], TC_STRING_MAX, "%s",
-             d->identity[0]);
-    snprintf(d->strings[tc_feature_index(tc_feature_find("DeviceModelName"))], TC_STRING_MAX, "%s",
-             d->identity[1]);
-    snprintf(d->strings[tc_feature_index(tc_feature_find("DeviceSerialNumber"))], TC_STRING_MAX,
-             "%s", d->identity[2]);
+    slot_in(values, "LineMode", 0)->i = 0;
+    slot_in(values, "LineMode", 1)->i = 1;
+    slot_in(values, "LineSource", 1)->i = 1; /* flash: ExposureActive */
+    slot_in(values, "TwinNoiseSeed", 0)->i = d->power_on_seed;
+    static const char *const identity[3] = { "DeviceVendorName", "DeviceModelName",
+                                             "DeviceSerialNumber" };
+    for (unsigned k = 0; k < 3; k++)
+        snprintf(strings[tc_feature_index(tc_feature_find(identity[k]))], TC_STRING_MAX, "%s",
+                 d->identity[k]);
 }
+
+void tc_device_load_defaults(tc_device *d) { tc_device_defaults(d, d->values, d->strings); }
 
 void tc_device_changed(tc_device *d)
 {
-    /* Dependent values: the frame-rate cap cannot stay above what the new
-     * settings allow. (AOI sizes and offsets are kept valid by their own
-     * bounds and by the binning handler.) */
-    tc_timing t;
-    tc_device_timing(d, &t);
-    tc_value *fr = tc_device_slot(d, "AcquisitionFrameRate", 0);
-    if (fr->f > t.max_fps)
-        fr->f = t.max_fps;
-
+    /* Dependent values (WidthMax, PayloadSize, frame-rate bounds and the
+     * rate read back) are computed when read, so nothing is clamped here:
+     * a stored value is always what a client or a user set asked for. */
     tc_acq_settings s;
     memset(&s, 0, sizeof(s));
     tc_device_sensor_params(d, &s.sensor);
@@ -335,6 +319,8 @@ tc_device *tc_device_new(const tc_options *o)
     pthread_mutex_init(&d->lock, NULL);
     d->values = calloc(tc_feature_count, sizeof(*d->values));
     d->strings = calloc(tc_feature_count, sizeof(*d->strings));
+    d->undo_values = calloc(tc_feature_count, sizeof(*d->undo_values));
+    d->undo_strings = calloc(tc_feature_count, sizeof(*d->undo_strings));
     snprintf(d->identity[0], TC_STRING_MAX, "%s", o->vendor_name ? o->vendor_name : "twincam");
     snprintf(d->identity[1], TC_STRING_MAX, "%s",
              o->model_name ? o->model_name : "IMX412C-12MP-twin");
@@ -345,7 +331,7 @@ tc_device *tc_device_new(const tc_options *o)
      * PTP-synchronised cameras do) and line edges compare across cameras. */
     d->ts_zero_ns = 0;
     d->sensor = tc_sensor_new(d->identity[2]);
-    if (!d->values || !d->strings || !d->sensor) {
+    if (!d->values || !d->strings || !d->undo_values || !d->undo_strings || !d->sensor) {
         tc_device_free(d);
         return NULL;
     }
@@ -360,6 +346,7 @@ tc_device *tc_device_new(const tc_options *o)
         return NULL;
     }
     tc_user_sets_restore(d);
+    tc_device_power_up(d);
     tc_device_changed(d);
     return d;
 }
@@ -376,6 +363,8 @@ void tc_device_free(tc_device *d)
     }
     free(d->values);
     free(d->strings);
+    free(d->undo_values);
+    free(d->undo_strings);
     pthread_mutex_destroy(&d->lock);
     free(d);
 }

@@ -4,7 +4,14 @@
  * Every port (in-process library, GigE Vision, USB3 Vision) goes through
  * tc_device_get/tc_device_set (by feature) or the register map (regmap.h),
  * always holding d->lock. A refused write returns a TC_E* code, leaves every
- * value as it was, and puts the reason in d->why. */
+ * value as it was (stored and derived), and puts the reason in d->why.
+ *
+ * Writes are transactions (transaction.c): tc_device_begin keeps a copy of
+ * the value store, tc_device_apply runs one feature's checks and handler,
+ * and tc_device_commit does the effects outside the store (sensor scene,
+ * power-up file), then hands the settings to the acquisition engine once;
+ * any refusal puts the copy back. tc_device_set is one feature in one
+ * transaction; a register span or a user set is several in one. */
 #ifndef TC_CORE_DEVICE_H
 #define TC_CORE_DEVICE_H
 
@@ -42,6 +49,12 @@ typedef struct tc_device {
     char identity[3][TC_STRING_MAX];     /* vendor, model, serial as opened (for resets) */
     int64_t power_on_seed;               /* TwinNoiseSeed at power-up (tc_options) */
     char state_dir[256];                 /* where user sets persist ("" = memory only) */
+    /* The write in progress (transaction.c). */
+    bool in_write;
+    tc_value (*undo_values)[TC_MAX_INDEX]; /* the store as it was at tc_device_begin */
+    char (*undo_strings)[TC_STRING_MAX];
+    bool scene_pending;   /* TwinScene written: load it into the sensor at commit */
+    bool startup_pending; /* UserSetDefault written: persist it at commit */
 } tc_device;
 
 /* Create a device from the options (NULL: defaults). NULL on failure. */
@@ -49,11 +62,24 @@ tc_device *tc_device_new(const tc_options *o);
 void tc_device_free(tc_device *d);
 
 /* Typed access by feature and selector index (idx < f->n_index, or 0).
- * Getters on write-only features and setters on read-only ones are refused. */
+ * Getters on write-only features and setters on read-only ones are refused.
+ * A set is one whole write (a transaction of its own; inside a write already
+ * begun it only applies). */
 int tc_device_get(tc_device *d, const tc_feature *f, unsigned idx, tc_value *v);
 int tc_device_set(tc_device *d, const tc_feature *f, unsigned idx, tc_value v);
 int tc_device_get_string(tc_device *d, const tc_feature *f, char *buf, size_t len);
 int tc_device_set_string(tc_device *d, const tc_feature *f, const char *s);
+
+/* Several features as one write (transaction.c). Between begin and
+ * commit/rollback, apply runs the generic checks and the feature's handler
+ * against the values applied so far; nothing reaches the sensor or the
+ * acquisition engine. Commit returns 0, or TC_E* after rolling back (an
+ * effect outside the store failed). Commands are applied alone. */
+void tc_device_begin(tc_device *d);
+int tc_device_apply(tc_device *d, const tc_feature *f, unsigned idx, tc_value v);
+int tc_device_apply_string(tc_device *d, const tc_feature *f, const char *s);
+int tc_device_commit(tc_device *d);
+void tc_device_rollback(tc_device *d);
 
 /* The selector index a selected feature currently addresses (0 if none). */
 unsigned tc_device_selector_index(tc_device *d, const tc_feature *f);
@@ -82,18 +108,33 @@ size_t tc_device_payload_size(tc_device *d);
 /* Camera time: ns since the last timestamp reset. */
 int64_t tc_device_timestamp(tc_device *d);
 
-/* Return every feature to its power-on value (used at open and by reset). */
+/* Every feature's power-on value (the table's, the identity from the
+ * options), into the given store (d->values/d->strings or a copy). */
+void tc_device_defaults(tc_device *d, tc_value (*values)[TC_MAX_INDEX],
+                        char (*strings)[TC_STRING_MAX]);
 void tc_device_load_defaults(tc_device *d);
 
-/* Check every writable value against its feature's rules, as if it had just
- * been written (after a user set load). 0 or TC_E* with the reason. */
-int tc_device_validate_all(tc_device *d);
+/* Switch the camera on (device_control.c): acquisition stopped, power-on
+ * values, timestamps, counters, block ids and housing temperature as at
+ * open, the UserSetDefault set loaded, the scene in the sensor. Used at open
+ * and by DeviceReset, so the two cannot differ. */
+void tc_device_power_up(tc_device *d);
 
-/* User sets from the state directory at power-up (user_sets.c). */
+/* User sets (user_sets.c). Restore reads the saved sets and the power-up
+ * choice from the state directory (at open). Apply loads set `sel` (0 the
+ * factory Default) through tc_device_apply inside the caller's write: 0, or
+ * TC_E* naming the set and the feature. Write_startup persists
+ * UserSetDefault. */
 void tc_user_sets_restore(tc_device *d);
+int tc_user_set_apply(tc_device *d, unsigned sel);
+int tc_user_sets_write_startup(tc_device *d, int64_t v);
 
-/* After any accepted write: clamp dependent values and hand the new settings
- * to the acquisition engine. */
+/* The stored TwinScene/TwinScenePath into the sensor (twin_control.c):
+ * 0 or TC_EIO; on failure the sensor keeps its scene. */
+int tc_twin_scene_load(tc_device *d);
+
+/* After an accepted write: hand the settings to the acquisition engine
+ * (dependent values are computed when read). */
 void tc_device_changed(tc_device *d);
 
 #endif

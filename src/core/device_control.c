@@ -2,6 +2,7 @@
 #include "core/acquisition.h"
 #include "core/device.h"
 #include "core/handlers.h"
+#include "util/log.h"
 
 int tc_get_device_temperature(tc_device *d, const tc_feature *f, unsigned idx, tc_value *v)
 {
@@ -10,17 +11,40 @@ int tc_get_device_temperature(tc_device *d, const tc_feature *f, unsigned idx, t
     return 0;
 }
 
+/* What "switched on" means for the twin, at open and after DeviceReset
+ * alike: power-on values, then the user set UserSetDefault names (kept, as
+ * user sets are, in the camera's non-volatile memory); camera time on the
+ * power-up rule (timestamp 0 is the clock's zero, so the time line is shared
+ * with the host and does not run backwards); block ids from 1; counters 0;
+ * the housing at its idle temperature; the sensor showing the scene the
+ * values name. A power-up set that no longer loads (a hand-edited file, a
+ * PNG gone) leaves the factory settings, as a camera would rather start
+ * than not, and says so on stderr. */
+void tc_device_power_up(tc_device *d)
+{
+    int64_t startup = tc_device_int(d, "UserSetDefault");
+    tc_device_load_defaults(d);
+    d->ts_zero_ns = 0;
+    tc_acq_power_cycle(d->acq, tc_device_float(d, "TwinAmbientTemperature"));
+    tc_device_slot(d, "UserSetDefault", 0)->i = startup;
+    bool loaded = false;
+    if (startup > 0 && startup < TC_USER_SETS && d->user_sets[startup].valid) {
+        loaded = tc_user_set_apply(d, (unsigned)startup) == 0;
+        if (!loaded) {
+            tc_log("core", "power-up user set not loaded, factory settings instead: %s", d->why);
+            tc_device_load_defaults(d);
+            tc_device_slot(d, "UserSetDefault", 0)->i = startup;
+        }
+    }
+    if (!loaded && tc_twin_scene_load(d) != 0) /* built-in scenes fail only without memory */
+        tc_log("core", "power-up scene not loaded: %s", d->why);
+    d->scene_pending = false;
+}
+
 int tc_cmd_device_reset(tc_device *d, const tc_feature *f, unsigned idx, tc_value v)
 {
     (void)f, (void)idx, (void)v;
-    tc_acq_stop(d->acq, true);
-    int64_t startup = tc_device_int(d, "UserSetDefault");
-    tc_device_load_defaults(d);
-    tc_device_slot(d, "UserSetDefault", 0)->i = startup;
-    tc_device_slot(d, "UserSetSelector", 0)->i = startup;
-    if (startup != 0)
-        (void)tc_cmd_user_set_load(d, NULL, 0, v);
-    tc_device_slot(d, "UserSetSelector", 0)->i = 0;
+    tc_device_power_up(d);
     return 0;
 }
 

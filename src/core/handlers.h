@@ -30,6 +30,7 @@ int tc_cmd_acquisition_start(struct tc_device *d, const tc_feature *f, unsigned 
 int tc_cmd_acquisition_stop(struct tc_device *d, const tc_feature *f, unsigned idx, tc_value v);
 int tc_cmd_acquisition_abort(struct tc_device *d, const tc_feature *f, unsigned idx, tc_value v);
 int tc_cmd_trigger_software(struct tc_device *d, const tc_feature *f, unsigned idx, tc_value v);
+int tc_get_acquisition_frame_rate(struct tc_device *d, const tc_feature *f, unsigned idx, tc_value *v);
 int tc_get_frame_rate_max(struct tc_device *d, const tc_feature *f, unsigned idx, tc_value *v);
 int tc_get_line_time(struct tc_device *d, const tc_feature *f, unsigned idx, tc_value *v);
 int tc_get_resulting_frame_rate(struct tc_device *d, const tc_feature *f, unsigned idx, tc_value *v);

@@ -111,7 +111,8 @@ int tc_regmap_read(tc_device *d, uint64_t address, uint8_t *buf, size_t len, int
     return 0;
 }
 
-static int decode_write(tc_device *d, const tc_register *r, const uint8_t *p, size_t n, int be)
+/* Apply one register's bytes inside the caller's write (transaction.c). */
+static int decode_apply(tc_device *d, const tc_register *r, const uint8_t *p, size_t n, int be)
 {
     const tc_feature *f = r->feature;
     if (f->type == TC_FT_STRING) {
@@ -123,7 +124,7 @@ static int decode_write(tc_device *d, const tc_register *r, const uint8_t *p, si
             return tc_device_refuse(d, TC_ERANGE, "%s is too long", f->name);
         memcpy(s, p, k);
         s[k] = 0;
-        return tc_device_set_string(d, f, s);
+        return tc_device_apply_string(d, f, s);
     }
     uint64_t bits = tc_load_uint(p, r->length, be);
     tc_value v;
@@ -131,16 +132,22 @@ static int decode_write(tc_device *d, const tc_register *r, const uint8_t *p, si
         memcpy(&v.f, &bits, sizeof(v.f));
     else
         v.i = r->length == 8 ? (int64_t)bits : (int64_t)(uint32_t)bits;
-    return tc_device_set(d, f, r->index, v);
+    return tc_device_apply(d, f, r->index, v);
 }
 
+/* One write however many registers it spans (GVCP WRITEMEM, GenCP WriteMem):
+ * the registers are applied in address order, each checked against those
+ * before it, and the whole span is kept or none of it. A command register
+ * is only written alone: its effect (acquisition started, a reset) could
+ * not be taken back if a register after it were refused. */
 int tc_regmap_write(tc_device *d, uint64_t address, const uint8_t *buf, size_t len, int big_endian)
 {
     uint64_t end = address + len;
     if (end < address || len == 0)
         return tc_device_refuse(d, TC_EADDRESS, "empty or wrapping write");
-    /* Check the whole span first so a bad tail does not half-apply. */
-    for (uint64_t pos = address; pos < end;) {
+    unsigned n_regs = 0;
+    const tc_register *command = NULL;
+    for (uint64_t pos = address; pos < end; n_regs++) {
         const tc_register *r = tc_regmap_find(pos);
         if (!r)
             return tc_device_refuse(d, TC_EADDRESS, "no register at 0x%llx", (unsigned long long)pos);
@@ -151,15 +158,23 @@ int tc_regmap_write(tc_device *d, uint64_t address, const uint8_t *buf, size_t l
         if (end - pos < r->length && !partial_ok)
             return tc_device_refuse(d, TC_EADDRESS, "%s needs a %u-byte write", r->feature->name,
                                     r->length);
+        if (r->feature->type == TC_FT_COMMAND)
+            command = r;
         pos += r->length;
     }
+    if (command && n_regs > 1)
+        return tc_device_refuse(d, TC_EINVAL, "%s is a command: write it alone, not in a span",
+                                command->feature->name);
+    tc_device_begin(d);
     for (uint64_t pos = address; pos < end;) {
         const tc_register *r = tc_regmap_find(pos);
         size_t n = end - pos < r->length ? (size_t)(end - pos) : r->length;
-        int rc = decode_write(d, r, buf + (pos - address), n, big_endian);
-        if (rc != 0)
+        int rc = decode_apply(d, r, buf + (pos - address), n, big_endian);
+        if (rc != 0) {
+            tc_device_rollback(d);
             return rc;
+        }
         pos += r->length;
     }
-    return 0;
+    return tc_device_commit(d);
 }

@@ -6,8 +6,12 @@
  * USB3 Vision little-endian); floats are IEEE 754 doubles; strings are
  * NUL-padded. Every byte of a read must be mapped; a write must cover whole
  * registers (a string register may be written from its start with fewer
- * bytes). Errors: TC_EADDRESS (unmapped or misaligned), TC_EACCESS,
- * TC_ERANGE (refused value; d->why says why). Caller holds d->lock. */
+ * bytes). A write spanning several registers is one write: applied in
+ * address order, each checked against those before it, kept whole or not at
+ * all; a command register must be written alone (TC_EINVAL otherwise).
+ * Errors: TC_EADDRESS (unmapped or misaligned), TC_EACCESS (read-only or
+ * locked), TC_ERANGE (refused value), TC_EINVAL; d->why says why. Caller
+ * holds d->lock. */
 #ifndef TC_CORE_REGMAP_H
 #define TC_CORE_REGMAP_H
 

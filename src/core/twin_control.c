@@ -5,29 +5,37 @@
 #include "core/device.h"
 #include "core/handlers.h"
 
-/* Entry values of TwinScene are the sensor's tc_scene_kind. */
+/* Entry values of TwinScene are the sensor's tc_scene_kind. The sensor
+ * loads the scene when the write commits (tc_twin_scene_load), so a write
+ * refused later in the same span or user set never reaches it. */
 int tc_set_twin_scene(tc_device *d, const tc_feature *f, unsigned idx, tc_value v)
 {
     (void)idx;
+    if (v.i == TC_SCENE_PNG && d->strings[tc_feature_index(tc_feature_find("TwinScenePath"))][0] == 0)
+        return tc_device_refuse(d, TC_EINVAL, "set TwinScenePath to a PNG file first");
+    d->values[tc_feature_index(f)][0] = v;
+    d->scene_pending = true;
+    return 0;
+}
+
+int tc_twin_scene_load(tc_device *d)
+{
     char err[200] = "";
     char path[TC_STRING_MAX];
     tc_device_get_string(d, tc_feature_find("TwinScenePath"), path, sizeof(path));
-    if (v.i == TC_SCENE_PNG && path[0] == 0)
-        return tc_device_refuse(d, TC_EINVAL, "set TwinScenePath to a PNG file first");
+    tc_scene_kind kind = (tc_scene_kind)tc_device_int(d, "TwinScene");
     /* The path may come from the wire: only regular files, so a FIFO or a
      * device node can never stall the camera. */
     struct stat st;
-    if (v.i == TC_SCENE_PNG && (stat(path, &st) != 0 || !S_ISREG(st.st_mode)))
+    if (kind == TC_SCENE_PNG && (stat(path, &st) != 0 || !S_ISREG(st.st_mode)))
         return tc_device_refuse(d, TC_EIO, "%s is not a regular file", path);
     /* Decoded with no lock the stream needs; only the swap waits for the
      * frame being rendered. */
-    struct tc_scene *sc =
-        tc_sensor_load_scene(d->sensor, (tc_scene_kind)v.i, path, err, sizeof(err));
+    struct tc_scene *sc = tc_sensor_load_scene(d->sensor, kind, path, err, sizeof(err));
     if (!sc)
         return tc_device_refuse(d, TC_EIO, "scene not loaded: %s", err);
     tc_acq_sensor_lock(d->acq);
     tc_sensor_install_scene(d->sensor, sc);
     tc_acq_sensor_unlock(d->acq);
-    d->values[tc_feature_index(f)][0] = v;
     return 0;
 }

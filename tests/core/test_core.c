@@ -454,7 +454,7 @@ static void continuous_frames_on_the_timing_grid(void **state)
     small_aoi(cam);
     double period = 1e9 / getf(cam, "AcquisitionResultingFrameRate");
     assert_int_equal(tc_start(cam), 0);
-    assert_int_equal(tc_set_int(cam, "Width", 120), TC_EBUSY); /* locked while acquiring */
+    assert_int_equal(tc_set_int(cam, "Width", 120), TC_EACCESS); /* locked while acquiring */
     assert_int_equal(tc_set_float(cam, "ExposureTime", 5000), 0); /* not locked */
     uint64_t t0 = 0;
     for (unsigned i = 0; i < 6; i++) {

@@ -547,6 +547,64 @@ static void writereg_partial_failure_reports_index(void **state)
     assert_int_equal(geti(f->cam, "Height"), 3040);
 }
 
+/* Several pairs: applied in order, stopping at the first refused value,
+ * whose index the ack reports (GigE Vision WRITEREG). */
+static void writereg_stops_at_first_refused_value(void **state)
+{
+    fx *f = *state;
+    take_control(f, &PEER_A);
+    /* Width = 1200 (ok), Height = 33 (off its step of 8), OffsetX = 16 (not reached) */
+    static const uint8_t cmd[] = { 0x42, 0x01, 0x00, 0x82, 0x00, 0x18, 0x00, 0x06,
+                                   0x00, 0x01, 0x04, 0x24, 0x00, 0x00, 0x04, 0xB0,
+                                   0x00, 0x01, 0x04, 0x28, 0x00, 0x00, 0x00, 0x21,
+                                   0x00, 0x01, 0x04, 0x2C, 0x00, 0x00, 0x00, 0x10 };
+    static const uint8_t exp[] = { 0x80, 0x02, 0x00, 0x83, 0x00, 0x04, 0x00, 0x06,
+                                   0x00, 0x00, 0x00, 0x01 };
+    size_t n = handle(f, &PEER_A, cmd, sizeof(cmd));
+    assert_int_equal(n, sizeof(exp));
+    assert_memory_equal(f->ack, exp, sizeof(exp));
+    assert_int_equal(geti(f->cam, "Width"), 1200);
+    assert_int_equal(geti(f->cam, "Height"), 3040);
+    assert_int_equal(geti(f->cam, "OffsetX"), 0);
+}
+
+/* One WRITEMEM over several features is one write: a refused Height leaves
+ * Width as it was, and "0 bytes written" is then true. */
+static void writemem_span_is_all_or_nothing(void **state)
+{
+    fx *f = *state;
+    take_control(f, &PEER_A);
+    static const uint8_t cmd[] = { 0x42, 0x01, 0x00, 0x86, 0x00, 0x0C, 0x00, 0x07,
+                                   0x00, 0x01, 0x04, 0x24,
+                                   0x00, 0x00, 0x04, 0xB0,   /* Width 1200 */
+                                   0x00, 0x00, 0x00, 0x21 }; /* Height 33 */
+    static const uint8_t exp[] = { 0x80, 0x02, 0x00, 0x87, 0x00, 0x04, 0x00, 0x07,
+                                   0x00, 0x00, 0x00, 0x00 };
+    size_t n = handle(f, &PEER_A, cmd, sizeof(cmd));
+    assert_int_equal(n, sizeof(exp));
+    assert_memory_equal(f->ack, exp, sizeof(exp));
+    assert_int_equal(geti(f->cam, "Width"), 4056);
+    assert_int_equal(geti(f->cam, "Height"), 3040);
+    assert_int_equal(geti(f->cam, "PayloadSize"), 4056 * 3040);
+}
+
+/* TLParamsLocked (0x10A04) is the core's: while 1, the features that size
+ * the payload answer ACCESS_DENIED, as they do while acquisition runs. */
+static void tl_params_locked_denies_payload_features(void **state)
+{
+    fx *f = *state;
+    take_control(f, &PEER_A);
+    assert_int_equal(wr(f, &PEER_A, 0x10A04, 1), 0);
+    assert_int_equal(wr(f, &PEER_A, R_WIDTH, 1200), 0x8006);
+    assert_int_equal(tc_set_int(f->cam, "Width", 1200), TC_EACCESS);
+    assert_int_equal(geti(f->cam, "Width"), 4056);
+    assert_int_equal(wr(f, &PEER_A, 0x10A04, 0), 0);
+    assert_int_equal(wr(f, &PEER_A, R_WIDTH, 1200), 0);
+    assert_int_equal(wr(f, &PEER_A, R_ACQ_START, 1), 0);
+    assert_int_equal(wr(f, &PEER_A, R_WIDTH, 600), 0x8006);
+    assert_int_equal(tc_stop(f->cam), 0);
+}
+
 static void writemem_width_and_ack_layout(void **state)
 {
     fx *f = *state;
@@ -937,7 +995,8 @@ static void heartbeat_expiry_stops_acquisition(void **state)
     tc_frame fr;
     assert_int_equal(tc_wait_frame(f->cam, &fr, 10000), 0);
     tc_release_frame(f->cam, &fr);
-    assert_int_equal(tc_set_int(f->cam, "Width", 1200), TC_EBUSY);
+    assert_int_equal(tc_set_int(f->cam, "Width", 1200), TC_EACCESS);
+    assert_int_equal(wr(f, &PEER_A, 0x10A04, 1), 0); /* TLParamsLocked, as Aravis sets it */
     tc_gige_stream_cfg cfg;
     assert_int_equal(tc_gige_stream(f->g, &cfg), 1);
 
@@ -1265,7 +1324,7 @@ static void pending_ack_before_slow_writes(void **state)
     assert_memory_equal(f->ack, exp, sizeof(exp));
     /* the pending timeout covers the host's ack timeout (Aravis: 500 ms) */
     assert_true(be16(f->sent_buf[0] + 10) > 500);
-    assert_int_equal(tc_set_int(f->cam, "Width", 2040), TC_EBUSY); /* acquiring */
+    assert_int_equal(tc_set_int(f->cam, "Width", 2040), TC_EACCESS); /* acquiring */
     assert_int_equal(tc_stop(f->cam), 0);
 
     /* WRITEMEM TwinScene = FlatField, req id 0x0043 */
@@ -1463,6 +1522,9 @@ int main(void)
         T(readmem_feature_register),
         T(writereg_width_and_ack_layout),
         T(writereg_partial_failure_reports_index),
+        T(writereg_stops_at_first_refused_value),
+        T(writemem_span_is_all_or_nothing),
+        T(tl_params_locked_denies_payload_features),
         T(writemem_width_and_ack_layout),
         T(writemem_into_xml_is_write_protected),
         T(not_gvcp_gets_no_answer),

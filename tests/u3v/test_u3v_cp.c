@@ -457,6 +457,26 @@ static void status_invalid_parameter(void **state)
     assert_int_equal(tc_u3v_cp_serve(&f->t, readmem_gencp_version, 24, small, 15), 12);
 }
 
+/* One WriteMem over Width and Height is one write: Height 33 (off its step
+ * of 8) is refused, Width 1200 is not applied, and "0 bytes written" is
+ * true. */
+static void writemem_span_all_or_nothing(void **state)
+{
+    fixture *f = *state;
+    static const uint8_t cmd[] = {
+        0x55, 0x33, 0x56, 0x43, 0x00, 0x40, 0x02, 0x08, 0x10, 0x00, 0x64, 0x00,
+        0x24, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0xB0, 0x04, 0x00, 0x00, 0x21, 0x00, 0x00, 0x00,
+    };
+    static const uint8_t ack[] = {
+        0x55, 0x33, 0x56, 0x43, 0x02, 0x80, 0x03, 0x08, 0x04, 0x00, 0x64, 0x00,
+        0x00, 0x00, 0x00, 0x00,
+    };
+    ASSERT_ACK(f, SERVE(f, cmd), ack);
+    assert_int_equal(geti(f->cam, "Width"), 4056);
+    assert_int_equal(geti(f->cam, "Height"), 3040);
+}
+
 static void status_bad_alignment(void **state)
 {
     fixture *f = *state;
@@ -489,18 +509,40 @@ static void status_bad_alignment(void **state)
 static void status_access_denied_and_busy_paths(void **state)
 {
     fixture *f = *state;
-    /* Width is locked while acquisition runs: BUSY (not a privilege problem). */
+    /* Width is locked while acquisition runs: ACCESS_DENIED, as GenICam's
+     * lock (TLParamsLocked) answers. */
     assert_int_equal(tc_start(f->cam), 0);
     static const uint8_t cmd[] = {
         0x55, 0x33, 0x56, 0x43, 0x00, 0x40, 0x02, 0x08, 0x0C, 0x00, 0x81, 0x00,
         0x24, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0xB0, 0x04, 0x00, 0x00,
     };
     static const uint8_t ack[] = {
-        0x55, 0x33, 0x56, 0x43, 0x07, 0x80, 0x03, 0x08, 0x04, 0x00, 0x81, 0x00,
+        0x55, 0x33, 0x56, 0x43, 0x06, 0x80, 0x03, 0x08, 0x04, 0x00, 0x81, 0x00,
         0x00, 0x00, 0x00, 0x00,
     };
     ASSERT_ACK(f, SERVE(f, cmd), ack);
     assert_int_equal(tc_stop(f->cam), 0);
+    /* TLParamsLocked (0x10A04) = 1 written over GenCP locks Width the same way. */
+    static const uint8_t lock[] = {
+        0x55, 0x33, 0x56, 0x43, 0x00, 0x40, 0x02, 0x08, 0x0C, 0x00, 0x82, 0x00,
+        0x04, 0x0A, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+    };
+    static const uint8_t lock_ack[] = {
+        0x55, 0x33, 0x56, 0x43, 0x00, 0x00, 0x03, 0x08, 0x04, 0x00, 0x82, 0x00,
+        0x00, 0x00, 0x04, 0x00,
+    };
+    ASSERT_ACK(f, SERVE(f, lock), lock_ack);
+    static const uint8_t cmd2[] = {
+        0x55, 0x33, 0x56, 0x43, 0x00, 0x40, 0x02, 0x08, 0x0C, 0x00, 0x83, 0x00,
+        0x24, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0xB0, 0x04, 0x00, 0x00,
+    };
+    static const uint8_t ack2[] = {
+        0x55, 0x33, 0x56, 0x43, 0x06, 0x80, 0x03, 0x08, 0x04, 0x00, 0x83, 0x00,
+        0x00, 0x00, 0x00, 0x00,
+    };
+    ASSERT_ACK(f, SERVE(f, cmd2), ack2);
+    assert_int_equal(geti(f->cam, "Width"), 4056);
+    assert_int_equal(tc_set_int(f->cam, "TLParamsLocked", 0), 0);
     /* The status map itself. */
     assert_int_equal(tc_u3v_status_from_tc(TC_OK), TC_U3V_SUCCESS);
     assert_int_equal(tc_u3v_status_from_tc(TC_EADDRESS), TC_U3V_INVALID_ADDRESS);
@@ -817,6 +859,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(status_invalid_address, setup, teardown),
         cmocka_unit_test_setup_teardown(status_write_protect, setup, teardown),
         cmocka_unit_test_setup_teardown(status_invalid_parameter, setup, teardown),
+        cmocka_unit_test_setup_teardown(writemem_span_all_or_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(status_bad_alignment, setup, teardown),
         cmocka_unit_test_setup_teardown(status_access_denied_and_busy_paths, setup, teardown),
         cmocka_unit_test_setup_teardown(end_to_end_manifest_and_xml, setup, teardown),
