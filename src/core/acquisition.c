@@ -12,7 +12,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sched.h>
 #include <time.h>
 
 #include "twincam/twincam.h"
@@ -20,8 +19,8 @@
 
 #define TC_TRIGGER_QUEUE TC_EDGES_AHEAD /* one trigger per rising edge at most */
 #define TC_WATCHERS 8
-/* Rows of the mean image the model worker builds per hold of the sensor
- * lock (about 1 ms): a frame waits for at most one slice. */
+/* Rows of the mean image the model worker builds per call (about 1 ms), so it
+ * notices new settings or a stop soon. */
 #define TC_MODEL_SLICE_ROWS 64
 #define TC_RECENT_FRAMES 4
 
@@ -428,16 +427,18 @@ static void *producer(void *arg)
 }
 
 /* The model worker: when settings or the scene change, it builds what the
- * sensor needs for them (the mean image) in slices, so the producer does
- * that work inside a frame period only for rows a frame needs before the
- * worker got to them. It runs only on otherwise idle CPU time (SCHED_IDLE):
- * it never takes a core from the producer or a port's sender. */
+ * sensor needs for them (the mean image), so the producer does that work
+ * inside a frame period only for rows a frame needs before the worker got to
+ * them. It takes no lock the producer waits on while it computes (the sensor
+ * builds each row outside its lock, sensor.h), so it cannot hold a frame up;
+ * it runs at normal priority because a lower one would make the microseconds
+ * it does hold the sensor's lock a priority inversion (a producer waiting for
+ * a starved thread), and the producer and the senders, which sleep between
+ * frames, preempt it when they wake. */
 static void *model_worker(void *arg)
 {
     tc_acq *a = arg;
     pthread_setname_np(pthread_self(), "tc-model");
-    struct sched_param sp = { 0 };
-    pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp); /* best effort */
     pthread_mutex_lock(&a->mu);
     for (;;) {
         while (!a->worker_quit && a->model_want == a->model_done)
@@ -449,9 +450,7 @@ static void *model_worker(void *arg)
         int more = 1;
         while (more > 0 && !a->worker_quit && a->model_want == gen) {
             pthread_mutex_unlock(&a->mu);
-            pthread_mutex_lock(&a->sensor_mu);
             more = tc_sensor_prepare_some(a->sensor, &p, TC_MODEL_SLICE_ROWS);
-            pthread_mutex_unlock(&a->sensor_mu);
             pthread_mutex_lock(&a->mu);
         }
         if (more <= 0 && a->model_want == gen)

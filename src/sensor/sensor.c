@@ -20,6 +20,8 @@
 #include "sensor/sensor.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +47,18 @@ typedef struct cache_key {
     long temp_dc; /* mean_temp_c in 0.1 C steps */
 } cache_key;
 
+/* A cached row: stale for the current key, being built by the renderer or
+ * the model worker, or ready to read. */
+enum { ROW_STALE = 0, ROW_BUILDING = 1, ROW_READY = 2 };
+
+/* Row buffers of one thread building mean rows, TC_SENSOR_WIDTH entries each. */
+typedef struct row_bufs {
+    uint16_t *rel, *mq;
+    float *fe;
+    int8_t *dsnu;
+    uint8_t *code;
+} row_bufs;
+
 struct tc_sensor {
     tc_fixed_pattern fp;
     tc_noise noise;
@@ -53,19 +67,31 @@ struct tc_sensor {
     bool png_nearest;
 
     /* Cached mean image of the whole sensor, W x H pixels each, built a row
-     * at a time as frames or the core's model worker need rows. */
-    uint16_t *cache_mq; /* mean codes */
-    uint8_t *cache_code; /* sigma codes */
-    uint8_t *row_ok;    /* [H]: row built for `key` */
-    unsigned rows_ok;   /* how many */
-    unsigned next_row;  /* where tc_sensor_prepare_some goes on */
+     * at a time by the renderer (rows a frame needs) and by one model worker
+     * (tc_sensor_prepare_some, the rest) at once. A row is claimed by moving
+     * its state from STALE to BUILDING; the worker builds outside `mu` into
+     * its own buffers and copies in under `mu`, so it never holds anything a
+     * frame waits for while it computes. */
+    pthread_mutex_t mu;      /* key, gen, builders, rendering, next_row */
+    pthread_cond_t cv;       /* builders reached 0; a render ended */
+    uint16_t *cache_mq;      /* mean codes */
+    uint8_t *cache_code;     /* sigma codes */
+    _Atomic uint8_t *row_state; /* [H] */
+    atomic_uint rows_ok;     /* rows READY */
+    unsigned next_row;       /* where tc_sensor_prepare_some goes on */
+    unsigned builders;       /* rows the worker is building outside mu */
+    bool rendering;          /* a frame is being rendered: it owns the key */
+    uint64_t gen;            /* bumped with every new key */
     bool key_set;
     cache_key key;
+    tc_exposure_coef coef;   /* of key */
 
-    /* Row buffers, TC_SENSOR_WIDTH entries each. */
-    uint16_t *rel, *dn0, *dn2, *binned, *mirrored;
-    int8_t *dsnu;
-    float *fe;
+    /* Row buffers, TC_SENSOR_WIDTH entries each: the renderer's and its
+     * scratch codes (a row the worker holds), and the worker's own. */
+    uint16_t *dn0, *dn2, *binned, *mirrored;
+    row_bufs rb, wb;
+    uint16_t *scratch_mq;
+    uint8_t *scratch_code;
 };
 
 /* One frame's settings, resolved. */
@@ -85,16 +111,46 @@ static void set_err(char *err, size_t errlen, const char *msg)
         snprintf(err, errlen, "%s", msg);
 }
 
+/* s->mu held: wait until no row is being built outside the lock, before
+ * freeing what builders read (scene, planes, cache). */
+static void wait_builders(tc_sensor *s)
+{
+    while (s->builders > 0)
+        pthread_cond_wait(&s->cv, &s->mu);
+}
+
+/* s->mu held. */
 static void drop_cache(tc_sensor *s)
 {
+    wait_builders(s);
     free(s->cache_mq);
     free(s->cache_code);
-    free(s->row_ok);
+    free((void *)s->row_state);
     s->cache_mq = NULL;
     s->cache_code = NULL;
-    s->row_ok = NULL;
-    s->rows_ok = 0;
+    s->row_state = NULL;
+    atomic_store(&s->rows_ok, 0);
     s->key_set = false;
+}
+
+static bool row_bufs_alloc(row_bufs *b)
+{
+    const size_t w = TC_SENSOR_WIDTH;
+    b->rel = malloc(w * sizeof *b->rel);
+    b->mq = malloc(w * sizeof *b->mq);
+    b->fe = malloc(w * sizeof *b->fe);
+    b->dsnu = malloc(w * sizeof *b->dsnu);
+    b->code = malloc(w * sizeof *b->code);
+    return b->rel && b->mq && b->fe && b->dsnu && b->code;
+}
+
+static void row_bufs_free(row_bufs *b)
+{
+    free(b->rel);
+    free(b->mq);
+    free(b->fe);
+    free(b->dsnu);
+    free(b->code);
 }
 
 tc_sensor *tc_sensor_new(const char *serial)
@@ -102,17 +158,20 @@ tc_sensor *tc_sensor_new(const char *serial)
     tc_sensor *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_cond_init(&s->cv, NULL);
+    atomic_init(&s->rows_ok, 0);
     const size_t w = TC_SENSOR_WIDTH;
-    s->rel = malloc(w * sizeof *s->rel);
-    s->dsnu = malloc(w * sizeof *s->dsnu);
     s->dn0 = malloc(w * sizeof *s->dn0);
     s->dn2 = malloc(w * sizeof *s->dn2);
     s->binned = malloc(w * sizeof *s->binned);
     s->mirrored = malloc(w * sizeof *s->mirrored);
-    s->fe = malloc(w * sizeof *s->fe);
+    s->scratch_mq = malloc(w * sizeof *s->scratch_mq);
+    s->scratch_code = malloc(w * sizeof *s->scratch_code);
+    bool bufs = row_bufs_alloc(&s->rb) & row_bufs_alloc(&s->wb);
     s->scene = tc_scene_new(TC_SCENE_CHART);
-    if (!s->rel || !s->dsnu || !s->dn0 || !s->dn2 || !s->binned || !s->mirrored || !s->fe ||
-        !s->scene || tc_noise_init(&s->noise, TC_NOISE_TABLE_SEED) != 0 ||
+    if (!bufs || !s->dn0 || !s->dn2 || !s->binned || !s->mirrored || !s->scratch_mq ||
+        !s->scratch_code || !s->scene || tc_noise_init(&s->noise, TC_NOISE_TABLE_SEED) != 0 ||
         tc_fixed_pattern_init(&s->fp, tc_hash_string(serial ? serial : ""), TC_SENSOR_WIDTH,
                               TC_SENSOR_HEIGHT, TC_MODEL_HOT_PIXEL_FRACTION, false) != 0) {
         tc_sensor_free(s);
@@ -128,14 +187,19 @@ void tc_sensor_free(tc_sensor *s)
     tc_fixed_pattern_free(&s->fp);
     tc_noise_free(&s->noise);
     tc_scene_free(s->scene);
+    pthread_mutex_lock(&s->mu);
     drop_cache(s);
-    free(s->rel);
-    free(s->dsnu);
+    pthread_mutex_unlock(&s->mu);
+    row_bufs_free(&s->rb);
+    row_bufs_free(&s->wb);
     free(s->dn0);
     free(s->dn2);
     free(s->binned);
     free(s->mirrored);
-    free(s->fe);
+    free(s->scratch_mq);
+    free(s->scratch_code);
+    pthread_cond_destroy(&s->cv);
+    pthread_mutex_destroy(&s->mu);
     free(s);
 }
 
@@ -165,9 +229,12 @@ tc_scene *tc_sensor_load_scene(const tc_sensor *s, tc_scene_kind kind, const cha
 
 void tc_sensor_install_scene(tc_sensor *s, tc_scene *sc)
 {
+    pthread_mutex_lock(&s->mu);
+    wait_builders(s); /* a row being built reads the old scene */
     tc_scene_free(s->scene);
     s->scene = sc;
     s->scene_gen++; /* the cache's key no longer matches: rows are rebuilt as needed */
+    pthread_mutex_unlock(&s->mu);
 }
 
 int tc_sensor_set_scene(tc_sensor *s, tc_scene_kind kind, const char *png_path, char *err,
@@ -191,7 +258,8 @@ size_t tc_sensor_memory_bytes(const tc_sensor *s)
            (s->cache_mq ? (size_t)TC_SENSOR_WIDTH * TC_SENSOR_HEIGHT *
                               (sizeof *s->cache_mq + sizeof *s->cache_code)
                         : 0) +
-           (size_t)TC_SENSOR_WIDTH * (5 * sizeof(uint16_t) + sizeof(int8_t) + sizeof(float));
+           (size_t)TC_SENSOR_WIDTH * (10 * sizeof(uint16_t) + 3 * sizeof(uint8_t) +
+                                      2 * sizeof(int8_t) + 2 * sizeof(float));
 }
 
 /* --- parameters -------------------------------------------------------------
@@ -247,15 +315,21 @@ static bool key_is(const tc_sensor *s, const cache_key *k)
     return s->key_set && memcmp(k, &s->key, sizeof *k) == 0;
 }
 
-bool tc_sensor_prepared(const tc_sensor *s, const tc_sensor_params *p)
+bool tc_sensor_prepared(tc_sensor *s, const tc_sensor_params *p)
 {
-    if (!tc_scene_is_static(s->scene))
-        return true; /* nothing to cache */
-    cache_key k = key_of(s, p);
-    return key_is(s, &k) && s->rows_ok == TC_SENSOR_HEIGHT;
+    pthread_mutex_lock(&s->mu);
+    bool ok = true;
+    if (tc_scene_is_static(s->scene)) { /* a moving scene has nothing to cache */
+        cache_key k = key_of(s, p);
+        ok = key_is(s, &k) && atomic_load(&s->rows_ok) == TC_SENSOR_HEIGHT;
+    }
+    pthread_mutex_unlock(&s->mu);
+    return ok;
 }
 
-/* Aim the cache at key k: a new key makes every row stale. */
+/* Aim the cache at key k: a new key makes every row stale, and rows still
+ * being built for the old one are dropped when they come back (gen). s->mu
+ * held, and no frame is being rendered by anyone but the caller. */
 static int retarget(tc_sensor *s, const cache_key *k)
 {
     if (key_is(s, k))
@@ -265,62 +339,116 @@ static int retarget(tc_sensor *s, const cache_key *k)
         /* 37 MB once; pages are only touched as rows are built. */
         s->cache_mq = malloc(need * sizeof *s->cache_mq);
         s->cache_code = malloc(need * sizeof *s->cache_code);
-        s->row_ok = malloc(TC_SENSOR_HEIGHT);
-        if (!s->cache_mq || !s->cache_code || !s->row_ok) {
+        s->row_state = malloc(TC_SENSOR_HEIGHT * sizeof *s->row_state);
+        if (!s->cache_mq || !s->cache_code || !s->row_state) {
             drop_cache(s);
             return -1;
         }
     }
     /* The fixed patterns' rows are made again from the serial's seed as rows
-     * are built: the cache holds everything a frame needs. */
-    tc_fixed_pattern_release(&s->fp);
-    memset(s->row_ok, 0, TC_SENSOR_HEIGHT);
-    s->rows_ok = 0;
+     * are built: the cache holds everything a frame needs. Planes (kept after
+     * a moving scene) may be in use by a builder. */
+    if (tc_fixed_pattern_bytes(&s->fp) > 0) {
+        wait_builders(s);
+        tc_fixed_pattern_release(&s->fp);
+    }
+    for (unsigned y = 0; y < TC_SENSOR_HEIGHT; y++)
+        atomic_store_explicit(&s->row_state[y], ROW_STALE, memory_order_relaxed);
+    atomic_store(&s->rows_ok, 0);
     s->next_row = 0;
     s->key = *k;
     s->key_set = true;
+    s->gen++;
+    tc_exposure_coef_init(&s->coef, k->exposure_us, k->lux, (double)k->temp_dc / 10.0);
     return 0;
 }
 
-/* Build the sensor rows in [y0, y1) of the current key not built yet. */
-static void build_rows(tc_sensor *s, unsigned y0, unsigned y1)
+/* Sensor row y's mean and sigma codes for exposure coefficients c: a pure
+ * function of (serial, scene, c, y), whoever computes it. */
+static void mean_row(const tc_sensor *s, const tc_exposure_coef *c, unsigned y, row_bufs *b,
+                     uint16_t *mq, uint8_t *code)
 {
-    tc_exposure_coef coef;
-    tc_exposure_coef_init(&coef, s->key.exposure_us, s->key.lux, (double)s->key.temp_dc / 10.0);
     const unsigned w = TC_SENSOR_WIDTH;
-    for (unsigned y = y0; y < y1; y++) {
-        if (s->row_ok[y])
-            continue;
-        const size_t at = (size_t)y * w;
-        tc_scene_row(s->scene, y, 0, w, 0.0, s->rel);
-        tc_exposure_row(&coef, &s->fp, y, 0, w, s->rel, s->fe);
-        tc_adc_mean_row(s->fe, tc_fixed_pattern_dsnu_row(&s->fp, y, 0, w, s->dsnu), w,
-                        s->cache_mq + at);
-        tc_noise_code_row(&s->noise, y, 0, w, s->fe, s->cache_code + at);
-        s->row_ok[y] = 1;
-        s->rows_ok++;
+    tc_scene_row(s->scene, y, 0, w, 0.0, b->rel);
+    tc_exposure_row(c, &s->fp, y, 0, w, b->rel, b->fe);
+    tc_adc_mean_row(b->fe, tc_fixed_pattern_dsnu_row(&s->fp, y, 0, w, b->dsnu), w, mq);
+    tc_noise_code_row(&s->noise, y, 0, w, b->fe, code);
+}
+
+/* The cached codes of sensor row y for a frame being rendered: built here if
+ * stale, or, if the model worker is building it this moment, made for this
+ * frame alone in scratch rather than waited for (the worker never delays a
+ * frame). Called by the renderer only. */
+static void cached_row(tc_sensor *s, unsigned y, const uint16_t **mq, const uint8_t **code)
+{
+    const size_t at = (size_t)y * TC_SENSOR_WIDTH;
+    uint8_t st = atomic_load_explicit(&s->row_state[y], memory_order_acquire);
+    if (st == ROW_STALE) {
+        uint8_t want = ROW_STALE;
+        if (atomic_compare_exchange_strong(&s->row_state[y], &want, ROW_BUILDING)) {
+            mean_row(s, &s->coef, y, &s->rb, s->cache_mq + at, s->cache_code + at);
+            atomic_store_explicit(&s->row_state[y], ROW_READY, memory_order_release);
+            atomic_fetch_add(&s->rows_ok, 1);
+            st = ROW_READY;
+        } else {
+            st = want;
+        }
     }
+    if (st == ROW_READY) {
+        *mq = s->cache_mq + at;
+        *code = s->cache_code + at;
+        return;
+    }
+    mean_row(s, &s->coef, y, &s->rb, s->scratch_mq, s->scratch_code);
+    *mq = s->scratch_mq;
+    *code = s->scratch_code;
 }
 
 int tc_sensor_prepare_some(tc_sensor *s, const tc_sensor_params *p, unsigned max_rows)
 {
     if (!s || !check_params(p))
         return -1;
-    if (!tc_scene_is_static(s->scene))
-        return 0;
+    pthread_mutex_lock(&s->mu);
+    int rc = 0;
     cache_key k = key_of(s, p);
-    if (retarget(s, &k) != 0)
-        return -1;
-    /* Rows in order from where the last slice stopped; rows a frame built
-     * meanwhile are skipped. */
-    while (max_rows > 0 && s->next_row < TC_SENSOR_HEIGHT) {
-        if (!s->row_ok[s->next_row]) {
-            build_rows(s, s->next_row, s->next_row + 1);
-            max_rows--;
-        }
-        s->next_row++;
+    /* A frame being rendered owns the key; aim elsewhere only between frames. */
+    while (s->rendering && tc_scene_is_static(s->scene) && !key_is(s, &k)) {
+        pthread_cond_wait(&s->cv, &s->mu);
+        k = key_of(s, p);
     }
-    return s->rows_ok < TC_SENSOR_HEIGHT;
+    if (!tc_scene_is_static(s->scene))
+        goto out;
+    if (retarget(s, &k) != 0) {
+        rc = -1;
+        goto out;
+    }
+    for (unsigned built = 0; built < max_rows && s->next_row < TC_SENSOR_HEIGHT; s->next_row++) {
+        const unsigned y = s->next_row;
+        uint8_t want = ROW_STALE;
+        if (!atomic_compare_exchange_strong(&s->row_state[y], &want, ROW_BUILDING))
+            continue; /* ready, or a frame is building it */
+        const uint64_t gen = s->gen;
+        const tc_exposure_coef coef = s->coef;
+        s->builders++;
+        pthread_mutex_unlock(&s->mu);
+        mean_row(s, &coef, y, &s->wb, s->wb.mq, s->wb.code);
+        pthread_mutex_lock(&s->mu);
+        if (gen == s->gen) { /* still wanted: in it goes (16 KB, a microsecond) */
+            const size_t at = (size_t)y * TC_SENSOR_WIDTH;
+            memcpy(s->cache_mq + at, s->wb.mq, TC_SENSOR_WIDTH * sizeof *s->wb.mq);
+            memcpy(s->cache_code + at, s->wb.code, TC_SENSOR_WIDTH);
+            atomic_store_explicit(&s->row_state[y], ROW_READY, memory_order_release);
+            atomic_fetch_add(&s->rows_ok, 1);
+        }
+        if (--s->builders == 0)
+            pthread_cond_broadcast(&s->cv);
+        built++;
+    }
+    /* Rows past next_row that are not ready are a frame's, which finishes them. */
+    rc = key_is(s, &k) && s->next_row < TC_SENSOR_HEIGHT;
+out:
+    pthread_mutex_unlock(&s->mu);
+    return rc;
 }
 
 int tc_sensor_prepare(tc_sensor *s, const tc_sensor_params *p)
@@ -353,19 +481,22 @@ static void sensor_row(tc_sensor *s, const frame *f, unsigned y, double t_s, uin
                                                        f->rx)
                                 : NULL;
     if (f->cached) {
-        const size_t at = (size_t)y * TC_SENSOR_WIDTH + f->rx;
+        const uint16_t *mq;
+        const uint8_t *code;
+        cached_row(s, y, &mq, &code);
         if (f->dark_q)
-            tc_readout_row_offset(s->cache_mq + at, s->cache_code + at, z, f->rw, f->dark_q, dn);
+            tc_readout_row_offset(mq + f->rx, code + f->rx, z, f->rw, f->dark_q, dn);
         else
-            tc_readout_row(s->cache_mq + at, s->cache_code + at, z, f->rw, dn);
+            tc_readout_row(mq + f->rx, code + f->rx, z, f->rw, dn);
         return;
     }
     /* Uncached: noise and ADC in float straight from the mean electrons (one
      * square root per pixel; codes would take two, noise.h). */
-    tc_scene_row(s->scene, y, f->rx, f->rw, t_s, s->rel);
-    tc_exposure_row(&f->coef, &s->fp, y, f->rx, f->rw, s->rel, s->fe);
-    tc_readout_row_float(s->fe, tc_fixed_pattern_dsnu_row(&s->fp, y, f->rx, f->rw, s->dsnu), z,
-                         f->rw, dn);
+    tc_scene_row(s->scene, y, f->rx, f->rw, t_s, s->rb.rel);
+    tc_exposure_row(&f->coef, &s->fp, y, f->rx, f->rw, s->rb.rel, s->rb.fe);
+    tc_readout_row_float(s->rb.fe,
+                         tc_fixed_pattern_dsnu_row(&s->fp, y, f->rx, f->rw, s->rb.dsnu), z, f->rw,
+                         dn);
 }
 
 int tc_sensor_render(tc_sensor *s, const tc_sensor_params *p, uint64_t block_id,
@@ -391,20 +522,23 @@ int tc_sensor_render(tc_sensor *s, const tc_sensor_params *p, uint64_t block_id,
     f.block_id = block_id;
     f.cached = tc_scene_is_static(s->scene);
     f.dark_q = 0;
+    pthread_mutex_lock(&s->mu);
+    int rc = 0;
     if (f.cached) {
-        /* Only the rows this frame reads; the core's model worker builds the
-         * rest off the paced path. */
+        /* The frame builds the rows it reads that are not there yet; the
+         * core's model worker builds the rest off the paced path. */
         cache_key k = key_of(s, p);
-        if (retarget(s, &k) != 0)
-            return -1;
-        build_rows(s, f.ry, f.ry + f.rh);
+        rc = retarget(s, &k);
         f.dark_q = dark_offset_q(p, s->key.temp_dc);
     } else {
         /* Every frame needs the planes; a mean image would be stale. */
         drop_cache(s);
-        if (tc_fixed_pattern_materialise(&s->fp) != 0)
-            return -1;
+        rc = tc_fixed_pattern_materialise(&s->fp);
     }
+    s->rendering = rc == 0;
+    pthread_mutex_unlock(&s->mu);
+    if (rc != 0)
+        return -1;
 
     const double t0 = (double)t_start_ns * 1e-9 + p->exposure_us * 0.5e-6;
     const double line_s = p->line_time_ns * 1e-9;
@@ -428,5 +562,9 @@ int tc_sensor_render(tc_sensor *s, const tc_sensor_params *p, uint64_t block_id,
         }
         tc_pixel_pack_row(f.fmt, row, p->width, out + (size_t)r * row_bytes);
     }
+    pthread_mutex_lock(&s->mu);
+    s->rendering = false;
+    pthread_cond_broadcast(&s->cv);
+    pthread_mutex_unlock(&s->mu);
     return 0;
 }

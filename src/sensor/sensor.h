@@ -74,16 +74,22 @@ size_t tc_sensor_payload_size(const tc_sensor_params *p);
  * one). The expensive part of a settings change (tens of ms at full
  * resolution): the core calls it on its model worker, off the paced path.
  * Returns 0, or -1 for bad params or no memory. A moving scene has no cache
- * (nothing to do). Not thread-safe per sensor: the caller serialises it with
- * tc_sensor_render. */
+ * (nothing to do). */
 int tc_sensor_prepare(tc_sensor *s, const tc_sensor_params *p);
 /* The same a slice at a time: builds at most max_rows rows, returns 1 while
- * rows remain, 0 when prepared, -1 on error; so a worker can let frames in
- * between slices. A frame builds the rows it needs itself if they are not
- * there yet (same values: the cache is a pure function of its key). */
+ * rows remain, 0 when prepared, -1 on error.
+ *
+ * Threads: one thread (the core's model worker) may call this while another
+ * renders and installs scenes; every other function here belongs to one
+ * thread at a time. The worker builds each row outside the sensor's lock into
+ * buffers of its own and holds the lock only to claim and copy in a row, so
+ * it never delays a frame: a frame builds the rows it needs that are not
+ * there yet, and makes a row the worker holds that moment for itself (same
+ * values: the cache is a pure function of its key). A frame in progress owns
+ * the key: a worker asked for other settings waits for the frame's end. */
 int tc_sensor_prepare_some(tc_sensor *s, const tc_sensor_params *p, unsigned max_rows);
 /* Would tc_sensor_render(p) find everything prepared (no cache build)? */
-bool tc_sensor_prepared(const tc_sensor *s, const tc_sensor_params *p);
+bool tc_sensor_prepared(tc_sensor *s, const tc_sensor_params *p);
 
 /* Render one frame into `out` (at least tc_sensor_payload_size bytes).
  * `t_start_ns` is the exposure start of row 0 on the camera's time line: the

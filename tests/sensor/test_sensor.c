@@ -4,7 +4,9 @@
  * cache and PNG scenes. Full-resolution frames are few: they are slow under
  * sanitizers. */
 #include <math.h>
+#include <pthread.h>
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -570,6 +572,54 @@ static void test_cache_reuse_and_dark_offset(void **state)
     tc_sensor_free(s);
 }
 
+/* A model worker building rows (for these settings or others) while frames
+ * render never changes a frame: every frame equals one made alone. */
+typedef struct worker_arg {
+    tc_sensor *s;
+    tc_sensor_params p[2];
+    atomic_int stop;
+    unsigned calls;
+} worker_arg;
+
+static void *prepare_loop(void *v)
+{
+    worker_arg *w = v;
+    for (unsigned i = 0; !atomic_load(&w->stop); i++) {
+        assert_true(tc_sensor_prepare_some(w->s, &w->p[(i / 8) % 2], 16) >= 0);
+        w->calls++;
+    }
+    return NULL;
+}
+
+static void test_cache_with_a_concurrent_worker(void **state)
+{
+    (void)state;
+    tc_sensor_params a = aoi(1000, 600, 1200, 400);
+    a.pixel_format = TC_PFNC_BAYERGR8;
+    tc_sensor_params b = a;
+    b.exposure_us = 3000;
+    tc_sensor *alone = tc_sensor_new("RACE");
+    uint16_t *want_a = render(alone, &a, 3, 0);
+    uint16_t *want_b = render(alone, &b, 3, 0);
+    tc_sensor_free(alone);
+
+    worker_arg w = { .s = tc_sensor_new("RACE"), .p = { a, b } };
+    atomic_init(&w.stop, 0);
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, prepare_loop, &w), 0);
+    for (int k = 0; k < 12; k++) {
+        const tc_sensor_params *p = (k & 1) ? &b : &a;
+        uint16_t *got = render(w.s, p, 3, 0);
+        assert_true(same(got, (k & 1) ? want_b : want_a, p));
+        free(got);
+    }
+    atomic_store(&w.stop, 1);
+    pthread_join(th, NULL);
+    print_message("worker calls beside 12 frames: %u\n", w.calls);
+    tc_sensor_free(w.s);
+    free(want_a), free(want_b);
+}
+
 /* --- PNG scene ------------------------------------------------------------- */
 
 static void test_png_scene(void **state)
@@ -701,6 +751,7 @@ int main(void)
         cmocka_unit_test(test_chart_formats),
         cmocka_unit_test(test_cache),
         cmocka_unit_test(test_cache_reuse_and_dark_offset),
+        cmocka_unit_test(test_cache_with_a_concurrent_worker),
         cmocka_unit_test(test_png_scene),
         cmocka_unit_test(test_golden),
     };
