@@ -168,7 +168,8 @@ tc_sensor *tc_sensor_new(const char *serial)
     s->mirrored = malloc(w * sizeof *s->mirrored);
     s->scratch_mq = malloc(w * sizeof *s->scratch_mq);
     s->scratch_code = malloc(w * sizeof *s->scratch_code);
-    bool bufs = row_bufs_alloc(&s->rb) & row_bufs_alloc(&s->wb);
+    bool bufs = row_bufs_alloc(&s->rb);
+    bufs = row_bufs_alloc(&s->wb) && bufs; /* both allocated: both freed */
     s->scene = tc_scene_new(TC_SCENE_CHART);
     if (!bufs || !s->dn0 || !s->dn2 || !s->binned || !s->mirrored || !s->scratch_mq ||
         !s->scratch_code || !s->scene || tc_noise_init(&s->noise, TC_NOISE_TABLE_SEED) != 0 ||
