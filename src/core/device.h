@@ -13,10 +13,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/errors.h"
 #include "core/feature.h"
+#include "core/options.h"
 #include "core/timing.h"
 #include "sensor/sensor.h"
-#include "twincam/twincam.h"
 #include "util/clock.h"
 
 struct tc_acq;
@@ -40,12 +41,17 @@ typedef struct tc_device {
     struct tc_acq *acq;
     tc_user_set user_sets[TC_USER_SETS]; /* [0] unused: Default is the power-on table */
     char identity[3][TC_STRING_MAX];     /* vendor, model, serial as opened (for resets) */
-    int64_t power_on_seed;               /* TwinNoiseSeed at power-up (tc_options) */
+    int64_t power_on_seed;               /* TwinNoiseSeed at power-up (tc_device_options) */
     char state_dir[256];                 /* where user sets persist ("" = memory only) */
+    /* Kept for the port interface (device_port.c): the GenICam XML per byte
+     * order ([1] big-endian), made on first request, and DeviceResets so far. */
+    char *xml[2];
+    size_t xml_len[2];
+    uint64_t resets;
 } tc_device;
 
 /* Create a device from the options (NULL: defaults). NULL on failure. */
-tc_device *tc_device_new(const tc_options *o);
+tc_device *tc_device_new(const tc_device_options *o);
 void tc_device_free(tc_device *d);
 
 /* Typed access by feature and selector index (idx < f->n_index, or 0).

@@ -27,7 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "twincam/twincam.h"
+#include "core/device_port.h"
 #include "u3v/u3v_cp.h"
 #include "u3v/u3v_stream.h"
 
@@ -135,7 +135,7 @@ typedef struct tc_u3v_bootstrap_config {
 } tc_u3v_bootstrap_config;
 
 typedef struct tc_u3v_bootstrap {
-    tc_camera *cam; /* borrowed; must outlive this */
+    tc_device *dev; /* borrowed; must outlive this */
     uint32_t max_cmd_transfer, max_ack_transfer, max_response_ms, alignment_log2,
         current_speed;
     /* host-programmed state */
@@ -150,12 +150,12 @@ typedef struct tc_u3v_bootstrap {
     uint8_t xml_sha1[20];
 } tc_u3v_bootstrap;
 
-/* Prepare the memory of `cam` (cfg may be NULL for defaults; out-of-range
+/* Prepare the memory of `dev` (cfg may be NULL for defaults; out-of-range
  * values are clamped, and max_cmd_transfer is raised to max_ack_transfer + 8
  * if below, which Aravis needs because it chunks writes by the ack size).
  * Fetches the XML and computes its SHA-1 once. Returns 0, or TC_EINVAL /
  * TC_ENOMEM. */
-int tc_u3v_bootstrap_init(tc_u3v_bootstrap *bs, tc_camera *cam,
+int tc_u3v_bootstrap_init(tc_u3v_bootstrap *bs, tc_device *dev,
                           const tc_u3v_bootstrap_config *cfg);
 
 /* Host-programmed registers back to their power-on values (stream disabled):

@@ -21,6 +21,7 @@
 #include "gige/gige_device.h"
 #include "gige/gvcp.h"
 #include "gige/gvsp.h"
+#include "inproc/camera_int.h"
 #include "twincam/twincam.h"
 
 #define MS 1000000LL
@@ -115,7 +116,7 @@ static int setup(void **state)
         return -1;
     f->cam = open_cam(T_SERIAL);
     tc_gige_hooks h = { f, on_fire_test, on_resend, on_send_now, on_log };
-    f->g = tc_gige_new(f->cam, CAM_IP, &h);
+    f->g = tc_gige_new(tc_camera_device(f->cam), CAM_IP, &h);
     if (!f->g)
         return -1;
     f->now = 1000 * MS;
@@ -326,7 +327,8 @@ static void discovery_mac_follows_serial(void **state)
 
     /* Same serial, another instance: same MAC. Another serial: another MAC. */
     tc_camera *same = open_cam(T_SERIAL), *other = open_cam("GV0043");
-    tc_gige *gs = tc_gige_new(same, 0x0A000001u, NULL), *go = tc_gige_new(other, 0x0A000002u, NULL);
+    tc_gige *gs = tc_gige_new(tc_camera_device(same), 0x0A000001u, NULL),
+            *go = tc_gige_new(tc_camera_device(other), 0x0A000002u, NULL);
     assert_non_null(gs);
     assert_non_null(go);
     uint8_t ack[600];

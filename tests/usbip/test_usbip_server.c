@@ -23,6 +23,7 @@
 
 #include <cmocka.h>
 
+#include "inproc/camera_int.h"
 #include "twincam/twincam.h"
 #include "u3v/u3v_stream.h"
 #include "usbip/usbip_server.h"
@@ -50,7 +51,7 @@ static int setup(void **state)
     o.frame_buffers = 4;
     if (!f || tc_camera_open(&o, &f->cam) != 0)
         return -1;
-    if (tc_usbip_server_new(f->cam, "127.0.0.1", 0, &f->srv) != 0)
+    if (tc_usbip_server_new(tc_camera_device(f->cam), "127.0.0.1", 0, &f->srv) != 0)
         return -1;
     f->port = tc_usbip_server_port(f->srv);
     if (pthread_create(&f->thread, NULL, run, f) != 0)
