@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "core/feature.h"
 #include "gige/gige_device.h"
 #include "gige/gvcp.h"
 #include "gige/gvsp.h"
@@ -1242,6 +1243,37 @@ static void packetresend_ignored(void **state)
     assert_int_equal(f->resends, 1);
 }
 
+/* ---------------- the register table and the feature table ---------------- */
+
+/* The feature table describes the GigE transport registers to GenICam
+ * clients (TC_FF_GIGE rows, in the XML); the port serves them from its own
+ * table (gige_regs.c). Each row must land on registers the port serves, with
+ * the same access: readable unless write-only, write-protected if read-only. */
+static void gige_feature_rows_match_the_port_table(void **state)
+{
+    fx *f = *state;
+    take_control(f, &PEER_A);
+    unsigned n = 0;
+    for (unsigned i = 0; i < tc_feature_count; i++) {
+        const tc_feature *ft = &tc_features[i];
+        if (!(ft->flags & TC_FF_GIGE))
+            continue;
+        n++;
+        uint8_t data[8];
+        if (ft->access != TC_WO) {
+            if (rdmem(f, &PEER_A, ft->address, ft->length, data) != 0)
+                fail_msg("%s at 0x%x (%u bytes) is not served", ft->name, ft->address, ft->length);
+        }
+        if (ft->access == TC_RO) {
+            uint32_t v = rdv(f, &PEER_A, ft->address);
+            if (wr(f, &PEER_A, ft->address, v) != TC_GEV_WRITE_PROTECT)
+                fail_msg("%s at 0x%x is read-only in the feature table but writable", ft->name,
+                         ft->address);
+        }
+    }
+    assert_true(n >= 10);
+}
+
 /* ---------------- PENDING_ACK ---------------- */
 
 static void pending_ack_before_slow_writes(void **state)
@@ -1488,6 +1520,7 @@ int main(void)
         T(packetresend_standard),
         T(packetresend_extended),
         T(packetresend_ignored),
+        T(gige_feature_rows_match_the_port_table),
         T(pending_ack_before_slow_writes),
         T(device_reset_restores_transport),
         T(gvsp_leader_bytes),
