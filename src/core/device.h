@@ -1,9 +1,9 @@
 /* The device core: feature values, validation, dependent values, and the
  * link to the sensor and the acquisition engine.
  *
- * Every port (in-process library, GigE Vision, USB3 Vision) goes through
- * tc_device_get/tc_device_set (by feature) or the register map (regmap.h),
- * always holding d->lock. A refused write returns a TC_E* code, leaves every
+ * Ports (in-process library, GigE Vision, USB3 Vision) come in through the
+ * port interface (device_port.h), which calls tc_device_get/tc_device_set (by
+ * feature) or the register map (regmap.h), always holding d->lock. A refused write returns a TC_E* code, leaves every
  * value as it was, and puts the reason in d->why. */
 #ifndef TC_CORE_DEVICE_H
 #define TC_CORE_DEVICE_H
