@@ -74,7 +74,6 @@ typedef struct gadget {
     tc_u3v_bootstrap bs;
     tc_u3v_cp_target target;
 
-    uint64_t stream_enabled_at; /* camera time of the last stream enable (under bs_mu) */
     tc_port_waiter waiter;      /* the stream thread's frame wait */
     aio_chan ctrl, stream;
     uint8_t *cmd_buf, *ack_buf;
@@ -298,8 +297,6 @@ static void *control_main(void *arg)
         tc_u3v_describe_command(&g->bs, g->cmd_buf, (size_t)n, g->ack_buf, a, before, line,
                                 sizeof(line));
         bool after = tc_u3v_bootstrap_stream_enabled(&g->bs);
-        if (!before && after)
-            g->stream_enabled_at = (uint64_t)tc_port_timestamp(g->dev);
         pthread_mutex_unlock(&g->bs_mu);
         g->commands++;
         if (line[0])
@@ -342,11 +339,9 @@ static void *stream_main(void *arg)
         pthread_mutex_unlock(&g->mu);
         tc_u3v_stream_plan plan;
         pthread_mutex_lock(&g->bs_mu);
-        enabled = enabled && tc_u3v_bootstrap_stream_enabled(&g->bs);
-        int prc = enabled ? tc_u3v_bootstrap_stream_plan(&g->bs, &plan) : -1;
-        bool current = prc == 0 && tc_u3v_frame_is_current(&f, &plan, g->stream_enabled_at);
+        int prc = enabled ? tc_u3v_bootstrap_frame_plan(&g->bs, &f, &plan) : -1;
         pthread_mutex_unlock(&g->bs_mu);
-        if (!enabled || !current) {
+        if (prc != 0) {
             /* stream not enabled, or a frame of an earlier acquisition */
             tc_port_drop(g->dev, &f);
             g->frames_dropped++;

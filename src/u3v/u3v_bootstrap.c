@@ -307,6 +307,8 @@ static uint16_t apply(tc_u3v_bootstrap *bs, const breg *r, const uint8_t *p, siz
             if (st != TC_U3V_SUCCESS)
                 return st;
         }
+        if (enable && !(bs->si_control & TC_SIRM_CONTROL_STREAM_ENABLE))
+            bs->stream_enabled_at = (uint64_t)tc_port_timestamp(bs->dev);
         bs->si_control = enable ? TC_SIRM_CONTROL_STREAM_ENABLE : 0;
         return TC_U3V_SUCCESS;
     }
@@ -423,6 +425,15 @@ int tc_u3v_bootstrap_stream_plan(tc_u3v_bootstrap *bs, tc_u3v_stream_plan *plan)
     plan->final1_size = bs->si_final1;
     plan->final2_size = bs->si_final2;
     return 0;
+}
+
+int tc_u3v_bootstrap_frame_plan(tc_u3v_bootstrap *bs, const tc_port_frame *f,
+                                tc_u3v_stream_plan *plan)
+{
+    if (!tc_u3v_bootstrap_stream_enabled(bs) || tc_u3v_bootstrap_stream_plan(bs, plan) != 0)
+        return -1;
+    /* a frame of an earlier acquisition must not open the new stream */
+    return f->size == plan->payload_size && f->timestamp_ns >= bs->stream_enabled_at ? 0 : -1;
 }
 
 void tc_u3v_bootstrap_reset(tc_u3v_bootstrap *bs)

@@ -143,6 +143,7 @@ typedef struct tc_u3v_bootstrap {
     uint32_t heartbeat_timeout_ms;
     uint32_t si_control, si_max_leader, si_transfer_size, si_transfer_count, si_final1,
         si_final2, si_max_trailer;
+    uint64_t stream_enabled_at; /* camera time of the last stream enable */
     /* manifest */
     const char *xml; /* the camera's little-endian XML (owned by the camera) */
     size_t xml_len;
@@ -182,6 +183,12 @@ bool tc_u3v_bootstrap_stream_enabled(const tc_u3v_bootstrap *bs);
 /* The transfer plan the host programmed into SIRM, with the camera's current
  * PayloadSize. Returns 0, or TC_E* if PayloadSize cannot be read. */
 int tc_u3v_bootstrap_stream_plan(tc_u3v_bootstrap *bs, tc_u3v_stream_plan *plan);
+
+/* The plan frame f goes out with: 0 and *plan when the host has the stream
+ * enabled and f belongs to it (tc_u3v_frame_is_current: the planned size,
+ * exposed after the enable); -1 when the port must drop f instead. */
+int tc_u3v_bootstrap_frame_plan(tc_u3v_bootstrap *bs, const tc_port_frame *f,
+                                tc_u3v_stream_plan *plan);
 
 /* The GenCP status for a TC_E* code from the camera (0 -> SUCCESS). */
 uint16_t tc_u3v_status_from_tc(int rc);

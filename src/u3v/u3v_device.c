@@ -33,12 +33,6 @@ int tc_u3v_send_frame(const tc_port_frame *f, tc_u3v_stream_plan *plan, tc_u3v_t
     return xfer(ctx, buf, n, plan->max_trailer);
 }
 
-bool tc_u3v_frame_is_current(const tc_port_frame *f, const tc_u3v_stream_plan *plan,
-                             uint64_t enabled_at)
-{
-    return f->size == plan->payload_size && f->timestamp_ns >= enabled_at;
-}
-
 void tc_u3v_describe_command(tc_u3v_bootstrap *bs, const uint8_t *req, size_t req_len,
                              const uint8_t *ack, size_t ack_len, bool stream_before,
                              char *out, size_t cap)

@@ -33,14 +33,6 @@ typedef int (*tc_u3v_transfer_fn)(void *ctx, const uint8_t *data, size_t len, si
 int tc_u3v_send_frame(const tc_port_frame *f, tc_u3v_stream_plan *plan, tc_u3v_transfer_fn xfer,
                       void *ctx);
 
-/* Whether frame f may go out on a stream the host enabled at camera time
- * `enabled_at` with this plan: its payload is the size the host planned
- * for, and its exposure began after the enable. A frame left over from an
- * earlier acquisition (taken from the camera while the host was stopping
- * and re-enabling the stream) must not open the new stream. */
-bool tc_u3v_frame_is_current(const tc_port_frame *f, const tc_u3v_stream_plan *plan,
-                             uint64_t enabled_at);
-
 /* One log line (without newline) for a command the control channel served,
  * or "" when there is nothing worth saying: refused writes and failed
  * commands with their status and feature name, executed feature commands,

@@ -106,7 +106,6 @@ struct tc_usbip_server {
     pthread_mutex_t bs_mu;
     tc_u3v_bootstrap bs;
     tc_u3v_cp_target target;
-    uint64_t stream_enabled_at; /* camera time of the last stream enable (under bs_mu) */
     tc_u3v_descriptors desc;
     conn *active;
     int trace; /* TWINCAM_USBIP_TRACE=1: one line per bulk URB, for debugging */
@@ -341,8 +340,6 @@ static int control_out(conn *c, const tc_usbip_cmd *cmd)
     size_t n = tc_u3v_cp_serve(&s->target, cmd->data, cmd->data_len, c->ack_scratch,
                                s->target.max_ack_transfer);
     log_command(c, cmd->data, cmd->data_len, c->ack_scratch, n, before);
-    if (!before && tc_u3v_bootstrap_stream_enabled(&s->bs))
-        s->stream_enabled_at = (uint64_t)tc_port_timestamp(s->dev);
     pthread_mutex_unlock(&s->bs_mu);
     c->commands++;
     pthread_cond_broadcast(&c->cv); /* stream enable may have changed */
@@ -519,11 +516,9 @@ static void *stream_main(void *arg)
             continue; /* acquisition started or stopped: nothing to do here */
         tc_u3v_stream_plan plan;
         pthread_mutex_lock(&s->bs_mu);
-        bool enabled = tc_u3v_bootstrap_stream_enabled(&s->bs);
-        int prc = enabled ? tc_u3v_bootstrap_stream_plan(&s->bs, &plan) : -1;
-        bool current = prc == 0 && tc_u3v_frame_is_current(&f, &plan, s->stream_enabled_at);
+        int prc = tc_u3v_bootstrap_frame_plan(&s->bs, &f, &plan);
         pthread_mutex_unlock(&s->bs_mu);
-        if (!enabled || !current) {
+        if (prc != 0) {
             /* stream not enabled, or a frame of an earlier acquisition */
             tc_port_drop(s->dev, &f);
             c->frames_dropped++;
