@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "gige/gige_server.h"
+#include "inproc/camera_int.h"
 #include "latency_stats.h"
 #include "twincam/twincam.h"
 
@@ -41,7 +42,7 @@ static tc_camera *cam;
 static void *serve(void *arg)
 {
     (void)arg;
-    tc_gige_serve(cam, "127.0.0.1", &stop_server);
+    tc_gige_serve(tc_camera_device(cam), "127.0.0.1", &stop_server);
     return NULL;
 }
 

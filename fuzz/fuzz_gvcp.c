@@ -32,6 +32,7 @@
 #include "aoi_invariants.h"
 #include "gige/gige_device.h"
 #include "gige/gvcp.h"
+#include "inproc/camera_int.h"
 #include "twincam/twincam.h"
 
 #define MS 1000000LL
@@ -292,7 +293,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     reset_camera();
     tc_gige_hooks hooks = { NULL, on_fire_test, on_resend, on_send_now, on_log };
-    tc_gige *g = tc_gige_new(cam, 0xC0A80164u, &hooks);
+    tc_gige *g = tc_gige_new(tc_camera_device(cam), 0xC0A80164u, &hooks);
     if (!g)
         abort();
     static const tc_gige_peer peers[2] = { { 0xC0A80102u, 51000 }, { 0xC0A80103u, 51001 } };

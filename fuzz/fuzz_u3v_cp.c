@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inproc/camera_int.h"
 #include "twincam/twincam.h"
 #include "u3v/u3v_bootstrap.h"
 #include "u3v/u3v_cp.h"
@@ -103,7 +104,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         tc_options o;
         tc_options_init(&o);
         o.deterministic = true;
-        if (tc_camera_open(&o, &cam) != 0 || tc_u3v_bootstrap_init(&bs, cam, NULL) != 0)
+        if (tc_camera_open(&o, &cam) != 0 || tc_u3v_bootstrap_init(&bs, tc_camera_device(cam), NULL) != 0)
             abort();
         tc_u3v_bootstrap_target(&bs, &target);
     }

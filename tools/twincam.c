@@ -23,6 +23,7 @@
 #include "io_client.h"
 #include "image/png_io.h"
 #include "image/preview.h"
+#include "inproc/camera_int.h"
 #include "pixel/pixel_format.h"
 #include "usbip/usbip_server.h"
 #include "ffs/ffs_gadget.h"
@@ -314,9 +315,10 @@ static int cmd_serve(cli *c, bool gadget)
         tc_gpio_map_describe(gpio, text, sizeof(text));
         fprintf(stderr, "twincam: gpio mapped:\n%s", text);
     }
-    int rc = gadget     ? tc_ffs_gadget_serve(cam, c->ffs_dir, &g_stop)
-             : c->usbip ? tc_usbip_serve(cam, c->interface, &g_stop)
-                        : tc_gige_serve(cam, c->interface, &g_stop);
+    struct tc_device *dev = tc_camera_device(cam);
+    int rc = gadget     ? tc_ffs_gadget_serve(dev, c->ffs_dir, &g_stop)
+             : c->usbip ? tc_usbip_serve(dev, c->interface, &g_stop)
+                        : tc_gige_serve(dev, c->interface, &g_stop);
     if (gpio) {
         tc_gpio_map_describe(gpio, text, sizeof(text));
         fprintf(stderr, "twincam: gpio at exit:\n%s", text);

@@ -22,6 +22,9 @@
 extern "C" {
 #endif
 
+/* (The twin's own sources may have these from the device core's
+ * src/core/errors.h already: same names, same values.) */
+#ifndef TC_CORE_SHORT_NAMES
 enum {
     TC_OK = 0,
     TC_ENOFEATURE = -1,  /* no feature of that name */
@@ -37,6 +40,7 @@ enum {
     TC_EIO = -9,         /* file error (scene, user set) */
     TC_EADDRESS = -10,   /* register access outside the register map */
 };
+#endif
 
 typedef struct tc_camera tc_camera;
 

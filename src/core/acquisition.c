@@ -14,7 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "twincam/twincam.h"
+#include "core/errors.h"
 #include "util/log.h"
 
 #define TC_TRIGGER_QUEUE TC_EDGES_AHEAD /* one trigger per rising edge at most */
@@ -887,4 +887,85 @@ void tc_acq_power_cycle(tc_acq *a, double ambient_c)
     a->s.ambient_c = ambient_c;
     tc_thermal_init(&a->thermal, ambient_c, now);
     pthread_mutex_unlock(&a->mu);
+}
+
+/* ---- for the port interface ---- */
+
+int tc_acq_wait_event(tc_acq *a, tc_acq_waiter *w, tc_acq_frame **out, int timeout_ms)
+{
+    struct timespec ts;
+    if (timeout_ms >= 0) {
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        int64_t ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec + (int64_t)timeout_ms * 1000000;
+        abs_timespec(ns, &ts);
+    }
+    pthread_mutex_lock(&a->mu);
+    int rc;
+    for (;;) {
+        if (a->ready_head) {
+            *out = a->ready_head;
+            a->ready_head = a->ready_head->next;
+            if (!a->ready_head)
+                a->ready_tail = NULL;
+            (*out)->next = NULL;
+            rc = TC_ACQ_EV_FRAME;
+            break;
+        }
+        if (w->cancel) {
+            w->cancel = false;
+            rc = TC_ACQ_EV_CANCELLED;
+            break;
+        }
+        bool running = a->state == ST_RUNNING;
+        if (running != w->running) {
+            w->running = running;
+            rc = running ? TC_ACQ_EV_STARTED : TC_ACQ_EV_STOPPED;
+            break;
+        }
+        /* Every change the loop looks at broadcasts a->cond: frames queued,
+         * stop, the producer ending by itself, tc_acq_wake_waiters, cancel. */
+        if (timeout_ms < 0) {
+            pthread_cond_wait(&a->cond, &a->mu);
+        } else if (pthread_cond_timedwait(&a->cond, &a->mu, &ts) == ETIMEDOUT && !a->ready_head &&
+                   !w->cancel && (a->state == ST_RUNNING) == w->running) {
+            rc = TC_ETIMEOUT;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&a->mu);
+    return rc;
+}
+
+void tc_acq_cancel_wait(tc_acq *a, tc_acq_waiter *w)
+{
+    pthread_mutex_lock(&a->mu);
+    w->cancel = true;
+    pthread_cond_broadcast(&a->cond);
+    pthread_mutex_unlock(&a->mu);
+}
+
+void tc_acq_wake_waiters(tc_acq *a)
+{
+    pthread_mutex_lock(&a->mu);
+    pthread_cond_broadcast(&a->cond);
+    pthread_mutex_unlock(&a->mu);
+}
+
+unsigned tc_acq_drop_queued(tc_acq *a)
+{
+    pthread_mutex_lock(&a->mu);
+    unsigned n = 0;
+    while (a->ready_head) {
+        tc_acq_frame *f = a->ready_head;
+        a->ready_head = f->next;
+        f->next = a->free_list;
+        a->free_list = f;
+        n++;
+    }
+    a->ready_tail = NULL;
+    a->dropped += n;
+    if (n)
+        pthread_cond_broadcast(&a->cond); /* a deterministic producer may wait for a buffer */
+    pthread_mutex_unlock(&a->mu);
+    return n;
 }

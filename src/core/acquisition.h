@@ -16,6 +16,7 @@
 #include "core/lines.h"
 #include "core/thermal.h"
 #include "core/timing.h"
+#include "core/waiter.h"
 #include "sensor/sensor.h"
 #include "util/clock.h"
 
@@ -114,5 +115,25 @@ double tc_acq_temperature(tc_acq *a, int64_t now_ns);
  * model worker. */
 void tc_acq_sensor_lock(tc_acq *a);
 void tc_acq_sensor_unlock(tc_acq *a);
+
+/* ---- for the port interface (device_port.c) ---- */
+
+enum { TC_ACQ_EV_FRAME = 0, TC_ACQ_EV_STARTED = 1, TC_ACQ_EV_STOPPED = 2, TC_ACQ_EV_CANCELLED = 3 };
+
+/* Block until something a port acts on happens, up to timeout_ms (-1
+ * forever): a frame is ready (TC_ACQ_EV_FRAME, *out set; queued frames come
+ * before a stop is reported), acquisition started or stopped since this
+ * waiter last looked, or tc_acq_cancel_wait was called for it. TC_ETIMEOUT
+ * otherwise. Never returns early just because acquisition is idle: a port
+ * thread blocks here instead of polling. */
+int tc_acq_wait_event(tc_acq *a, tc_acq_waiter *w, tc_acq_frame **out, int timeout_ms);
+/* Wake w's wait (now, or the next one if it is not waiting): it returns
+ * TC_ACQ_EV_CANCELLED once. */
+void tc_acq_cancel_wait(tc_acq *a, tc_acq_waiter *w);
+/* Wake every waiter to look at the state again (after a start). */
+void tc_acq_wake_waiters(tc_acq *a);
+/* Give every queued, untaken frame back as not delivered (counted in
+ * TwinFramesDropped). Returns how many. */
+unsigned tc_acq_drop_queued(tc_acq *a);
 
 #endif

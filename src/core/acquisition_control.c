@@ -11,6 +11,7 @@ int tc_cmd_acquisition_start(tc_device *d, const tc_feature *f, unsigned idx, tc
     int rc = tc_acq_start(d->acq);
     if (rc != 0)
         return tc_device_refuse(d, rc, "not enough memory for frame buffers");
+    tc_acq_wake_waiters(d->acq); /* ports blocked in tc_acq_wait_event see the start */
     return 0;
 }
 

@@ -306,13 +306,11 @@ void tc_device_changed(tc_device *d)
     tc_acq_configure(d->acq, &s);
 }
 
-tc_device *tc_device_new(const tc_options *o)
+tc_device *tc_device_new(const tc_device_options *o)
 {
-    tc_options defaults;
-    if (!o) {
-        tc_options_init(&defaults);
+    static const tc_device_options defaults = { 0 };
+    if (!o)
         o = &defaults;
-    }
     tc_device *d = calloc(1, sizeof(*d));
     if (!d)
         return NULL;
@@ -365,6 +363,8 @@ void tc_device_free(tc_device *d)
     free(d->strings);
     free(d->undo_values);
     free(d->undo_strings);
+    free(d->xml[0]);
+    free(d->xml[1]);
     pthread_mutex_destroy(&d->lock);
     free(d);
 }

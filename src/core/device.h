@@ -1,10 +1,11 @@
 /* The device core: feature values, validation, dependent values, and the
  * link to the sensor and the acquisition engine.
  *
- * Every port (in-process library, GigE Vision, USB3 Vision) goes through
- * tc_device_get/tc_device_set (by feature) or the register map (regmap.h),
- * always holding d->lock. A refused write returns a TC_E* code, leaves every
- * value as it was (stored and derived), and puts the reason in d->why.
+ * Ports (in-process library, GigE Vision, USB3 Vision) come in through the
+ * port interface (device_port.h), which calls tc_device_get/tc_device_set (by
+ * feature) or the register map (regmap.h), always holding d->lock. A refused
+ * write returns a TC_E* code, leaves every value as it was (stored and
+ * derived), and puts the reason in d->why.
  *
  * Writes are transactions (transaction.c): tc_device_begin keeps a copy of
  * the value store, tc_device_apply runs one feature's checks and handler,
@@ -20,10 +21,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/errors.h"
 #include "core/feature.h"
+#include "core/options.h"
 #include "core/timing.h"
 #include "sensor/sensor.h"
-#include "twincam/twincam.h"
 #include "util/clock.h"
 
 struct tc_acq;
@@ -47,7 +49,7 @@ typedef struct tc_device {
     struct tc_acq *acq;
     tc_user_set user_sets[TC_USER_SETS]; /* [0] unused: Default is the power-on table */
     char identity[3][TC_STRING_MAX];     /* vendor, model, serial as opened (for resets) */
-    int64_t power_on_seed;               /* TwinNoiseSeed at power-up (tc_options) */
+    int64_t power_on_seed;               /* TwinNoiseSeed at power-up (tc_device_options) */
     char state_dir[256];                 /* where user sets persist ("" = memory only) */
     /* The write in progress (transaction.c). */
     bool in_write;
@@ -55,10 +57,15 @@ typedef struct tc_device {
     char (*undo_strings)[TC_STRING_MAX];
     bool scene_pending;   /* TwinScene written: load it into the sensor at commit */
     bool startup_pending; /* UserSetDefault written: persist it at commit */
+    /* Kept for the port interface (device_port.c): the GenICam XML per byte
+     * order ([1] big-endian), made on first request, and DeviceResets so far. */
+    char *xml[2];
+    size_t xml_len[2];
+    uint64_t resets;
 } tc_device;
 
 /* Create a device from the options (NULL: defaults). NULL on failure. */
-tc_device *tc_device_new(const tc_options *o);
+tc_device *tc_device_new(const tc_device_options *o);
 void tc_device_free(tc_device *d);
 
 /* Typed access by feature and selector index (idx < f->n_index, or 0).

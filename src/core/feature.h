@@ -53,6 +53,11 @@ enum {
     TC_FF_CONST = 1 << 3,      /* never changes while the camera runs */
     TC_FF_GIGE = 1 << 4,       /* GigE Vision transport register: served by the GigE port,
                                   only in the GigE XML, not in the core's register map */
+    TC_FF_SLOW = 1 << 5,       /* a write may take longer than a host waits for an ack
+                                  (scene decoding, user set load, reset, buffer allocation):
+                                  ports announce it first (GVCP PENDING_ACK) */
+    TC_FF_RESET = 1 << 6,      /* executing it returns the device to power-on: ports reset
+                                  their own transport state too (tc_port_resets) */
 };
 
 typedef struct tc_enum_entry {

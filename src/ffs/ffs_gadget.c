@@ -5,7 +5,8 @@
  *    reads ep0 events until *stop;
  *  - control thread: one GenCP command per bulk OUT transfer on ep1,
  *    tc_u3v_cp_serve, the ack as one bulk IN transfer on ep2;
- *  - stream thread: frames from the camera to ep4 (tc_u3v_send_frame).
+ *  - stream thread: blocks in the core's frame wait; frames to ep4
+ *    (tc_u3v_send_frame, at the core's readout pace).
  *
  * Endpoint I/O goes through Linux AIO (io_submit on the endpoint file, a
  * completion eventfd per thread) rather than read()/write(): a blocking
@@ -60,7 +61,7 @@ typedef struct aio_chan {
 } aio_chan;
 
 typedef struct gadget {
-    tc_camera *cam;
+    tc_device *dev;
     char label[128];
     int ep0, ctrl_out, ctrl_in, stream_in;
     volatile sig_atomic_t *stop;
@@ -73,7 +74,7 @@ typedef struct gadget {
     tc_u3v_bootstrap bs;
     tc_u3v_cp_target target;
 
-    uint64_t stream_enabled_at; /* camera time of the last stream enable (under bs_mu) */
+    tc_port_waiter waiter;      /* the stream thread's frame wait */
     aio_chan ctrl, stream;
     uint8_t *cmd_buf, *ack_buf;
     size_t cmd_cap;
@@ -296,8 +297,6 @@ static void *control_main(void *arg)
         tc_u3v_describe_command(&g->bs, g->cmd_buf, (size_t)n, g->ack_buf, a, before, line,
                                 sizeof(line));
         bool after = tc_u3v_bootstrap_stream_enabled(&g->bs);
-        if (!before && after)
-            g->stream_enabled_at = tc_camera_time(g->cam);
         pthread_mutex_unlock(&g->bs_mu);
         g->commands++;
         if (line[0])
@@ -328,17 +327,10 @@ static void *stream_main(void *arg)
     gadget *g = arg;
     pthread_setname_np(pthread_self(), "tc-ffs-stream");
     while (!stopping(g)) {
-        tc_frame f;
-        int rc = tc_wait_frame(g->cam, &f, 100);
-        if (rc == TC_EBUSY) { /* not acquiring */
-            pthread_mutex_lock(&g->mu);
-            if (!g->stopping)
-                tc_cond_wait_ms(&g->cv, &g->mu, 20);
-            pthread_mutex_unlock(&g->mu);
-            continue;
-        }
-        if (rc != 0)
-            continue;
+        tc_port_frame f;
+        int rc = tc_port_wait(g->dev, &g->waiter, &f, -1);
+        if (rc != TC_PORT_FRAME)
+            continue; /* started, stopped, or cancelled by the shutdown */
         /* Clear the abort before looking at the stream state: a disable
          * after the look then cancels the frame's transfers. */
         fd_drain(g->stream.abort_fd);
@@ -347,26 +339,22 @@ static void *stream_main(void *arg)
         pthread_mutex_unlock(&g->mu);
         tc_u3v_stream_plan plan;
         pthread_mutex_lock(&g->bs_mu);
-        enabled = enabled && tc_u3v_bootstrap_stream_enabled(&g->bs);
-        int prc = enabled ? tc_u3v_bootstrap_stream_plan(&g->bs, &plan) : -1;
-        bool current = prc == 0 && tc_u3v_frame_is_current(&f, &plan, g->stream_enabled_at);
+        int prc = enabled ? tc_u3v_bootstrap_frame_plan(&g->bs, &f, &plan) : -1;
         pthread_mutex_unlock(&g->bs_mu);
-        if (!enabled || !current) {
+        if (prc != 0) {
             /* stream not enabled, or a frame of an earlier acquisition */
-            tc_drop_frame(g->cam, &f);
+            tc_port_drop(g->dev, &f);
             g->frames_dropped++;
             continue;
         }
-        double line_ns = 0;
-        tc_get_float(g->cam, "TwinLineTime", &line_ns);
         int64_t t0 = tc_mono_ns();
-        rc = tc_u3v_send_frame(&f, &plan, line_ns, stream_transfer, g);
+        rc = tc_u3v_send_frame(&f, &plan, stream_transfer, g);
         g->stream_ns += tc_mono_ns() - t0;
         if (rc == 0) {
             if (!g->frames_sent)
                 logf_(g, "first frame sent (block %llu, %zu B)", (unsigned long long)f.block_id,
                       f.size);
-            tc_release_frame(g->cam, &f);
+            tc_port_release(g->dev, &f);
             g->frames_sent++;
         } else {
             logf_(g, "frame %llu abandoned: %s", (unsigned long long)f.block_id, strerror(-rc));
@@ -376,7 +364,7 @@ static void *stream_main(void *arg)
             if (ioctl(g->stream_in, FUNCTIONFS_FIFO_FLUSH) < 0) {
                 /* endpoint disabled meanwhile: nothing to flush */
             }
-            tc_drop_frame(g->cam, &f);
+            tc_port_drop(g->dev, &f);
             g->frames_aborted++;
         }
     }
@@ -396,11 +384,12 @@ static void host_gone(gadget *g, const char *why)
     fd_signal(g->stream.abort_fd);
     if (!was)
         return;
-    tc_stop(g->cam);
+    unsigned dropped = tc_port_host_gone(g->dev);
+    g->frames_dropped += dropped;
     pthread_mutex_lock(&g->bs_mu);
     tc_u3v_bootstrap_reset(&g->bs);
     pthread_mutex_unlock(&g->bs_mu);
-    logf_(g, "host %s: acquisition stopped, stream closed", why);
+    logf_(g, "host %s: acquisition stopped, stream closed, %u queued frames dropped", why, dropped);
 }
 
 static void on_event(gadget *g, const struct usb_functionfs_event *ev)
@@ -456,8 +445,8 @@ static int open_ep(const char *dir, unsigned n, int flags)
 static int write_descriptors(gadget *g, const char *dir)
 {
     tc_u3v_descriptors ss, hs;
-    if (tc_u3v_descriptors_for_camera(g->cam, TC_USB_SPEED_SUPER, &ss) != 0 ||
-        tc_u3v_descriptors_for_camera(g->cam, TC_USB_SPEED_HIGH, &hs) != 0) {
+    if (tc_u3v_descriptors_for_camera(g->dev, TC_USB_SPEED_SUPER, &ss) != 0 ||
+        tc_u3v_descriptors_for_camera(g->dev, TC_USB_SPEED_HIGH, &hs) != 0) {
         fprintf(stderr, "twincam: cannot build the USB descriptors\n");
         return -1;
     }
@@ -496,7 +485,7 @@ static int write_descriptors(gadget *g, const char *dir)
     return 0;
 }
 
-int tc_ffs_gadget_serve(tc_camera *cam, const char *dir, volatile sig_atomic_t *stop)
+int tc_ffs_gadget_serve(tc_device *dev, const char *dir, volatile sig_atomic_t *stop)
 {
     gadget *g = calloc(1, sizeof(*g));
     if (!g)
@@ -504,7 +493,7 @@ int tc_ffs_gadget_serve(tc_camera *cam, const char *dir, volatile sig_atomic_t *
     int rc = -1;
     bool threads = false;
     pthread_t ctrl_t, stream_t;
-    g->cam = cam;
+    g->dev = dev;
     g->stop = stop;
     g->ep0 = g->ctrl_out = g->ctrl_in = g->stream_in = -1;
     g->ctrl.done_fd = g->ctrl.abort_fd = g->stream.done_fd = g->stream.abort_fd = -1;
@@ -512,7 +501,7 @@ int tc_ffs_gadget_serve(tc_camera *cam, const char *dir, volatile sig_atomic_t *
     pthread_mutex_init(&g->mu, NULL);
     pthread_cond_init(&g->cv, NULL);
     pthread_mutex_init(&g->bs_mu, NULL);
-    if (tc_u3v_bootstrap_init(&g->bs, cam, NULL) != 0) {
+    if (tc_u3v_bootstrap_init(&g->bs, dev, NULL) != 0) {
         fprintf(stderr, "twincam: cannot set up the USB3 Vision memory map\n");
         goto out;
     }
@@ -578,6 +567,7 @@ out:
         pthread_mutex_unlock(&g->mu);
         fd_signal(g->ctrl.abort_fd);
         fd_signal(g->stream.abort_fd);
+        tc_port_cancel(g->dev, &g->waiter); /* the stream thread may sit in its frame wait */
         pthread_join(ctrl_t, NULL);
         pthread_join(stream_t, NULL);
         logf_(g, "stopping: %llu commands, %llu frames sent (%.1f MB, %.1f MB/s while sending), "

@@ -24,11 +24,11 @@
 
 #include <signal.h>
 
-#include "twincam/twincam.h"
+#include "core/device_port.h"
 
-/* Serve the camera through the FunctionFS instance mounted at `dir` until
+/* Serve the device through the FunctionFS instance mounted at `dir` until
  * *stop becomes non-zero. Returns 0, or -1 with the reason printed (no
- * FunctionFS at dir, descriptors refused, ...). The camera is borrowed. */
-int tc_ffs_gadget_serve(tc_camera *cam, const char *dir, volatile sig_atomic_t *stop);
+ * FunctionFS at dir, descriptors refused, ...). The device is borrowed. */
+int tc_ffs_gadget_serve(tc_device *dev, const char *dir, volatile sig_atomic_t *stop);
 
 #endif

@@ -1,7 +1,8 @@
 /* The GigE Vision device: what one camera answers over GVCP, without sockets.
  *
  * tc_gige_handle() takes one request datagram and its sender and produces
- * the ack datagram (or nothing). It owns the GigE register space:
+ * the ack datagram (or nothing). It owns the GigE register space (one table,
+ * gige_regs.c):
  *   0x0000-0x0FFF   bootstrap registers (identity, XML URL, capabilities,
  *                   heartbeat, timestamp, CCP, stream channel 0)
  *   0x10000-...     the device core's feature registers (big-endian)
@@ -9,7 +10,8 @@
  *   TC_GIGE_XML_ADDRESS  the GenICam XML (read-only memory)
  * and the control channel: one controlling application at a time (control or
  * exclusive privilege), kept while it sends anything within the heartbeat
- * timeout; losing control stops acquisition and closes the stream channel.
+ * timeout; losing control is the host leaving (tc_port_host_gone) and closes
+ * the stream channel.
  *
  * Side effects that need the network (fire test packet, resends, a pending
  * ack) go out through hooks, so the same code runs in unit tests and fuzzers.
@@ -21,7 +23,7 @@
 #include <stdint.h>
 
 #include "gige/gvcp.h"
-#include "twincam/twincam.h"
+#include "core/device_port.h"
 
 #define TC_GIGE_XML_ADDRESS 0x00100000u
 #define TC_GIGE_DEFAULT_HEARTBEAT_MS 3000
@@ -39,7 +41,6 @@ typedef struct tc_gige_stream_cfg {
     uint32_t delay_ns;      /* GevSCPD */
     int extended_ids;
     double loss_percent;    /* TwinStreamPacketLoss */
-    double link_Bps;        /* pace: one row's bytes per line time (TwinLineTime); 0 = unpaced */
 } tc_gige_stream_cfg;
 
 typedef struct tc_gige_hooks {
@@ -56,8 +57,8 @@ typedef struct tc_gige_hooks {
 
 typedef struct tc_gige tc_gige;
 
-/* `cam` is borrowed. `ip` is the address the camera answers on (host order). */
-tc_gige *tc_gige_new(tc_camera *cam, uint32_t ip, const tc_gige_hooks *hooks);
+/* `dev` is borrowed. `ip` is the address the camera answers on (host order). */
+tc_gige *tc_gige_new(tc_device *dev, uint32_t ip, const tc_gige_hooks *hooks);
 void tc_gige_free(tc_gige *g);
 
 /* Handle one request datagram from `from` at monotonic time now_ns. Writes

@@ -3,10 +3,11 @@
  *  - control thread (the caller's): GVCP on ADDR:3956, plus broadcast
  *    discovery on 255.255.255.255:3956 accepted only when it arrived on the
  *    interface that owns ADDR (IP_PKTINFO); heartbeat expiry.
- *  - stream thread: takes frames from the camera and sends leader, payload
- *    and trailer packets to GevSCDA:GevSCPHostPort, batched with sendmmsg,
- *    each packet a two-part iovec (header, slice of the frame) so payload is
- *    never copied and nothing is allocated per packet.
+ *  - stream thread: blocks in the core's frame wait and sends leader,
+ *    payload and trailer packets to GevSCDA:GevSCPHostPort, batched with
+ *    sendmmsg, each batch once the core's readout pacing says its rows have
+ *    been read; each packet a two-part iovec (header, slice of the frame) so
+ *    payload is never copied and nothing is allocated per packet.
  *  - resends are sent by the control thread straight from the frames the
  *    stream thread still holds (the last TC_RESEND_FRAMES), under ring_mu.
  *
@@ -44,28 +45,25 @@
 
 typedef struct held_frame {
     int valid;
-    tc_frame f;
+    tc_port_frame f;
     uint32_t n_payload; /* payload packets */
     unsigned packet_size;
     int extended;
 } held_frame;
 
 typedef struct server {
-    tc_camera *cam;
+    tc_device *dev;
     tc_gige *gige;
     int gvcp_fd, bcast_fd, stream_fd;
     unsigned ifindex;
     uint32_t ip;
     const char *label;
     volatile sig_atomic_t *stop;
-    int stream_stop;
+    tc_port_waiter waiter; /* the stream thread's frame wait */
 
     pthread_mutex_t ring_mu; /* held frames; also serialises sends on stream_fd */
     held_frame ring[TC_RESEND_FRAMES];
     unsigned ring_next;
-
-    pthread_mutex_t kick_mu;
-    pthread_cond_t kick;
 
     /* the request being handled, for PENDING_ACK */
     struct sockaddr_in cur_peer;
@@ -158,6 +156,18 @@ static void queue_frame_packet(server *s, const held_frame *h, uint32_t pid)
     }
 }
 
+/* Payload bytes the packets up to `pid` carry: where the frame's readout
+ * must have got to before they leave. */
+static size_t bytes_through(const held_frame *h, uint32_t pid)
+{
+    if (pid == 0)
+        return 0; /* the leader leaves at readout start */
+    if (pid > h->n_payload)
+        return h->f.size;
+    size_t end = (size_t)pid * tc_gvsp_block_size(h->packet_size, h->extended);
+    return end < h->f.size ? end : h->f.size;
+}
+
 static void sleep_until_ns(int64_t t)
 {
     struct timespec ts = { t / 1000000000, t % 1000000000 };
@@ -173,8 +183,8 @@ static void send_frame(server *s, held_frame *h, const tc_gige_stream_cfg *cfg)
     set_dont_fragment(s, cfg->dont_fragment);
     tc_rng rng = tc_rng_keyed(0x6c6f7373, h->f.block_id, 0);
     uint64_t loss_threshold = (uint64_t)(cfg->loss_percent / 100.0 * 18446744073709551615.0);
-    int64_t next = tc_mono_ns();
-    double batch_bytes = 0;
+    int64_t scpd = 0; /* GevSCPD so far: the host's delay between packets, on top */
+    size_t batch_bytes = 0;
     uint32_t last = h->n_payload + 1;
     pthread_mutex_lock(&s->ring_mu);
     for (uint32_t pid = 0; pid <= last; pid++) {
@@ -185,18 +195,16 @@ static void send_frame(server *s, held_frame *h, const tc_gige_stream_cfg *cfg)
             continue;
         }
         queue_frame_packet(s, h, pid);
-        /* Pace like the real link: GevSCPD between packets, and no faster
-         * than DeviceLinkThroughputLimit, checked once per batch. */
+        /* A batch leaves once the rows it carries have been read out (the
+         * core's pacing), in bursts a receiver's socket buffer takes. */
         batch_bytes += h->packet_size;
-        if (cfg->delay_ns || (cfg->link_Bps > 0 && batch_bytes >= TC_BURST_BYTES)) {
-            flush_batch(s);
-            next += (int64_t)cfg->delay_ns;
-            if (cfg->link_Bps > 0)
-                next += (int64_t)(batch_bytes * 1e9 / cfg->link_Bps);
+        if (cfg->delay_ns || batch_bytes >= TC_BURST_BYTES || s->n_batch >= TC_BATCH - 1 || pid == last) {
+            scpd += (int64_t)cfg->delay_ns;
             batch_bytes = 0;
             pthread_mutex_unlock(&s->ring_mu);
-            sleep_until_ns(next);
+            sleep_until_ns(tc_port_due_ns(&h->f, bytes_through(h, pid)) + scpd);
             pthread_mutex_lock(&s->ring_mu);
+            flush_batch(s);
         }
     }
     flush_batch(s);
@@ -257,13 +265,13 @@ static void on_send_now(void *ctx, const uint8_t *data, size_t n)
 
 /* ---- stream thread ---- */
 
-static void hold(server *s, const tc_frame *f, const tc_gige_stream_cfg *cfg, held_frame **out)
+static void hold(server *s, const tc_port_frame *f, const tc_gige_stream_cfg *cfg, held_frame **out)
 {
     pthread_mutex_lock(&s->ring_mu);
     held_frame *h = &s->ring[s->ring_next];
     s->ring_next = (s->ring_next + 1) % TC_RESEND_FRAMES;
     if (h->valid)
-        tc_release_frame(s->cam, &h->f); /* oldest frame leaves the resend window */
+        tc_port_release(s->dev, &h->f); /* oldest frame leaves the resend window */
     h->valid = 1;
     h->f = *f;
     h->packet_size = cfg->packet_size;
@@ -278,7 +286,7 @@ static void release_all(server *s)
     pthread_mutex_lock(&s->ring_mu);
     for (unsigned i = 0; i < TC_RESEND_FRAMES; i++)
         if (s->ring[i].valid) {
-            tc_release_frame(s->cam, &s->ring[i].f);
+            tc_port_release(s->dev, &s->ring[i].f);
             s->ring[i].valid = 0;
         }
     pthread_mutex_unlock(&s->ring_mu);
@@ -288,23 +296,18 @@ static void *stream_main(void *arg)
 {
     server *s = arg;
     pthread_setname_np(pthread_self(), "tc-gvsp");
-    while (!s->stream_stop) {
-        tc_frame f;
-        int rc = tc_wait_frame(s->cam, &f, 200);
-        if (rc == TC_EBUSY) {
-            /* Not acquiring: wait for the control thread to say something changed. */
-            release_all(s);
-            pthread_mutex_lock(&s->kick_mu);
-            if (!s->stream_stop)
-                tc_cond_wait_ms(&s->kick, &s->kick_mu, 200);
-            pthread_mutex_unlock(&s->kick_mu);
-            continue;
-        }
-        if (rc != 0)
+    for (;;) {
+        tc_port_frame f;
+        int rc = tc_port_wait(s->dev, &s->waiter, &f, -1);
+        if (rc == TC_PORT_CANCELLED)
+            break; /* the server is stopping */
+        if (rc == TC_PORT_STOPPED)
+            release_all(s); /* the resend window ends with the acquisition */
+        if (rc != TC_PORT_FRAME)
             continue;
         tc_gige_stream_cfg cfg;
         if (!tc_gige_stream(s->gige, &cfg)) {
-            tc_drop_frame(s->cam, &f); /* no stream channel: the frame cannot be carried */
+            tc_port_drop(s->dev, &f); /* no stream channel: the frame cannot be carried */
             continue;
         }
         held_frame *h;
@@ -385,13 +388,9 @@ static void handle_datagram(server *s, int fd)
     size_t out = tc_gige_handle(s->gige, &peer, req, (size_t)n, ack, sizeof(ack), tc_mono_ns());
     if (out)
         sendto(s->gvcp_fd, ack, out, 0, (struct sockaddr *)&from, sizeof(from));
-    /* A write may have started acquisition: wake the stream thread. */
-    pthread_mutex_lock(&s->kick_mu);
-    pthread_cond_signal(&s->kick);
-    pthread_mutex_unlock(&s->kick_mu);
 }
 
-int tc_gige_serve(tc_camera *cam, const char *address, volatile sig_atomic_t *stop)
+int tc_gige_serve(tc_device *dev, const char *address, volatile sig_atomic_t *stop)
 {
     server *s = calloc(1, sizeof(*s));
     if (!s)
@@ -402,13 +401,11 @@ int tc_gige_serve(tc_camera *cam, const char *address, volatile sig_atomic_t *st
         free(s);
         return -1;
     }
-    s->cam = cam;
+    s->dev = dev;
     s->ip = ntohl(in.s_addr);
     s->label = address;
     s->stop = stop;
     pthread_mutex_init(&s->ring_mu, NULL);
-    pthread_mutex_init(&s->kick_mu, NULL);
-    pthread_cond_init(&s->kick, NULL);
 
     int rc = -1;
     s->gvcp_fd = udp_socket(s->ip, TC_GVCP_PORT, 1);
@@ -427,7 +424,7 @@ int tc_gige_serve(tc_camera *cam, const char *address, volatile sig_atomic_t *st
     setsockopt(s->stream_fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
 
     tc_gige_hooks hooks = { s, on_fire_test, on_resend, on_send_now, log_line };
-    s->gige = tc_gige_new(cam, s->ip, &hooks);
+    s->gige = tc_gige_new(dev, s->ip, &hooks);
     if (!s->gige)
         goto out;
     struct sockaddr_in local;
@@ -438,10 +435,10 @@ int tc_gige_serve(tc_camera *cam, const char *address, volatile sig_atomic_t *st
     pthread_t stream_thread;
     if (pthread_create(&stream_thread, NULL, stream_main, s) != 0)
         goto out;
-    char serial[64] = "";
-    tc_get_string(cam, "DeviceSerialNumber", serial, sizeof(serial));
+    tc_port_identity id;
+    tc_port_identity_get(dev, &id);
     char line[160];
-    snprintf(line, sizeof(line), "serving GigE Vision camera %s on %s:%d", serial, address, TC_GVCP_PORT);
+    snprintf(line, sizeof(line), "serving GigE Vision camera %s on %s:%d", id.serial, address, TC_GVCP_PORT);
     log_line(s, line);
 
     while (!*stop) {
@@ -468,11 +465,8 @@ int tc_gige_serve(tc_camera *cam, const char *address, volatile sig_atomic_t *st
              (unsigned long long)s->send_errors, s->send_errors ? ", last: " : "",
              s->send_errors ? strerror(s->last_send_errno) : "");
     log_line(s, line);
-    tc_stop(cam);
-    s->stream_stop = 1;
-    pthread_mutex_lock(&s->kick_mu);
-    pthread_cond_signal(&s->kick);
-    pthread_mutex_unlock(&s->kick_mu);
+    tc_port_stop(dev);
+    tc_port_cancel(dev, &s->waiter);
     pthread_join(stream_thread, NULL);
     rc = 0;
 out:
@@ -484,8 +478,6 @@ out:
     if (s->stream_fd >= 0)
         close(s->stream_fd);
     pthread_mutex_destroy(&s->ring_mu);
-    pthread_mutex_destroy(&s->kick_mu);
-    pthread_cond_destroy(&s->kick);
     free(s);
     return rc;
 }

@@ -6,8 +6,8 @@
 
 #include <signal.h>
 
-#include "twincam/twincam.h"
+#include "core/device_port.h"
 
-int tc_gige_serve(tc_camera *cam, const char *address, volatile sig_atomic_t *stop);
+int tc_gige_serve(tc_device *dev, const char *address, volatile sig_atomic_t *stop);
 
 #endif

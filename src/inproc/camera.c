@@ -1,23 +1,28 @@
 /* The in-process port: the public C API (include/twincam/twincam.h) over the
- * device core. Like the network ports it only translates: every decision is
- * the core's. Each call takes the device lock; the reason of a refusal is
- * copied to a thread-local buffer so it survives other threads' calls. */
+ * device core's port interface (core/device_port.h), like every other port.
+ * It only translates names, types and text; every decision is the core's.
+ * The reason of a refusal is copied to a thread-local buffer so it survives
+ * other threads' calls. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "core/acquisition.h"
-#include "core/device.h"
-#include "core/regmap.h"
-#include "genicam/xml.h"
-#include "twincam/twincam.h"
+#include "twincam/twincam.h" /* first: its status enumerators are the ones used here */
+
+#include "core/device_port.h"
+#include "inproc/camera_int.h"
+
+/* The core's codes go through unchanged: they must be the public ones. */
+#define SAME(code) ((int)TC_CORE_##code == (int)TC_##code)
+_Static_assert(SAME(OK) && SAME(ENOFEATURE) && SAME(ETYPE) && SAME(ERANGE) && SAME(EACCESS) &&
+                   SAME(EBUSY) && SAME(ETIMEOUT) && SAME(ENOMEM) && SAME(EINVAL) && SAME(EIO) &&
+                   SAME(EADDRESS),
+               "core status codes differ from the public ones");
 
 struct tc_camera {
     tc_device *dev;
-    char *xml[2];   /* [big_endian] generated on first request */
-    size_t xml_len[2];
 };
 
 static _Thread_local char t_error[256];
@@ -41,7 +46,11 @@ int tc_camera_open(const tc_options *o, tc_camera **out)
     tc_camera *cam = calloc(1, sizeof(*cam));
     if (!cam)
         return fail(TC_ENOMEM, "out of memory%s", NULL);
-    cam->dev = tc_device_new(o);
+    tc_device_options d = { 0 };
+    if (o)
+        d = (tc_device_options){ o->serial, o->vendor_name, o->model_name, o->noise_seed,
+                                 o->deterministic, o->state_dir, o->frame_buffers };
+    cam->dev = tc_port_open(&d);
     if (!cam->dev) {
         free(cam);
         return fail(TC_ENOMEM, "out of memory creating the device%s", NULL);
@@ -55,11 +64,11 @@ void tc_camera_close(tc_camera *cam)
 {
     if (!cam)
         return;
-    tc_device_free(cam->dev);
-    free(cam->xml[0]);
-    free(cam->xml[1]);
+    tc_port_close(cam->dev);
     free(cam);
 }
+
+struct tc_device *tc_camera_device(tc_camera *cam) { return cam ? cam->dev : NULL; }
 
 const char *tc_camera_last_error(tc_camera *cam)
 {
@@ -67,17 +76,12 @@ const char *tc_camera_last_error(tc_camera *cam)
     return t_error;
 }
 
-/* Run `rc = expr` under the device lock and keep the core's reason. */
-#define LOCKED(cam, expr)                                                    \
-    do {                                                                     \
-        pthread_mutex_lock(&(cam)->dev->lock);                               \
-        rc = (expr);                                                         \
-        if (rc != 0)                                                         \
-            snprintf(t_error, sizeof(t_error), "%s", (cam)->dev->why);      \
-        else                                                                 \
-            t_error[0] = 0;                                                  \
-        pthread_mutex_unlock(&(cam)->dev->lock);                             \
-    } while (0)
+/* Keep the core's reason of the call that returned rc. */
+static int kept(int rc)
+{
+    snprintf(t_error, sizeof(t_error), "%s", rc ? tc_port_why() : "");
+    return rc;
+}
 
 static const tc_feature *lookup(tc_camera *cam, const char *name)
 {
@@ -89,18 +93,14 @@ static const tc_feature *lookup(tc_camera *cam, const char *name)
 
 static int get_value(tc_camera *cam, const tc_feature *f, tc_value *v)
 {
-    int rc;
     if (f->access == TC_WO)
         return fail(TC_EACCESS, "%s is write-only", f->name);
-    LOCKED(cam, tc_device_get(cam->dev, f, tc_device_selector_index(cam->dev, f), v));
-    return rc;
+    return kept(tc_port_get(cam->dev, f, v));
 }
 
 static int set_value(tc_camera *cam, const tc_feature *f, tc_value v)
 {
-    int rc;
-    LOCKED(cam, tc_device_set(cam->dev, f, tc_device_selector_index(cam->dev, f), v));
-    return rc;
+    return kept(tc_port_set(cam->dev, f, v));
 }
 
 static bool is_integral(const tc_feature *f)
@@ -182,9 +182,7 @@ int tc_get_string(tc_camera *cam, const char *feature, char *buf, size_t len)
     }
     if (f->type != TC_FT_STRING)
         return fail(TC_ETYPE, "%s is not a string or enumeration", f->name);
-    int rc;
-    LOCKED(cam, tc_device_get_string(cam->dev, f, buf, len));
-    return rc;
+    return kept(tc_port_get_string(cam->dev, f, buf, len));
 }
 
 int tc_set_string(tc_camera *cam, const char *feature, const char *value)
@@ -204,9 +202,7 @@ int tc_set_string(tc_camera *cam, const char *feature, const char *value)
     }
     if (f->type != TC_FT_STRING)
         return fail(TC_ETYPE, "%s is not a string or enumeration", f->name);
-    int rc;
-    LOCKED(cam, tc_device_set_string(cam->dev, f, value));
-    return rc;
+    return kept(tc_port_set_string(cam->dev, f, value));
 }
 
 int tc_execute(tc_camera *cam, const char *feature)
@@ -304,32 +300,39 @@ int tc_wait_frame(tc_camera *cam, tc_frame *frame, int timeout_ms)
 {
     if (!cam || !frame)
         return fail(TC_EINVAL, "NULL argument%s", NULL);
-    tc_acq_frame *f = NULL;
-    int rc = tc_acq_wait(cam->dev->acq, &f, timeout_ms);
+    tc_port_frame f;
+    int rc = tc_port_take(cam->dev, &f, timeout_ms);
     if (rc == TC_ETIMEOUT)
         return fail(rc, "no frame within the timeout%s", NULL);
     if (rc != 0)
         return fail(rc, "acquisition is not running%s", NULL);
     memset(frame, 0, sizeof(*frame));
-    frame->block_id = f->block_id;
-    frame->timestamp_ns = (uint64_t)f->timestamp_ns;
-    frame->pixel_format = f->pixel_format;
-    frame->width = f->width;
-    frame->height = f->height;
-    frame->offset_x = f->offset_x;
-    frame->offset_y = f->offset_y;
-    frame->data = f->data;
-    frame->size = f->size;
+    frame->block_id = f.block_id;
+    frame->timestamp_ns = f.timestamp_ns;
+    frame->pixel_format = f.pixel_format;
+    frame->width = f.width;
+    frame->height = f.height;
+    frame->offset_x = f.offset_x;
+    frame->offset_y = f.offset_y;
+    frame->data = f.data;
+    frame->size = f.size;
     frame->status = TC_FRAME_OK;
-    frame->priv_ = f;
+    frame->priv_ = f.priv_;
     return 0;
+}
+
+/* The port interface's view of a frame the application holds. */
+static tc_port_frame held(const tc_frame *frame)
+{
+    return (tc_port_frame){ .data = frame->data, .size = frame->size, .priv_ = frame->priv_ };
 }
 
 void tc_release_frame(tc_camera *cam, tc_frame *frame)
 {
     if (!cam || !frame || !frame->priv_)
         return;
-    tc_acq_release(cam->dev->acq, frame->priv_);
+    tc_port_frame f = held(frame);
+    tc_port_release(cam->dev, &f);
     frame->priv_ = NULL;
     frame->data = NULL;
 }
@@ -338,44 +341,31 @@ void tc_drop_frame(tc_camera *cam, tc_frame *frame)
 {
     if (!cam || !frame || !frame->priv_)
         return;
-    tc_acq_count_dropped(cam->dev->acq);
-    tc_release_frame(cam, frame);
+    tc_port_frame f = held(frame);
+    tc_port_drop(cam->dev, &f);
+    frame->priv_ = NULL;
+    frame->data = NULL;
 }
 
-uint64_t tc_frames_dropped(tc_camera *cam) { return cam ? tc_acq_dropped(cam->dev->acq) : 0; }
+uint64_t tc_frames_dropped(tc_camera *cam) { return cam ? tc_port_frames_dropped(cam->dev) : 0; }
 
 const char *tc_camera_genicam_xml(tc_camera *cam, int big_endian, size_t *len)
 {
-    if (!cam)
-        return NULL;
-    int k = big_endian ? 1 : 0;
-    pthread_mutex_lock(&cam->dev->lock);
-    if (!cam->xml[k]) {
-        tc_xml_options o = { cam->dev->identity[0], cam->dev->identity[1], k };
-        cam->xml[k] = tc_genicam_xml(&o, &cam->xml_len[k]);
-    }
-    pthread_mutex_unlock(&cam->dev->lock);
-    if (len)
-        *len = cam->xml_len[k];
-    return cam->xml[k];
+    return cam ? tc_port_xml(cam->dev, big_endian, len) : NULL;
 }
 
 int tc_register_read(tc_camera *cam, uint64_t address, uint8_t *buf, size_t len, int big_endian)
 {
     if (!cam || (!buf && len))
         return fail(TC_EINVAL, "NULL argument%s", NULL);
-    int rc;
-    LOCKED(cam, tc_regmap_read(cam->dev, address, buf, len, big_endian));
-    return rc;
+    return kept(tc_port_read(cam->dev, address, buf, len, big_endian));
 }
 
 int tc_register_write(tc_camera *cam, uint64_t address, const uint8_t *buf, size_t len, int big_endian)
 {
     if (!cam || (!buf && len))
         return fail(TC_EINVAL, "NULL argument%s", NULL);
-    int rc;
-    LOCKED(cam, tc_regmap_write(cam->dev, address, buf, len, big_endian));
-    return rc;
+    return kept(tc_port_write(cam->dev, address, buf, len, big_endian));
 }
 
 unsigned tc_feature_total(void) { return tc_feature_count; }
@@ -399,9 +389,7 @@ int tc_feature_describe(tc_camera *cam, unsigned index, tc_feature_info *info)
     tc_value lo, hi;
     switch (f->type) {
     case TC_FT_INTEGER:
-        pthread_mutex_lock(&cam->dev->lock);
-        tc_device_bounds(cam->dev, f, &lo, &hi);
-        pthread_mutex_unlock(&cam->dev->lock);
+        tc_port_bounds(cam->dev, f, &lo, &hi);
         if (f->inc > 1)
             snprintf(info->range, sizeof(info->range), "%lld..%lld step %lld", (long long)lo.i,
                      (long long)hi.i, (long long)f->inc);
@@ -409,9 +397,7 @@ int tc_feature_describe(tc_camera *cam, unsigned index, tc_feature_info *info)
             snprintf(info->range, sizeof(info->range), "%lld..%lld", (long long)lo.i, (long long)hi.i);
         break;
     case TC_FT_FLOAT:
-        pthread_mutex_lock(&cam->dev->lock);
-        tc_device_bounds(cam->dev, f, &lo, &hi);
-        pthread_mutex_unlock(&cam->dev->lock);
+        tc_port_bounds(cam->dev, f, &lo, &hi);
         snprintf(info->range, sizeof(info->range), "%.6g..%.6g", lo.f, hi.f);
         break;
     case TC_FT_ENUM: {
@@ -433,70 +419,32 @@ int tc_feature_describe(tc_camera *cam, unsigned index, tc_feature_info *info)
 
 int tc_drive_line(tc_camera *cam, unsigned line, int level, uint64_t t_ns)
 {
-    if (!cam || line >= 4 || (level != 0 && level != 1)) {
-        snprintf(t_error, sizeof(t_error), "drive: line %u level %d: lines are Line0..Line3, levels 0 or 1",
-                 line, level);
-        return TC_EINVAL;
-    }
-    pthread_mutex_lock(&cam->dev->lock);
-    int output = tc_device_slot(cam->dev, "LineMode", line)->i == 1;
-    int64_t t = t_ns ? (int64_t)t_ns : tc_clock_now(&cam->dev->clock);
-    pthread_mutex_unlock(&cam->dev->lock);
-    if (output) {
-        snprintf(t_error, sizeof(t_error), "Line%u is an output: the camera drives it", line);
-        return TC_EACCESS;
-    }
-    int rc = tc_acq_drive_line(cam->dev->acq, line, level, t);
-    if (rc == TC_EBUSY)
-        snprintf(t_error, sizeof(t_error),
-                 "Line%u has %d edges ahead of their time already (the most it takes)", line,
-                 TC_EDGES_AHEAD);
-    else if (rc != 0)
-        snprintf(t_error, sizeof(t_error),
-                 "Line%u: an edge at %llu ns is earlier than one already given", line,
-                 (unsigned long long)t);
-    else
-        t_error[0] = 0;
-    return rc;
+    if (!cam)
+        return fail(TC_EINVAL, "NULL camera%s", NULL);
+    return kept(tc_port_drive_line(cam->dev, line, level, (int64_t)t_ns));
 }
 
 int tc_watch_lines(tc_camera *cam, tc_line_callback cb, void *ctx)
 {
     if (!cam || !cb)
         return fail(TC_EINVAL, "NULL argument%s", NULL);
-    int h = tc_acq_watch_lines(cam->dev->acq, cb, ctx);
-    return h < 0 ? fail(TC_EBUSY, "too many line watchers%s", NULL) : h;
+    int h = tc_port_watch_lines(cam->dev, cb, ctx);
+    return h < 0 ? kept(h) : h;
 }
 
 void tc_unwatch_lines(tc_camera *cam, int handle)
 {
     if (cam)
-        tc_acq_unwatch_lines(cam->dev->acq, handle);
+        tc_port_unwatch_lines(cam->dev, handle);
 }
 
-uint64_t tc_camera_time(tc_camera *cam)
-{
-    return cam ? (uint64_t)tc_device_timestamp(cam->dev) : 0;
-}
+uint64_t tc_camera_time(tc_camera *cam) { return cam ? (uint64_t)tc_port_timestamp(cam->dev) : 0; }
 
-uint64_t tc_host_time(tc_camera *cam)
-{
-    return cam ? (uint64_t)tc_clock_now(&cam->dev->clock) : 0;
-}
+uint64_t tc_host_time(tc_camera *cam) { return cam ? (uint64_t)tc_port_host_time(cam->dev) : 0; }
 
-int tc_line_level(tc_camera *cam, unsigned line)
-{
-    if (!cam || line >= 4)
-        return 0;
-    return tc_acq_line_level(cam->dev->acq, line, tc_clock_now(&cam->dev->clock));
-}
+int tc_line_level(tc_camera *cam, unsigned line) { return cam ? tc_port_line_level(cam->dev, line) : 0; }
 
 int tc_line_is_output(tc_camera *cam, unsigned line)
 {
-    if (!cam || line >= 4)
-        return TC_EINVAL;
-    pthread_mutex_lock(&cam->dev->lock);
-    int output = tc_device_slot(cam->dev, "LineMode", line)->i == 1;
-    pthread_mutex_unlock(&cam->dev->lock);
-    return output;
+    return cam ? tc_port_line_is_output(cam->dev, line) : TC_EINVAL;
 }

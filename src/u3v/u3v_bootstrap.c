@@ -7,8 +7,6 @@
 #include <nettle/sha1.h>
 #include <string.h>
 
-#include "core/feature.h"
-#include "core/regmap.h"
 #include "util/endian.h"
 
 enum kind { K_U32, K_U64, K_STR, K_BLOB };
@@ -133,23 +131,21 @@ uint16_t tc_u3v_status_from_tc(int rc)
     }
 }
 
-static uint16_t camera_string(tc_u3v_bootstrap *bs, const char *feature, uint8_t *out)
+/* One identity string of the camera into a 64-byte register. */
+static uint16_t camera_string(tc_u3v_bootstrap *bs, enum id which, uint8_t *out)
 {
-    char s[TC_STRING_MAX];
-    int rc = tc_get_string(bs->cam, feature, s, sizeof(s));
-    if (rc != 0)
-        return tc_u3v_status_from_tc(rc);
-    size_t n = strnlen(s, sizeof(s) - 1);
+    tc_port_identity id;
+    tc_port_identity_get(bs->dev, &id);
+    const char *s = which == R_MANUFACTURER      ? id.vendor
+                    : which == R_MODEL            ? id.model
+                    : which == R_FAMILY           ? id.family
+                    : which == R_DEVICE_VERSION   ? id.version
+                    : which == R_MANUFACTURER_INFO ? id.manufacturer_info
+                    : which == R_SERIAL           ? id.serial
+                                                  : id.user_name;
+    size_t n = strnlen(s, TC_STRING_MAX - 1);
     memcpy(out, s, n); /* the rest of the 64 bytes stays NUL */
     return TC_U3V_SUCCESS;
-}
-
-static uint16_t camera_int(tc_u3v_bootstrap *bs, const char *feature, uint64_t *v)
-{
-    int64_t x = 0;
-    int rc = tc_get_int(bs->cam, feature, &x);
-    *v = (uint64_t)x;
-    return tc_u3v_status_from_tc(rc);
 }
 
 /* The current bytes of register r (r->length of them) into out. */
@@ -160,13 +156,13 @@ static uint16_t encode(tc_u3v_bootstrap *bs, const breg *r, uint8_t *out)
     memset(out, 0, r->length);
     switch ((enum id)r->id) {
     case R_GENCP_VERSION: v = TC_U3V_GENCP_VERSION; break;
-    case R_MANUFACTURER: return camera_string(bs, "DeviceVendorName", out);
-    case R_MODEL: return camera_string(bs, "DeviceModelName", out);
-    case R_FAMILY: return camera_string(bs, "DeviceFamilyName", out);
-    case R_DEVICE_VERSION: return camera_string(bs, "DeviceFirmwareVersion", out);
-    case R_MANUFACTURER_INFO: return camera_string(bs, "DeviceManufacturerInfo", out);
-    case R_SERIAL: return camera_string(bs, "DeviceSerialNumber", out);
-    case R_USER_NAME: return camera_string(bs, "DeviceUserID", out);
+    case R_MANUFACTURER: return camera_string(bs, R_MANUFACTURER, out);
+    case R_MODEL: return camera_string(bs, R_MODEL, out);
+    case R_FAMILY: return camera_string(bs, R_FAMILY, out);
+    case R_DEVICE_VERSION: return camera_string(bs, R_DEVICE_VERSION, out);
+    case R_MANUFACTURER_INFO: return camera_string(bs, R_MANUFACTURER_INFO, out);
+    case R_SERIAL: return camera_string(bs, R_SERIAL, out);
+    case R_USER_NAME: return camera_string(bs, R_USER_NAME, out);
     case R_CAPABILITY: v = DEVICE_CAPABILITY; break;
     case R_RESPONSE_TIME: v = bs->max_response_ms; break;
     case R_MANIFEST_ADDRESS: v = TC_U3V_MANIFEST_ADDRESS; break;
@@ -174,7 +170,7 @@ static uint16_t encode(tc_u3v_bootstrap *bs, const breg *r, uint8_t *out)
     case R_DEVICE_CONFIGURATION: v = bs->device_configuration; break;
     case R_HEARTBEAT: v = bs->heartbeat_timeout_ms; break;
     case R_MESSAGE_CHANNEL: v = 0; break;
-    case R_TIMESTAMP: st = camera_int(bs, "TimestampLatchValue", &v); break;
+    case R_TIMESTAMP: v = (uint64_t)tc_port_timestamp_latched(bs->dev); break;
     case R_TIMESTAMP_LATCH: v = 0; break; /* write-only: reads as 0 */
     case R_TIMESTAMP_INCREMENT: v = 1; break; /* ns per tick */
     case R_ACCESS_PRIVILEGE: v = 0; break;
@@ -194,7 +190,7 @@ static uint16_t encode(tc_u3v_bootstrap *bs, const breg *r, uint8_t *out)
     case R_CURRENT_SPEED: v = bs->current_speed; break;
     case R_SI_INFO: v = (uint64_t)bs->alignment_log2 << 24; break;
     case R_SI_CONTROL: v = bs->si_control; break;
-    case R_SI_REQ_PAYLOAD: st = camera_int(bs, "PayloadSize", &v); break;
+    case R_SI_REQ_PAYLOAD: v = tc_port_payload_size(bs->dev); break;
     case R_SI_REQ_LEADER: v = TC_U3V_LEADER_SIZE; break;
     case R_SI_REQ_TRAILER: v = TC_U3V_TRAILER_SIZE; break;
     case R_SI_MAX_LEADER: v = bs->si_max_leader; break;
@@ -265,7 +261,7 @@ uint16_t tc_u3v_bootstrap_read(tc_u3v_bootstrap *bs, uint64_t address, uint8_t *
     if (in_feature_space(address)) {
         if (address + len > TC_U3V_FEATURE_SPACE_END)
             return TC_U3V_INVALID_ADDRESS;
-        return tc_u3v_status_from_tc(tc_register_read(bs->cam, address, buf, len, 0));
+        return tc_u3v_status_from_tc(tc_port_read(bs->dev, address, buf, len, 0));
     }
     return bootstrap_read(bs, address, buf, len);
 }
@@ -286,7 +282,7 @@ static uint16_t apply(tc_u3v_bootstrap *bs, const breg *r, const uint8_t *p, siz
             k++;
         memcpy(s, p, k);
         s[k] = 0;
-        return tc_u3v_status_from_tc(tc_set_string(bs->cam, "DeviceUserID", s));
+        return tc_u3v_status_from_tc(tc_port_set_user_name(bs->dev, s));
     }
     uint64_t v = tc_load_uint(p, r->length, 0);
     uint32_t v32 = (uint32_t)v;
@@ -297,8 +293,9 @@ static uint16_t apply(tc_u3v_bootstrap *bs, const breg *r, const uint8_t *p, siz
     case R_HEARTBEAT: bs->heartbeat_timeout_ms = v32; return TC_U3V_SUCCESS;
     case R_TIMESTAMP_LATCH:
         /* Bit 0 latches the running timestamp into the Timestamp register. */
-        return (v32 & 1) ? tc_u3v_status_from_tc(tc_execute(bs->cam, "TimestampLatch"))
-                         : TC_U3V_SUCCESS;
+        if (v32 & 1)
+            tc_port_timestamp_latch(bs->dev);
+        return TC_U3V_SUCCESS;
     case R_U3VCP_CONFIGURATION: bs->u3vcp_configuration = v; return TC_U3V_SUCCESS;
     case R_SI_CONTROL: {
         bool enable = v32 & TC_SIRM_CONTROL_STREAM_ENABLE;
@@ -310,6 +307,8 @@ static uint16_t apply(tc_u3v_bootstrap *bs, const breg *r, const uint8_t *p, siz
             if (st != TC_U3V_SUCCESS)
                 return st;
         }
+        if (enable && !(bs->si_control & TC_SIRM_CONTROL_STREAM_ENABLE))
+            bs->stream_enabled_at = (uint64_t)tc_port_timestamp(bs->dev);
         bs->si_control = enable ? TC_SIRM_CONTROL_STREAM_ENABLE : 0;
         return TC_U3V_SUCCESS;
     }
@@ -362,17 +361,16 @@ static uint16_t feature_write(tc_u3v_bootstrap *bs, uint64_t address, const uint
      * "no" in its own terms (it folds both into TC_EADDRESS/TC_EACCESS). */
     uint64_t end = address + len;
     for (uint64_t pos = address; pos < end;) {
-        const tc_register *r = tc_regmap_find(pos);
-        if (!r)
+        tc_port_reg r;
+        if (tc_port_register(pos, &r) != 0)
             return TC_U3V_INVALID_ADDRESS;
-        if (pos != r->address ||
-            (end - pos < r->length && r->feature->type != TC_FT_STRING))
+        if (pos != r.address || (end - pos < r.length && r.type != TC_FT_STRING))
             return TC_U3V_BAD_ALIGNMENT;
-        if (r->feature->access == TC_RO)
+        if (r.access == TC_RO)
             return TC_U3V_WRITE_PROTECT;
-        pos += r->length;
+        pos += r.length;
     }
-    return tc_u3v_status_from_tc(tc_register_write(bs->cam, address, buf, len, 0));
+    return tc_u3v_status_from_tc(tc_port_write(bs->dev, address, buf, len, 0));
 }
 
 uint16_t tc_u3v_bootstrap_write(tc_u3v_bootstrap *bs, uint64_t address, const uint8_t *buf,
@@ -418,11 +416,7 @@ bool tc_u3v_bootstrap_stream_enabled(const tc_u3v_bootstrap *bs)
 
 int tc_u3v_bootstrap_stream_plan(tc_u3v_bootstrap *bs, tc_u3v_stream_plan *plan)
 {
-    int64_t payload = 0;
-    int rc = tc_get_int(bs->cam, "PayloadSize", &payload);
-    if (rc != 0)
-        return rc;
-    plan->payload_size = payload > 0 ? (uint64_t)payload : 0;
+    plan->payload_size = tc_port_payload_size(bs->dev);
     plan->alignment = 1u << bs->alignment_log2;
     plan->max_leader = bs->si_max_leader;
     plan->max_trailer = bs->si_max_trailer;
@@ -431,6 +425,15 @@ int tc_u3v_bootstrap_stream_plan(tc_u3v_bootstrap *bs, tc_u3v_stream_plan *plan)
     plan->final1_size = bs->si_final1;
     plan->final2_size = bs->si_final2;
     return 0;
+}
+
+int tc_u3v_bootstrap_frame_plan(tc_u3v_bootstrap *bs, const tc_port_frame *f,
+                                tc_u3v_stream_plan *plan)
+{
+    if (!tc_u3v_bootstrap_stream_enabled(bs) || tc_u3v_bootstrap_stream_plan(bs, plan) != 0)
+        return -1;
+    /* a frame of an earlier acquisition must not open the new stream */
+    return f->size == plan->payload_size && f->timestamp_ns >= bs->stream_enabled_at ? 0 : -1;
 }
 
 void tc_u3v_bootstrap_reset(tc_u3v_bootstrap *bs)
@@ -482,16 +485,16 @@ static void build_manifest_entry(tc_u3v_bootstrap *bs)
     /* e[44..63] reserved, zero */
 }
 
-int tc_u3v_bootstrap_init(tc_u3v_bootstrap *bs, tc_camera *cam,
+int tc_u3v_bootstrap_init(tc_u3v_bootstrap *bs, tc_device *dev,
                           const tc_u3v_bootstrap_config *cfg)
 {
-    if (!bs || !cam)
+    if (!bs || !dev)
         return TC_EINVAL;
     memset(bs, 0, sizeof(*bs));
     tc_u3v_bootstrap_config c = { 0 };
     if (cfg)
         c = *cfg;
-    bs->cam = cam;
+    bs->dev = dev;
     bs->max_ack_transfer = c.max_ack_transfer ? c.max_ack_transfer : 16384;
     /* At least a 64-byte register per read; at most what the 16-bit count
      * field of READMEM can ask for. */
@@ -511,7 +514,7 @@ int tc_u3v_bootstrap_init(tc_u3v_bootstrap *bs, tc_camera *cam,
     bs->current_speed = c.current_speed ? c.current_speed : TC_U3V_SPEED_SUPER;
     tc_u3v_bootstrap_reset(bs);
 
-    bs->xml = tc_camera_genicam_xml(cam, 0, &bs->xml_len);
+    bs->xml = tc_port_xml(dev, 0, &bs->xml_len);
     if (!bs->xml || bs->xml_len == 0)
         return TC_ENOMEM;
     struct sha1_ctx sha;

@@ -27,7 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "twincam/twincam.h"
+#include "core/device_port.h"
 #include "u3v/u3v_cp.h"
 #include "u3v/u3v_stream.h"
 
@@ -135,7 +135,7 @@ typedef struct tc_u3v_bootstrap_config {
 } tc_u3v_bootstrap_config;
 
 typedef struct tc_u3v_bootstrap {
-    tc_camera *cam; /* borrowed; must outlive this */
+    tc_device *dev; /* borrowed; must outlive this */
     uint32_t max_cmd_transfer, max_ack_transfer, max_response_ms, alignment_log2,
         current_speed;
     /* host-programmed state */
@@ -143,6 +143,7 @@ typedef struct tc_u3v_bootstrap {
     uint32_t heartbeat_timeout_ms;
     uint32_t si_control, si_max_leader, si_transfer_size, si_transfer_count, si_final1,
         si_final2, si_max_trailer;
+    uint64_t stream_enabled_at; /* camera time of the last stream enable */
     /* manifest */
     const char *xml; /* the camera's little-endian XML (owned by the camera) */
     size_t xml_len;
@@ -150,12 +151,12 @@ typedef struct tc_u3v_bootstrap {
     uint8_t xml_sha1[20];
 } tc_u3v_bootstrap;
 
-/* Prepare the memory of `cam` (cfg may be NULL for defaults; out-of-range
+/* Prepare the memory of `dev` (cfg may be NULL for defaults; out-of-range
  * values are clamped, and max_cmd_transfer is raised to max_ack_transfer + 8
  * if below, which Aravis needs because it chunks writes by the ack size).
  * Fetches the XML and computes its SHA-1 once. Returns 0, or TC_EINVAL /
  * TC_ENOMEM. */
-int tc_u3v_bootstrap_init(tc_u3v_bootstrap *bs, tc_camera *cam,
+int tc_u3v_bootstrap_init(tc_u3v_bootstrap *bs, tc_device *dev,
                           const tc_u3v_bootstrap_config *cfg);
 
 /* Host-programmed registers back to their power-on values (stream disabled):
@@ -182,6 +183,12 @@ bool tc_u3v_bootstrap_stream_enabled(const tc_u3v_bootstrap *bs);
 /* The transfer plan the host programmed into SIRM, with the camera's current
  * PayloadSize. Returns 0, or TC_E* if PayloadSize cannot be read. */
 int tc_u3v_bootstrap_stream_plan(tc_u3v_bootstrap *bs, tc_u3v_stream_plan *plan);
+
+/* The plan frame f goes out with: 0 and *plan when the host has the stream
+ * enabled and f belongs to it (tc_u3v_frame_is_current: the planned size,
+ * exposed after the enable); -1 when the port must drop f instead. */
+int tc_u3v_bootstrap_frame_plan(tc_u3v_bootstrap *bs, const tc_port_frame *f,
+                                tc_u3v_stream_plan *plan);
 
 /* The GenCP status for a TC_E* code from the camera (0 -> SUCCESS). */
 uint16_t tc_u3v_status_from_tc(int rc);

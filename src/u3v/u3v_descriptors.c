@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "twincam/twincam.h"
+#include "core/errors.h"
 #include "u3v/u3v_bootstrap.h"
 #include "util/endian.h"
 

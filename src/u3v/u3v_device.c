@@ -2,28 +2,13 @@
  * (u3v_device.h). */
 #include "u3v/u3v_device.h"
 
-#include <errno.h>
 #include <stdio.h>
-#include <time.h>
 
-#include "core/feature.h"
-#include "core/regmap.h"
 #include "u3v/u3v_cp.h"
-#include "util/clock.h"
 
-
-static void sleep_until_ns(int64_t t)
+int tc_u3v_send_frame(const tc_port_frame *f, tc_u3v_stream_plan *plan, tc_u3v_transfer_fn xfer,
+                      void *ctx)
 {
-    struct timespec ts = { t / 1000000000, t % 1000000000 };
-    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-        ;
-}
-
-int tc_u3v_send_frame(const tc_frame *f, tc_u3v_stream_plan *plan, double line_time_ns,
-                      tc_u3v_transfer_fn xfer, void *ctx)
-{
-    int64_t t0 = tc_mono_ns();
-    size_t row_bytes = f->height ? f->size / f->height : f->size;
     uint8_t buf[64];
     tc_u3v_image_info info;
     tc_u3v_image_info_from_frame(f, &info);
@@ -39,22 +24,13 @@ int tc_u3v_send_frame(const tc_frame *f, tc_u3v_stream_plan *plan, double line_t
         size_t host_len = k - 1 < plan->transfer_count ? plan->transfer_size
                           : k - 1 == plan->transfer_count ? plan->final1_size
                                                           : plan->final2_size;
-        /* Rows leave the sensor at one per line time from the start of
-         * readout: a transfer goes out once its last row has been read. */
-        if (line_time_ns > 0 && row_bytes)
-            sleep_until_ns(t0 + (int64_t)((double)((off + len + row_bytes - 1) / row_bytes) *
-                                          line_time_ns));
+        tc_port_pace(f, off + len); /* once its last row has been read out */
         rc = xfer(ctx, f->data + off, len, host_len);
         if (rc)
             return rc;
     }
     n = tc_u3v_build_trailer(buf, sizeof(buf), f->block_id, TC_U3V_SUCCESS, f->size, f->height);
     return xfer(ctx, buf, n, plan->max_trailer);
-}
-
-bool tc_u3v_frame_is_current(const tc_frame *f, const tc_u3v_stream_plan *plan, uint64_t enabled_at)
-{
-    return f->size == plan->payload_size && f->timestamp_ns >= enabled_at;
 }
 
 void tc_u3v_describe_command(tc_u3v_bootstrap *bs, const uint8_t *req, size_t req_len,
@@ -69,16 +45,17 @@ void tc_u3v_describe_command(tc_u3v_bootstrap *bs, const uint8_t *req, size_t re
     bool stream_after = tc_u3v_bootstrap_stream_enabled(bs);
     int w = 0;
     if (cmd.command == TC_U3V_WRITEMEM_CMD) {
-        const tc_register *r = tc_regmap_find(cmd.address);
-        const char *name = r && cmd.address >= TC_U3V_FEATURE_SPACE_START &&
+        tc_port_reg r;
+        const char *name = tc_port_register(cmd.address, &r) == 0 &&
+                                   cmd.address >= TC_U3V_FEATURE_SPACE_START &&
                                    cmd.address < TC_U3V_FEATURE_SPACE_END
-                               ? r->feature->name
+                               ? r.name
                                : NULL;
         if (status != TC_U3V_SUCCESS)
             w = snprintf(out, cap, "write 0x%06llx%s%s%s refused: %s",
                          (unsigned long long)cmd.address, name ? " (" : "", name ? name : "",
                          name ? ")" : "", tc_u3v_status_name(status));
-        else if (name && r->feature->type == TC_FT_COMMAND)
+        else if (name && r.type == TC_FT_COMMAND)
             w = snprintf(out, cap, "%s executed", name);
     } else if (status != TC_U3V_SUCCESS && ack_len) {
         w = snprintf(out, cap, "command 0x%04x at 0x%06llx: %s", cmd.command,
@@ -97,27 +74,22 @@ void tc_u3v_describe_command(tc_u3v_bootstrap *bs, const uint8_t *req, size_t re
         snprintf(out + w, cap - (size_t)w, "%sstream %s", sep, stream_after ? "enabled" : "disabled");
 }
 
-int tc_u3v_descriptors_for_camera(tc_camera *cam, tc_usb_speed speed, tc_u3v_descriptors *d)
+int tc_u3v_descriptors_for_camera(tc_device *dev, tc_usb_speed speed, tc_u3v_descriptors *d)
 {
-    char vendor[64] = "", model[64] = "", family[64] = "", version[64] = "", info[64] = "",
-         serial[64] = "", guid[13];
-    tc_get_string(cam, "DeviceVendorName", vendor, sizeof(vendor));
-    tc_get_string(cam, "DeviceModelName", model, sizeof(model));
-    tc_get_string(cam, "DeviceFamilyName", family, sizeof(family));
-    tc_get_string(cam, "DeviceFirmwareVersion", version, sizeof(version));
-    tc_get_string(cam, "DeviceManufacturerInfo", info, sizeof(info));
-    tc_get_string(cam, "DeviceSerialNumber", serial, sizeof(serial));
-    tc_u3v_guid_from(TC_U3V_VENDOR_ID, serial, guid);
+    tc_port_identity id;
+    tc_port_identity_get(dev, &id);
+    char guid[13];
+    tc_u3v_guid_from(TC_U3V_VENDOR_ID, id.serial, guid);
     unsigned major = 0, minor = 0;
-    sscanf(version, "%u.%u", &major, &minor);
+    sscanf(id.version, "%u.%u", &major, &minor);
     tc_u3v_desc_spec spec = {
         .vendor_id = TC_U3V_VENDOR_ID, .product_id = TC_U3V_PRODUCT_ID,
         /* bcdDevice: the firmware's major.minor as BCD */
         .bcd_device = (uint16_t)((major % 100 / 10) << 12 | (major % 10) << 8 |
                                  (minor % 100 / 10) << 4 | (minor % 10)),
         .speed = speed, .stream_max_burst = 15,
-        .manufacturer = vendor, .product = model, .serial = serial, .guid = guid,
-        .family = family, .device_version = version, .manufacturer_info = info,
+        .manufacturer = id.vendor, .product = id.model, .serial = id.serial, .guid = guid,
+        .family = id.family, .device_version = id.version, .manufacturer_info = id.manufacturer_info,
     };
     return tc_u3v_desc_build(&spec, d);
 }

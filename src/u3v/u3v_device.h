@@ -1,7 +1,7 @@
 /* What every USB3 Vision port does the same way, whatever carries the bytes
  * (USB/IP URBs, FunctionFS endpoint files): describe a served command for
  * the log, and send one frame as leader, payload transfers and trailer at
- * the sensor's readout pace.
+ * the readout pace the core gives (tc_port_due_ns).
  *
  * The port supplies one function that performs a device-side bulk IN
  * transfer on the streaming endpoint; this file decides what goes into each
@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "twincam/twincam.h"
+#include "core/device_port.h"
 #include "u3v/u3v_bootstrap.h"
 #include "u3v/u3v_descriptors.h"
 #include "u3v/u3v_stream.h"
@@ -28,18 +28,10 @@ typedef int (*tc_u3v_transfer_fn)(void *ctx, const uint8_t *data, size_t len, si
 
 /* Send frame f: leader, the payload in the transfers of `plan` (its
  * payload_size is set to f->size), trailer. A payload transfer leaves once
- * its last row has been read out: rows leave the sensor one per
- * `line_time_ns` from the call (0: no pacing). Returns 0 or the first
+ * its last row has been read out (tc_port_pace). Returns 0 or the first
  * non-zero result of `xfer`. */
-int tc_u3v_send_frame(const tc_frame *f, tc_u3v_stream_plan *plan, double line_time_ns,
-                      tc_u3v_transfer_fn xfer, void *ctx);
-
-/* Whether frame f may go out on a stream the host enabled at camera time
- * `enabled_at` with this plan: its payload is the size the host planned
- * for, and its exposure began after the enable. A frame left over from an
- * earlier acquisition (taken from the camera while the host was stopping
- * and re-enabling the stream) must not open the new stream. */
-bool tc_u3v_frame_is_current(const tc_frame *f, const tc_u3v_stream_plan *plan, uint64_t enabled_at);
+int tc_u3v_send_frame(const tc_port_frame *f, tc_u3v_stream_plan *plan, tc_u3v_transfer_fn xfer,
+                      void *ctx);
 
 /* One log line (without newline) for a command the control channel served,
  * or "" when there is nothing worth saying: refused writes and failed
@@ -59,6 +51,6 @@ void tc_u3v_describe_command(tc_u3v_bootstrap *bs, const uint8_t *req, size_t re
 /* Build the descriptors of the camera's identity (vendor, model, family,
  * firmware version as bcdDevice, manufacturer info, serial and the GUID
  * derived from it) for `speed`. Returns 0, or TC_EINVAL. */
-int tc_u3v_descriptors_for_camera(tc_camera *cam, tc_usb_speed speed, tc_u3v_descriptors *d);
+int tc_u3v_descriptors_for_camera(tc_device *dev, tc_usb_speed speed, tc_u3v_descriptors *d);
 
 #endif

@@ -42,7 +42,7 @@ size_t tc_u3v_build_trailer(uint8_t *out, size_t cap, uint64_t block_id, uint16_
     return TC_U3V_TRAILER_SIZE;
 }
 
-void tc_u3v_image_info_from_frame(const tc_frame *f, tc_u3v_image_info *info)
+void tc_u3v_image_info_from_frame(const tc_port_frame *f, tc_u3v_image_info *info)
 {
     info->block_id = f->block_id;
     info->timestamp = f->timestamp_ns;

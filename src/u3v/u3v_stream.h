@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "twincam/twincam.h"
+#include "core/device_port.h"
 
 #define TC_U3V_LEADER_PREFIX 0x4C563355u  /* "U3VL" */
 #define TC_U3V_TRAILER_PREFIX 0x54563355u /* "U3VT" */
@@ -52,7 +52,7 @@ size_t tc_u3v_build_trailer(uint8_t *out, size_t cap, uint64_t block_id, uint16_
                             uint64_t valid_payload_size, uint32_t size_y);
 
 /* Leader fields of a frame from the camera. */
-void tc_u3v_image_info_from_frame(const tc_frame *f, tc_u3v_image_info *info);
+void tc_u3v_image_info_from_frame(const tc_port_frame *f, tc_u3v_image_info *info);
 
 typedef struct tc_u3v_stream_plan {
     uint64_t payload_size;   /* SIRM required payload size (PayloadSize) */

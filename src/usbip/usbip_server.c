@@ -7,10 +7,10 @@
  *    answers ep0 requests, control-channel bulk OUT (one GenCP command ->
  *    tc_u3v_cp_serve -> ack queued for the next bulk IN of endpoint 1),
  *    queues bulk IN requests of the event and stream endpoints, unlinks.
- *  - connection stream thread: takes frames from the camera and fills the
- *    queued stream IN requests with leader, payload transfers (the SIRM plan
- *    the host programmed) and trailer, released at the readout pace
- *    (TwinLineTime), payload straight from the frame (writev, no copy).
+ *  - connection stream thread: blocks in the core's frame wait, and fills
+ *    the queued stream IN requests with leader, payload transfers (the SIRM
+ *    plan the host programmed) and trailer, released at the core's readout
+ *    pace, payload straight from the frame (writev, no copy).
  *
  * Locks: send_mu serialises whole replies on the socket; mu guards the
  * queues and flags (taken after send_mu when both are needed, so a request
@@ -18,9 +18,9 @@
  * never overtake it); bs_mu serialises the GenCP memory (bootstrap) between
  * the reader and the stream thread.
  *
- * When the host goes away (TCP close, or a protocol error), acquisition is
- * stopped, the host-programmed registers are reset and the next import
- * starts from a healthy camera. */
+ * When the host goes away (TCP close, or a protocol error), the core's
+ * host-gone clean-up runs (tc_port_host_gone), the host-programmed registers
+ * are reset and the next import starts from a healthy camera. */
 #include "usbip/usbip_server.h"
 
 #include <arpa/inet.h>
@@ -77,6 +77,7 @@ typedef struct conn {
     pthread_t reader, streamer;
     int streamer_started;
     int finished; /* reader done: main thread joins (atomic) */
+    tc_port_waiter waiter; /* the stream thread's frame wait */
 
     pthread_mutex_t send_mu, mu;
     pthread_cond_t cv;
@@ -98,14 +99,13 @@ typedef struct conn {
 } conn;
 
 struct tc_usbip_server {
-    tc_camera *cam;
+    tc_device *dev;
     int listen_fd;
     uint16_t port;
     char label[64];
     pthread_mutex_t bs_mu;
     tc_u3v_bootstrap bs;
     tc_u3v_cp_target target;
-    uint64_t stream_enabled_at; /* camera time of the last stream enable (under bs_mu) */
     tc_u3v_descriptors desc;
     conn *active;
     int trace; /* TWINCAM_USBIP_TRACE=1: one line per bulk URB, for debugging */
@@ -340,8 +340,6 @@ static int control_out(conn *c, const tc_usbip_cmd *cmd)
     size_t n = tc_u3v_cp_serve(&s->target, cmd->data, cmd->data_len, c->ack_scratch,
                                s->target.max_ack_transfer);
     log_command(c, cmd->data, cmd->data_len, c->ack_scratch, n, before);
-    if (!before && tc_u3v_bootstrap_stream_enabled(&s->bs))
-        s->stream_enabled_at = tc_camera_time(s->cam);
     pthread_mutex_unlock(&s->bs_mu);
     c->commands++;
     pthread_cond_broadcast(&c->cv); /* stream enable may have changed */
@@ -495,15 +493,13 @@ static int frame_transfer(void *ctx, const uint8_t *data, size_t len, size_t hos
     return device_transfer(x->c, data, len, x->gen);
 }
 
-static int send_frame(conn *c, const tc_frame *f, tc_u3v_stream_plan *plan)
+static int send_frame(conn *c, const tc_port_frame *f, tc_u3v_stream_plan *plan)
 {
     frame_xfer x = { c, 0 };
     pthread_mutex_lock(&c->mu);
     x.gen = c->stream_gen;
     pthread_mutex_unlock(&c->mu);
-    double line_ns = 0;
-    tc_get_float(c->srv->cam, "TwinLineTime", &line_ns);
-    return tc_u3v_send_frame(f, plan, line_ns, frame_transfer, &x);
+    return tc_u3v_send_frame(f, plan, frame_transfer, &x);
 }
 
 static void *stream_main(void *arg)
@@ -512,31 +508,19 @@ static void *stream_main(void *arg)
     tc_usbip_server *s = c->srv;
     pthread_setname_np(pthread_self(), "tc-u3v-stream");
     for (;;) {
-        pthread_mutex_lock(&c->mu);
-        int closing = c->closing;
-        pthread_mutex_unlock(&c->mu);
-        if (closing)
-            break;
-        tc_frame f;
-        int rc = tc_wait_frame(s->cam, &f, 100);
-        if (rc == TC_EBUSY) { /* not acquiring */
-            pthread_mutex_lock(&c->mu);
-            if (!c->closing)
-                tc_cond_wait_ms(&c->cv, &c->mu, 20);
-            pthread_mutex_unlock(&c->mu);
-            continue;
-        }
-        if (rc != 0)
-            continue;
+        tc_port_frame f;
+        int rc = tc_port_wait(s->dev, &c->waiter, &f, -1);
+        if (rc == TC_PORT_CANCELLED)
+            break; /* the reader is closing the connection */
+        if (rc != TC_PORT_FRAME)
+            continue; /* acquisition started or stopped: nothing to do here */
         tc_u3v_stream_plan plan;
         pthread_mutex_lock(&s->bs_mu);
-        bool enabled = tc_u3v_bootstrap_stream_enabled(&s->bs);
-        int prc = enabled ? tc_u3v_bootstrap_stream_plan(&s->bs, &plan) : -1;
-        bool current = prc == 0 && tc_u3v_frame_is_current(&f, &plan, s->stream_enabled_at);
+        int prc = tc_u3v_bootstrap_frame_plan(&s->bs, &f, &plan);
         pthread_mutex_unlock(&s->bs_mu);
-        if (!enabled || !current) {
+        if (prc != 0) {
             /* stream not enabled, or a frame of an earlier acquisition */
-            tc_drop_frame(s->cam, &f);
+            tc_port_drop(s->dev, &f);
             c->frames_dropped++;
             continue;
         }
@@ -547,10 +531,10 @@ static void *stream_main(void *arg)
             if (!c->frames_sent)
                 logf_(s, "%s: first frame sent (block %llu, %zu B)", c->peer,
                       (unsigned long long)f.block_id, f.size);
-            tc_release_frame(s->cam, &f);
+            tc_port_release(s->dev, &f);
             c->frames_sent++;
         } else {
-            tc_drop_frame(s->cam, &f);
+            tc_port_drop(s->dev, &f);
             c->frames_aborted++;
             if (rc == XFER_CLOSED)
                 break;
@@ -620,25 +604,19 @@ static void *reader_main(void *arg)
             break;
         }
     }
-    /* The host is gone: stop streaming, stop the camera, forget what it
-     * programmed, so the next import finds the camera as at power-on. */
+    /* The host is gone: stop streaming, then the core's clean-up (camera
+     * stopped and unlocked, the old host's queued frames dropped), and forget
+     * what the host programmed, so the next import finds it as at power-on. */
     pthread_mutex_lock(&c->mu);
     c->closing = 1;
     pthread_cond_broadcast(&c->cv);
     pthread_mutex_unlock(&c->mu);
+    tc_port_cancel(s->dev, &c->waiter);
     shutdown(c->fd, SHUT_RDWR);
     if (c->streamer_started)
         pthread_join(c->streamer, NULL);
     c->streamer_started = 0;
-    tc_stop(s->cam);
-    /* Frames still queued belong to the old host's acquisition (its AOI):
-     * give them back as not delivered instead of sending them to the next. */
-    tc_frame stale;
-    while (tc_wait_frame(s->cam, &stale, 0) == 0) {
-        tc_drop_frame(s->cam, &stale);
-        c->frames_dropped++;
-    }
-    tc_set_int(s->cam, "TLParamsLocked", 0);
+    c->frames_dropped += tc_port_host_gone(s->dev);
     pthread_mutex_lock(&s->bs_mu);
     tc_u3v_bootstrap_reset(&s->bs);
     pthread_mutex_unlock(&s->bs_mu);
@@ -797,6 +775,7 @@ static void handle_client(tc_usbip_server *s, int fd, const char *peer)
         c->streamer_started = 1;
     if (pthread_create(&c->reader, NULL, reader_main, c) != 0) {
         c->closing = 1;
+        tc_port_cancel(s->dev, &c->waiter);
         if (c->streamer_started)
             pthread_join(c->streamer, NULL);
         conn_free(c);
@@ -811,7 +790,7 @@ drop:
 
 /* ---- server ---- */
 
-int tc_usbip_server_new(tc_camera *cam, const char *address, uint16_t port,
+int tc_usbip_server_new(tc_device *dev, const char *address, uint16_t port,
                         tc_usbip_server **out)
 {
     *out = NULL;
@@ -823,18 +802,18 @@ int tc_usbip_server_new(tc_camera *cam, const char *address, uint16_t port,
     tc_usbip_server *s = calloc(1, sizeof(*s));
     if (!s)
         return -1;
-    s->cam = cam;
+    s->dev = dev;
     s->listen_fd = -1;
     const char *trace = getenv("TWINCAM_USBIP_TRACE");
     s->trace = trace && *trace == '1';
     pthread_mutex_init(&s->bs_mu, NULL);
-    if (tc_u3v_bootstrap_init(&s->bs, cam, NULL) != 0) {
+    if (tc_u3v_bootstrap_init(&s->bs, dev, NULL) != 0) {
         fprintf(stderr, "twincam: cannot set up the USB3 Vision memory map\n");
         goto fail;
     }
     tc_u3v_bootstrap_target(&s->bs, &s->target);
 
-    if (tc_u3v_descriptors_for_camera(cam, TC_USB_SPEED_SUPER, &s->desc) != 0) {
+    if (tc_u3v_descriptors_for_camera(dev, TC_USB_SPEED_SUPER, &s->desc) != 0) {
         fprintf(stderr, "twincam: cannot build the USB descriptors\n");
         goto fail;
     }
@@ -901,10 +880,10 @@ void tc_usbip_server_free(tc_usbip_server *s)
     free(s);
 }
 
-int tc_usbip_serve(tc_camera *cam, const char *address, volatile sig_atomic_t *stop)
+int tc_usbip_serve(tc_device *dev, const char *address, volatile sig_atomic_t *stop)
 {
     tc_usbip_server *s;
-    if (tc_usbip_server_new(cam, address, TC_USBIP_PORT, &s) != 0)
+    if (tc_usbip_server_new(dev, address, TC_USBIP_PORT, &s) != 0)
         return -1;
     int rc = tc_usbip_server_run(s, stop);
     tc_usbip_server_free(s);

@@ -18,7 +18,7 @@
 #include <signal.h>
 #include <stdint.h>
 
-#include "twincam/twincam.h"
+#include "core/device_port.h"
 #include "u3v/u3v_device.h"
 
 #define TC_USBIP_PORT 3240
@@ -30,8 +30,8 @@
 typedef struct tc_usbip_server tc_usbip_server;
 
 /* Bind ADDR:port (IPv4) and listen. Returns 0, or -1 with the reason
- * printed. The camera is borrowed and must outlive the server. */
-int tc_usbip_server_new(tc_camera *cam, const char *address, uint16_t port,
+ * printed. The device is borrowed and must outlive the server. */
+int tc_usbip_server_new(tc_device *dev, const char *address, uint16_t port,
                         tc_usbip_server **out);
 /* The port actually bound. */
 uint16_t tc_usbip_server_port(const tc_usbip_server *s);
@@ -42,6 +42,6 @@ int tc_usbip_server_run(tc_usbip_server *s, volatile sig_atomic_t *stop);
 void tc_usbip_server_free(tc_usbip_server *s);
 
 /* `twincam serve --usbip`: the camera on ADDR:3240 until *stop. */
-int tc_usbip_serve(tc_camera *cam, const char *address, volatile sig_atomic_t *stop);
+int tc_usbip_serve(tc_device *dev, const char *address, volatile sig_atomic_t *stop);
 
 #endif

@@ -18,9 +18,11 @@
 
 #include <cmocka.h>
 
+#include "core/feature.h"
 #include "gige/gige_device.h"
 #include "gige/gvcp.h"
 #include "gige/gvsp.h"
+#include "inproc/camera_int.h"
 #include "twincam/twincam.h"
 
 #define MS 1000000LL
@@ -115,7 +117,7 @@ static int setup(void **state)
         return -1;
     f->cam = open_cam(T_SERIAL);
     tc_gige_hooks h = { f, on_fire_test, on_resend, on_send_now, on_log };
-    f->g = tc_gige_new(f->cam, CAM_IP, &h);
+    f->g = tc_gige_new(tc_camera_device(f->cam), CAM_IP, &h);
     if (!f->g)
         return -1;
     f->now = 1000 * MS;
@@ -326,7 +328,8 @@ static void discovery_mac_follows_serial(void **state)
 
     /* Same serial, another instance: same MAC. Another serial: another MAC. */
     tc_camera *same = open_cam(T_SERIAL), *other = open_cam("GV0043");
-    tc_gige *gs = tc_gige_new(same, 0x0A000001u, NULL), *go = tc_gige_new(other, 0x0A000002u, NULL);
+    tc_gige *gs = tc_gige_new(tc_camera_device(same), 0x0A000001u, NULL),
+            *go = tc_gige_new(tc_camera_device(other), 0x0A000002u, NULL);
     assert_non_null(gs);
     assert_non_null(go);
     uint8_t ack[600];
@@ -1299,6 +1302,37 @@ static void packetresend_ignored(void **state)
     assert_int_equal(f->resends, 1);
 }
 
+/* ---------------- the register table and the feature table ---------------- */
+
+/* The feature table describes the GigE transport registers to GenICam
+ * clients (TC_FF_GIGE rows, in the XML); the port serves them from its own
+ * table (gige_regs.c). Each row must land on registers the port serves, with
+ * the same access: readable unless write-only, write-protected if read-only. */
+static void gige_feature_rows_match_the_port_table(void **state)
+{
+    fx *f = *state;
+    take_control(f, &PEER_A);
+    unsigned n = 0;
+    for (unsigned i = 0; i < tc_feature_count; i++) {
+        const tc_feature *ft = &tc_features[i];
+        if (!(ft->flags & TC_FF_GIGE))
+            continue;
+        n++;
+        uint8_t data[8];
+        if (ft->access != TC_WO) {
+            if (rdmem(f, &PEER_A, ft->address, ft->length, data) != 0)
+                fail_msg("%s at 0x%x (%u bytes) is not served", ft->name, ft->address, ft->length);
+        }
+        if (ft->access == TC_RO) {
+            uint32_t v = rdv(f, &PEER_A, ft->address);
+            if (wr(f, &PEER_A, ft->address, v) != TC_GEV_WRITE_PROTECT)
+                fail_msg("%s at 0x%x is read-only in the feature table but writable", ft->name,
+                         ft->address);
+        }
+    }
+    assert_true(n >= 10);
+}
+
 /* ---------------- PENDING_ACK ---------------- */
 
 static void pending_ack_before_slow_writes(void **state)
@@ -1548,6 +1582,7 @@ int main(void)
         T(packetresend_standard),
         T(packetresend_extended),
         T(packetresend_ignored),
+        T(gige_feature_rows_match_the_port_table),
         T(pending_ack_before_slow_writes),
         T(device_reset_restores_transport),
         T(gvsp_leader_bytes),

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "guard.h"
+#include "inproc/camera_int.h"
 #include "twincam/twincam.h"
 #include "u3v/u3v_bootstrap.h"
 #include "u3v/u3v_cp.h"
@@ -37,7 +38,7 @@ static int setup(void **state)
     o.deterministic = true;
     if (!f || tc_camera_open(&o, &f->cam) != 0)
         return -1;
-    if (tc_u3v_bootstrap_init(&f->bs, f->cam, NULL) != 0)
+    if (tc_u3v_bootstrap_init(&f->bs, tc_camera_device(f->cam), NULL) != 0)
         return -1;
     tc_u3v_bootstrap_target(&f->bs, &f->t);
     *state = f;
@@ -830,12 +831,12 @@ static void config_clamps(void **state)
     tc_u3v_bootstrap bs;
     tc_u3v_bootstrap_config c = { .max_ack_transfer = 1000000, .max_cmd_transfer = 100,
                                   .alignment_log2 = 40 };
-    assert_int_equal(tc_u3v_bootstrap_init(&bs, f->cam, &c), 0);
+    assert_int_equal(tc_u3v_bootstrap_init(&bs, tc_camera_device(f->cam), &c), 0);
     assert_int_equal(bs.max_ack_transfer, 65536);
     assert_int_equal(bs.max_cmd_transfer, 65536 + 8);
     assert_int_equal(bs.alignment_log2, 20);
     c = (tc_u3v_bootstrap_config){ .max_ack_transfer = 1 };
-    assert_int_equal(tc_u3v_bootstrap_init(&bs, f->cam, &c), 0);
+    assert_int_equal(tc_u3v_bootstrap_init(&bs, tc_camera_device(f->cam), &c), 0);
     assert_int_equal(bs.max_ack_transfer, 128);
     assert_int_equal(tc_u3v_bootstrap_init(&bs, NULL, NULL), TC_EINVAL);
 }

@@ -47,8 +47,8 @@ static void leader_bytes(void **state)
 static void leader_from_frame(void **state)
 {
     (void)state;
-    tc_frame f = { .block_id = 7, .timestamp_ns = 1000, .pixel_format = 0x010C0057,
-                   .width = 1200, .height = 800, .offset_x = 1400, .offset_y = 1100 };
+    tc_port_frame f = { .block_id = 7, .timestamp_ns = 1000, .pixel_format = 0x010C0057,
+                        .width = 1200, .height = 800, .offset_x = 1400, .offset_y = 1100 };
     tc_u3v_image_info info;
     tc_u3v_image_info_from_frame(&f, &info);
     assert_int_equal(info.block_id, 7);

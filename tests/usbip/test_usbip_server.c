@@ -23,6 +23,7 @@
 
 #include <cmocka.h>
 
+#include "inproc/camera_int.h"
 #include "twincam/twincam.h"
 #include "u3v/u3v_stream.h"
 #include "usbip/usbip_server.h"
@@ -50,7 +51,7 @@ static int setup(void **state)
     o.frame_buffers = 4;
     if (!f || tc_camera_open(&o, &f->cam) != 0)
         return -1;
-    if (tc_usbip_server_new(f->cam, "127.0.0.1", 0, &f->srv) != 0)
+    if (tc_usbip_server_new(tc_camera_device(f->cam), "127.0.0.1", 0, &f->srv) != 0)
         return -1;
     f->port = tc_usbip_server_port(f->srv);
     if (pthread_create(&f->thread, NULL, run, f) != 0)
@@ -405,7 +406,13 @@ static void stream_frames_and_vanish(void **state)
         write_reg(fd, &seq, 0x2028, 0);
         write_reg(fd, &seq, 0x202C, p.max_trailer);
         write_reg(fd, &seq, 0x2004, 1);     /* stream enable */
+        write_reg(fd, &seq, 0x10A04, 1);    /* TLParamsLocked, as a host does before starting */
         write_reg(fd, &seq, 0x10604, 1);    /* AcquisitionStart */
+        int64_t locked = 0;
+        assert_int_equal(tc_get_int(f->cam, "TLParamsLocked", &locked), 0);
+        assert_int_equal(locked, 1);
+        /* acquiring: what sizes the payload cannot change */
+        assert_int_equal(tc_set_int(f->cam, "Width", 240), TC_EACCESS);
         static uint8_t buf[8192];
         for (int frame = 0; frame < 2; frame++) {
             uint32_t s0 = 1000 + (uint32_t)frame * 100;
@@ -429,9 +436,12 @@ static void stream_frames_and_vanish(void **state)
         submit(fd, 5000, 1, 3, p.max_leader, NULL, NULL);
         close(fd);
         usleep(300000);
-        int64_t locked = 1;
-        tc_get_int(f->cam, "TLParamsLocked", &locked);
+        /* The host is gone: unlocked, stopped, nothing left queued for it. */
+        assert_int_equal(tc_get_int(f->cam, "TLParamsLocked", &locked), 0);
         assert_int_equal(locked, 0);
+        tc_frame stale;
+        assert_int_equal(tc_wait_frame(f->cam, &stale, 0), TC_EBUSY);
+        assert_int_equal(tc_set_int(f->cam, "Width", 240), 0);
     }
 }
 

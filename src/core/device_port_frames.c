@@ -1,0 +1,98 @@
+/* The port interface's frames (device_port.h): the wait every port thread
+ * blocks on, giving frames back, and the readout pacing every port sends by. */
+#include "core/device_port.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "core/acquisition.h"
+#include "core/device.h"
+
+#define SAME(ev) ((int)TC_PORT_##ev == (int)TC_ACQ_EV_##ev)
+_Static_assert(SAME(FRAME) && SAME(STARTED) && SAME(STOPPED) && SAME(CANCELLED),
+               "the port's event codes are the engine's");
+
+/* Fill the port's view of an engine frame, with its pacing. */
+static void describe(tc_device *d, tc_acq_frame *a, tc_port_frame *f)
+{
+    f->data = a->data;
+    f->size = a->size;
+    f->block_id = a->block_id;
+    f->timestamp_ns = (uint64_t)a->timestamp_ns;
+    f->pixel_format = a->pixel_format;
+    f->width = a->width;
+    f->height = a->height;
+    f->offset_x = a->offset_x;
+    f->offset_y = a->offset_y;
+    f->priv_ = a;
+    /* The engine queues a frame when its readout starts, so a port that was
+     * waiting takes it at that instant; one that was busy starts late, as a
+     * camera whose link was still carrying the previous frame would. */
+    f->readout_ns = tc_mono_ns();
+    f->line_time_ns = 0;
+    if (!d->clock.is_virtual) { /* virtual time has no pace to keep */
+        tc_timing t;
+        pthread_mutex_lock(&d->lock);
+        tc_device_timing(d, &t);
+        pthread_mutex_unlock(&d->lock);
+        f->line_time_ns = t.line_time_ns;
+    }
+}
+
+int tc_port_wait(tc_device *d, tc_port_waiter *w, tc_port_frame *f, int timeout_ms)
+{
+    tc_acq_frame *a = NULL;
+    int rc = tc_acq_wait_event(d->acq, w, &a, timeout_ms);
+    if (rc == TC_ACQ_EV_FRAME)
+        describe(d, a, f);
+    return rc;
+}
+
+void tc_port_cancel(tc_device *d, tc_port_waiter *w) { tc_acq_cancel_wait(d->acq, w); }
+
+int tc_port_take(tc_device *d, tc_port_frame *f, int timeout_ms)
+{
+    tc_acq_frame *a = NULL;
+    int rc = tc_acq_wait(d->acq, &a, timeout_ms);
+    if (rc == 0)
+        describe(d, a, f);
+    return rc;
+}
+
+void tc_port_release(tc_device *d, tc_port_frame *f)
+{
+    if (!f->priv_)
+        return;
+    tc_acq_release(d->acq, f->priv_);
+    f->priv_ = NULL;
+    f->data = NULL;
+}
+
+void tc_port_drop(tc_device *d, tc_port_frame *f)
+{
+    if (!f->priv_)
+        return;
+    tc_acq_count_dropped(d->acq);
+    tc_port_release(d, f);
+}
+
+uint64_t tc_port_frames_dropped(tc_device *d) { return tc_acq_dropped(d->acq); }
+
+int64_t tc_port_due_ns(const tc_port_frame *f, size_t end)
+{
+    size_t row_bytes = f->height ? f->size / f->height : f->size;
+    if (f->line_time_ns <= 0 || row_bytes == 0)
+        return f->readout_ns;
+    size_t rows = (end + row_bytes - 1) / row_bytes;
+    return f->readout_ns + (int64_t)((double)rows * f->line_time_ns);
+}
+
+void tc_port_pace(const tc_port_frame *f, size_t end)
+{
+    int64_t t = tc_port_due_ns(f, end);
+    struct timespec ts = { t / 1000000000, t % 1000000000 };
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+        ;
+}

@@ -1,0 +1,16 @@
+/* What one port thread's frame wait keeps in the acquisition engine: whether
+ * it last saw acquisition running, and a cancel request pending for it.
+ * Shared by the engine (acquisition.h) and the port interface
+ * (device_port.h: tc_port_waiter), which hands it through unchanged. Zero it
+ * before the first wait; its fields belong to the engine's lock. */
+#ifndef TC_CORE_WAITER_H
+#define TC_CORE_WAITER_H
+
+#include <stdbool.h>
+
+typedef struct tc_acq_waiter {
+    bool running;
+    bool cancel;
+} tc_acq_waiter;
+
+#endif

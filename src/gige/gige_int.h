@@ -1,0 +1,61 @@
+/* Inside the GigE Vision device: its state, shared by the command handling
+ * and control channel (gige_device.c) and the register space (gige_regs.c).
+ * Not for use outside src/gige. */
+#ifndef TC_GIGE_INT_H
+#define TC_GIGE_INT_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gige/gige_device.h"
+
+enum { TC_CCP_EXCLUSIVE = 1u << 0, TC_CCP_CONTROL = 1u << 1 };
+
+struct tc_gige {
+    tc_device *dev;
+    tc_gige_hooks hooks;
+    pthread_mutex_t mu;    /* everything below */
+    const char *xml;       /* the device's big-endian XML (owned by the device) */
+    size_t xml_len;
+    uint32_t ip;
+    uint64_t mac;          /* locally administered, from the serial */
+    uint64_t resets_seen;  /* tc_port_resets() when the transport state was last reset */
+
+    uint32_t ccp;
+    tc_gige_peer controller;
+    int64_t last_heard_ns;
+    uint32_t heartbeat_ms;
+    uint64_t ts_latched;
+
+    uint16_t scp_port;
+    uint32_t scda;
+    unsigned packet_size;
+    int dont_fragment;
+    uint32_t scpd;
+    uint16_t scsp;
+    int extended_ids;
+    double loss_percent;
+};
+
+/* One log line through the hooks. */
+void tc_gige_logf(tc_gige *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* gige_regs.c: the register space. `a` and `len` are 4-aligned (the
+ * command parsers check); caller holds g->mu. Return a GVCP status. */
+uint16_t tc_gige_space_read(tc_gige *g, uint32_t a, uint8_t *buf, size_t len);
+uint16_t tc_gige_space_write(tc_gige *g, const tc_gige_peer *from, uint32_t a, const uint8_t *p,
+                             size_t len, int64_t now_ns);
+/* Bytes of the bootstrap registers a DISCOVERY ack carries (0x000-0x0F7). */
+#define TC_GIGE_DISCOVERY_LEN 0x00F8u
+void tc_gige_discovery_image(tc_gige *g, uint8_t out[TC_GIGE_DISCOVERY_LEN]);
+/* Whether [a, a+len) is exactly the CCP register, which anyone may write
+ * (to take control). */
+int tc_gige_is_ccp(uint32_t a, size_t len);
+/* Transport registers back to power-on (open, DeviceReset). */
+void tc_gige_reset_transport(tc_gige *g);
+
+/* gige_device.c: the control channel, for the CCP register. */
+uint16_t tc_gige_write_ccp(tc_gige *g, const tc_gige_peer *from, uint32_t v, int64_t now_ns);
+
+#endif

@@ -1,0 +1,177 @@
+/* The port interface (core/device_port.h) as a port uses it: the frame wait
+ * blocks while the camera is idle and wakes on start, frames, stop and the
+ * port's own cancel; "host gone" leaves the camera stopped, unlocked and
+ * with nothing queued; readout pacing; the slow and reset flags. */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "core/device_port.h"
+
+static tc_device *open_dev(void)
+{
+    tc_device *d = tc_port_open(NULL); /* real clock: the waits are real */
+    assert_non_null(d);
+    /* A small AOI: frames come fast and cost little. */
+    tc_value v = { .i = 240 };
+    assert_int_equal(tc_port_set(d, tc_feature_find("Width"), v), 0);
+    v.i = 64;
+    assert_int_equal(tc_port_set(d, tc_feature_find("Height"), v), 0);
+    v.f = 100;
+    assert_int_equal(tc_port_set(d, tc_feature_find("ExposureTime"), v), 0);
+    return d;
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void wait_times_out_while_idle(void **state)
+{
+    (void)state;
+    tc_device *d = open_dev();
+    tc_port_waiter w = { 0 };
+    tc_port_frame f;
+    int64_t t0 = now_ms();
+    /* Idle: no early return (a port would spin on one), the timeout holds. */
+    assert_int_equal(tc_port_wait(d, &w, &f, 150), TC_ETIMEOUT);
+    assert_true(now_ms() - t0 >= 140);
+    tc_port_close(d);
+}
+
+typedef struct waiting {
+    tc_device *d;
+    tc_port_waiter w;
+    int rc;
+    tc_port_frame f;
+} waiting;
+
+static void *wait_forever(void *arg)
+{
+    waiting *x = arg;
+    x->rc = tc_port_wait(x->d, &x->w, &x->f, -1);
+    return NULL;
+}
+
+static void start_wakes_a_waiter_then_frames_then_stop(void **state)
+{
+    (void)state;
+    waiting x = { .d = open_dev() };
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, wait_forever, &x), 0);
+    struct timespec pause = { 0, 50000000 };
+    nanosleep(&pause, NULL);
+    assert_int_equal(tc_port_start(x.d), 0);
+    pthread_join(t, NULL); /* hangs here if the start did not wake it */
+    /* Started, or (on a busy machine) the first frame was queued before the
+     * waiter ran: queued frames come first, the start is reported next. */
+    assert_true(x.rc == TC_PORT_STARTED || x.rc == TC_PORT_FRAME);
+    if (x.rc == TC_PORT_FRAME)
+        tc_port_release(x.d, &x.f);
+    int rc;
+    while ((rc = tc_port_wait(x.d, &x.w, &x.f, 2000)) == TC_PORT_STARTED)
+        ;
+    assert_int_equal(rc, TC_PORT_FRAME);
+    assert_int_equal(x.f.size, 240 * 64);
+    assert_int_equal(x.f.width, 240);
+    assert_true(x.f.line_time_ns > 0);
+    tc_port_release(x.d, &x.f);
+
+    assert_int_equal(tc_port_abort(x.d), 0);
+    assert_int_equal(tc_port_wait(x.d, &x.w, &x.f, 2000), TC_PORT_STOPPED);
+    tc_port_close(x.d);
+}
+
+static void cancel_wakes_only_its_waiter(void **state)
+{
+    (void)state;
+    waiting x = { .d = open_dev() };
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, wait_forever, &x), 0);
+    struct timespec pause = { 0, 50000000 };
+    nanosleep(&pause, NULL);
+    tc_port_cancel(x.d, &x.w);
+    pthread_join(t, NULL);
+    assert_int_equal(x.rc, TC_PORT_CANCELLED);
+    /* Once: the next wait waits again. */
+    assert_int_equal(tc_port_wait(x.d, &x.w, &x.f, 50), TC_ETIMEOUT);
+    /* A cancel before the wait is not lost. */
+    tc_port_cancel(x.d, &x.w);
+    assert_int_equal(tc_port_wait(x.d, &x.w, &x.f, 1000), TC_PORT_CANCELLED);
+    tc_port_close(x.d);
+}
+
+static void host_gone_stops_unlocks_and_drops(void **state)
+{
+    (void)state;
+    tc_device *d = open_dev();
+    const tc_feature *locked = tc_feature_find("TLParamsLocked");
+    assert_int_equal(tc_port_set(d, locked, (tc_value){ .i = 1 }), 0);
+    assert_int_equal(tc_port_start(d), 0);
+    /* Let frames queue: no port takes them. */
+    struct timespec pause = { 0, 300000000 };
+    nanosleep(&pause, NULL);
+    uint64_t before = tc_port_frames_dropped(d);
+    unsigned n = tc_port_host_gone(d);
+    assert_true(n >= 1);
+    /* (the engine may also have dropped frames for want of a free buffer) */
+    assert_true(tc_port_frames_dropped(d) >= before + n);
+    assert_false(tc_port_tl_locked(d));
+    tc_port_frame f;
+    assert_int_equal(tc_port_take(d, &f, 0), TC_EBUSY); /* stopped, nothing queued */
+    tc_port_close(d);
+}
+
+static void pacing_last_byte_at_readout_end(void **state)
+{
+    (void)state;
+    tc_port_frame f = { .size = 240 * 64, .height = 64, .readout_ns = 1000000,
+                        .line_time_ns = 15670.0 };
+    assert_int_equal(tc_port_due_ns(&f, 0), 1000000);
+    assert_int_equal(tc_port_due_ns(&f, 1), 1000000 + 15670);   /* row 0 read */
+    assert_int_equal(tc_port_due_ns(&f, 240), 1000000 + 15670); /* still row 0 */
+    assert_int_equal(tc_port_due_ns(&f, 241), 1000000 + 2 * 15670);
+    assert_int_equal(tc_port_due_ns(&f, f.size), 1000000 + 64 * 15670); /* whole readout */
+    f.line_time_ns = 0; /* unpaced */
+    assert_int_equal(tc_port_due_ns(&f, f.size), 1000000);
+}
+
+static void slow_and_reset_flags(void **state)
+{
+    (void)state;
+    tc_port_reg r;
+    assert_int_equal(tc_port_register(tc_feature_find("DeviceReset")->address, &r), 0);
+    assert_true(r.flags & TC_FF_SLOW);
+    assert_true(r.flags & TC_FF_RESET);
+    assert_true(tc_port_span_flags(tc_feature_find("AcquisitionStart")->address, 4) & TC_FF_SLOW);
+    assert_false(tc_port_span_flags(tc_feature_find("Width")->address, 4) & TC_FF_SLOW);
+
+    tc_device *d = open_dev();
+    uint64_t n = tc_port_resets(d);
+    uint8_t one[4] = { 0, 0, 0, 1 };
+    assert_int_equal(tc_port_write(d, r.address, one, 4, 1), 0);
+    assert_int_equal(tc_port_resets(d), n + 1);
+    tc_port_close(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(wait_times_out_while_idle),
+        cmocka_unit_test(start_wakes_a_waiter_then_frames_then_stop),
+        cmocka_unit_test(cancel_wakes_only_its_waiter),
+        cmocka_unit_test(host_gone_stops_unlocks_and_drops),
+        cmocka_unit_test(pacing_last_byte_at_readout_end),
+        cmocka_unit_test(slow_and_reset_flags),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
