@@ -3,9 +3,11 @@
  * Pacing: frame n of a freerun acquisition starts exposing at t0 + n x period
  * on the camera clock, whatever rendering cost, so the rate never drifts. The
  * frame is rendered while it "exposes" and is queued at t_start + exposure,
- * when its readout starts; ports stream it at the readout pace (line time). If the
- * host machine cannot render in time the grid is re-anchored (counted as an
- * overrun) rather than bursting to catch up. */
+ * when its readout starts; ports stream it at the readout pace (line time).
+ * The grid is never moved: a host that cannot render in time delivers the
+ * frame late with its model timestamp, or skips a freerun frame whose
+ * successor is already due (its block id left out); both count as overruns
+ * (TwinOverruns). */
 #include "core/acquisition.h"
 
 #include <errno.h>
@@ -78,6 +80,7 @@ struct tc_acq {
     int64_t next_ready_ns;    /* earliest start of the next triggered frame */
 
     uint64_t next_block_id;
+    uint64_t runs;            /* acquisitions started so far (port waits see each) */
     uint64_t dropped, missed, overruns;
     uint64_t overruns_unlogged;
     int64_t overrun_logged_ns;
@@ -265,15 +268,15 @@ static int trigger_line_of(int source)
 /* Frames of a freerun grid the host machine has fallen a whole period behind:
  * the sensor made them (their block ids are used) but the host could not, so
  * they are skipped and counted, and the grid is kept. Called with a->mu held. */
-static void skip_overrun(tc_acq *a, int64_t *t_start, double period_ns)
+static void skip_overrun(tc_acq *a, int64_t *t_start, int64_t period)
 {
-    if (a->clock->is_virtual || period_ns <= 0)
+    if (a->clock->is_virtual || period <= 0)
         return;
     int64_t now = tc_clock_now(a->clock);
-    if (now < *t_start + (int64_t)period_ns)
+    if (now < *t_start + period)
         return;
-    uint64_t n = (uint64_t)((now - *t_start) / (int64_t)period_ns);
-    *t_start += (int64_t)((double)n * period_ns);
+    uint64_t n = (uint64_t)((now - *t_start) / period);
+    *t_start += (int64_t)n * period; /* the same integer step as the grid's */
     a->next_block_id += n;
     a->overruns += n;
     a->overruns_unlogged += n;
@@ -336,7 +339,7 @@ static bool produce_one(tc_acq *a, int64_t *t_next)
         a->next_ready_ns = t_start + (int64_t)a->s.timing.min_period_ns;
     } else {
         t_start = *t_next;
-        skip_overrun(a, &t_start, a->s.timing.period_ns);
+        skip_overrun(a, &t_start, (int64_t)a->s.timing.period_ns);
     }
     if (!wait_until(a, t_start))
         return false;
@@ -377,6 +380,8 @@ static bool produce_one(tc_acq *a, int64_t *t_next)
             buf->height = s.sensor.height;
             buf->offset_x = s.sensor.offset_x;
             buf->offset_y = s.sensor.offset_y;
+            /* The pace its rows are read at; none on the virtual clock. */
+            buf->line_time_ns = a->clock->is_virtual ? 0 : s.timing.line_time_ns;
             /* Abort may come while waiting for readout: the frame is then lost. */
             if (!wait_until(a, t_done) && a->state != ST_STOPPING) {
                 buf->next = a->free_list;
@@ -396,7 +401,7 @@ static bool produce_one(tc_acq *a, int64_t *t_next)
     } else {
         a->dropped++; /* every buffer is held by the host: the frame is lost, and counted */
     }
-    a->next_ready_ns = a->s.trigger_on ? t_start + (int64_t)s.timing.min_period_ns : *t_next;
+    a->next_ready_ns = s.trigger_on ? t_start + (int64_t)s.timing.min_period_ns : *t_next;
     log_overruns(a);
     return true;
 }
@@ -616,6 +621,7 @@ int tc_acq_start(tc_acq *a)
             rc = TC_ENOMEM;
         } else {
             a->thread_valid = true;
+            a->runs++;
             model_kick(a);
             refresh_static_outputs(a, a->next_ready_ns);
         }
@@ -879,6 +885,7 @@ void tc_acq_power_cycle(tc_acq *a, double ambient_c)
     int64_t now = tc_clock_now(a->clock);
     a->next_block_id = 1;
     a->dropped = a->missed = a->overruns = a->overruns_unlogged = 0;
+    a->overrun_logged_ns = 0;
     /* Input levels are the wiring's, not the camera's: a power cycle keeps them. */
     a->n_triggers = 0;
     a->n_recent = 0;
@@ -902,6 +909,12 @@ int tc_acq_wait_event(tc_acq *a, tc_acq_waiter *w, tc_acq_frame **out, int timeo
     pthread_mutex_lock(&a->mu);
     int rc;
     for (;;) {
+        /* A cancel first: a port closing must not wait for frames to stop. */
+        if (w->cancel) {
+            w->cancel = false;
+            rc = TC_ACQ_EV_CANCELLED;
+            break;
+        }
         if (a->ready_head) {
             *out = a->ready_head;
             a->ready_head = a->ready_head->next;
@@ -911,15 +924,16 @@ int tc_acq_wait_event(tc_acq *a, tc_acq_waiter *w, tc_acq_frame **out, int timeo
             rc = TC_ACQ_EV_FRAME;
             break;
         }
-        if (w->cancel) {
-            w->cancel = false;
-            rc = TC_ACQ_EV_CANCELLED;
+        bool running = a->state == ST_RUNNING;
+        if (w->running && (!running || a->runs != w->run)) {
+            w->running = false; /* stopped, or stopped and started again meanwhile */
+            rc = TC_ACQ_EV_STOPPED;
             break;
         }
-        bool running = a->state == ST_RUNNING;
-        if (running != w->running) {
-            w->running = running;
-            rc = running ? TC_ACQ_EV_STARTED : TC_ACQ_EV_STOPPED;
+        if (!w->running && running) {
+            w->running = true;
+            w->run = a->runs;
+            rc = TC_ACQ_EV_STARTED;
             break;
         }
         /* Every change the loop looks at broadcasts a->cond: frames queued,
@@ -927,7 +941,8 @@ int tc_acq_wait_event(tc_acq *a, tc_acq_waiter *w, tc_acq_frame **out, int timeo
         if (timeout_ms < 0) {
             pthread_cond_wait(&a->cond, &a->mu);
         } else if (pthread_cond_timedwait(&a->cond, &a->mu, &ts) == ETIMEDOUT && !a->ready_head &&
-                   !w->cancel && (a->state == ST_RUNNING) == w->running) {
+                   !w->cancel && (a->state == ST_RUNNING) == w->running &&
+                   (!w->running || a->runs == w->run)) {
             rc = TC_ETIMEOUT;
             break;
         }

@@ -46,6 +46,7 @@ typedef struct tc_acq_frame {
     int64_t timestamp_ns;    /* exposure start of row 0, camera time */
     uint32_t pixel_format;
     uint32_t width, height, offset_x, offset_y;
+    double line_time_ns;     /* its rows' read-out pace (0: none, the virtual clock) */
     unsigned generation;     /* buffers of an older pool are freed on release */
     struct tc_acq_frame *next;
 } tc_acq_frame;

@@ -15,7 +15,7 @@ _Static_assert(SAME(FRAME) && SAME(STARTED) && SAME(STOPPED) && SAME(CANCELLED),
                "the port's event codes are the engine's");
 
 /* Fill the port's view of an engine frame, with its pacing. */
-static void describe(tc_device *d, tc_acq_frame *a, tc_port_frame *f)
+static void describe(tc_acq_frame *a, tc_port_frame *f)
 {
     f->data = a->data;
     f->size = a->size;
@@ -31,14 +31,9 @@ static void describe(tc_device *d, tc_acq_frame *a, tc_port_frame *f)
      * waiting takes it at that instant; one that was busy starts late, as a
      * camera whose link was still carrying the previous frame would. */
     f->readout_ns = tc_mono_ns();
-    f->line_time_ns = 0;
-    if (!d->clock.is_virtual) { /* virtual time has no pace to keep */
-        tc_timing t;
-        pthread_mutex_lock(&d->lock);
-        tc_device_timing(d, &t);
-        pthread_mutex_unlock(&d->lock);
-        f->line_time_ns = t.line_time_ns;
-    }
+    /* The frame's own pace, latched at its start: no lock a slow command may
+     * hold, and settings changed since do not apply to it. */
+    f->line_time_ns = a->line_time_ns;
 }
 
 int tc_port_wait(tc_device *d, tc_port_waiter *w, tc_port_frame *f, int timeout_ms)
@@ -46,7 +41,7 @@ int tc_port_wait(tc_device *d, tc_port_waiter *w, tc_port_frame *f, int timeout_
     tc_acq_frame *a = NULL;
     int rc = tc_acq_wait_event(d->acq, w, &a, timeout_ms);
     if (rc == TC_ACQ_EV_FRAME)
-        describe(d, a, f);
+        describe(a, f);
     return rc;
 }
 
@@ -57,7 +52,7 @@ int tc_port_take(tc_device *d, tc_port_frame *f, int timeout_ms)
     tc_acq_frame *a = NULL;
     int rc = tc_acq_wait(d->acq, &a, timeout_ms);
     if (rc == 0)
-        describe(d, a, f);
+        describe(a, f);
     return rc;
 }
 

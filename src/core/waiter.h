@@ -8,8 +8,11 @@
 
 #include <stdbool.h>
 
+#include <stdint.h>
+
 typedef struct tc_acq_waiter {
-    bool running;
+    bool running;  /* it last saw acquisition running ... */
+    uint64_t run;  /* ... in this run (a stop and start between waits is seen) */
     bool cancel;
 } tc_acq_waiter;
 

@@ -186,29 +186,34 @@ static void send_frame(server *s, held_frame *h, const tc_gige_stream_cfg *cfg)
     int64_t scpd = 0; /* GevSCPD so far: the host's delay between packets, on top */
     size_t batch_bytes = 0;
     uint32_t last = h->n_payload + 1;
-    pthread_mutex_lock(&s->ring_mu);
+    /* A batch's packets are chosen first and queued only once it is due, all
+     * under ring_mu with the flush: the resend hook, which queues and flushes
+     * under the same lock, can never push a stream packet out early. */
+    uint32_t batch[TC_BATCH - 1];
+    unsigned n = 0;
     for (uint32_t pid = 0; pid <= last; pid++) {
         /* Deliberate loss hits payload packets only, and only their first
          * transmission: the resend path must recover every one. */
         if (loss_threshold && pid >= 1 && pid <= h->n_payload && tc_rng_next(&rng) < loss_threshold) {
-            s->packets_lost_on_purpose++;
+            s->packets_lost_on_purpose++; /* (the trailer, pid == last, is never lost) */
             continue;
         }
-        queue_frame_packet(s, h, pid);
+        batch[n++] = pid;
+        batch_bytes += h->packet_size;
         /* A batch leaves once the rows it carries have been read out (the
          * core's pacing), in bursts a receiver's socket buffer takes. */
-        batch_bytes += h->packet_size;
-        if (cfg->delay_ns || batch_bytes >= TC_BURST_BYTES || s->n_batch >= TC_BATCH - 1 || pid == last) {
+        if (cfg->delay_ns || batch_bytes >= TC_BURST_BYTES || n == TC_BATCH - 1 || pid == last) {
             scpd += (int64_t)cfg->delay_ns;
             batch_bytes = 0;
-            pthread_mutex_unlock(&s->ring_mu);
             sleep_until_ns(tc_port_due_ns(&h->f, bytes_through(h, pid)) + scpd);
             pthread_mutex_lock(&s->ring_mu);
+            for (unsigned i = 0; i < n; i++)
+                queue_frame_packet(s, h, batch[i]);
             flush_batch(s);
+            pthread_mutex_unlock(&s->ring_mu);
+            n = 0;
         }
     }
-    flush_batch(s);
-    pthread_mutex_unlock(&s->ring_mu);
     s->frames_sent++;
 }
 

@@ -80,6 +80,7 @@ struct tc_sensor {
     atomic_uint rows_ok;     /* rows READY */
     unsigned next_row;       /* where tc_sensor_prepare_some goes on */
     unsigned builders;       /* rows the worker is building outside mu */
+    unsigned waiters;        /* threads in wait_builders: the worker claims no more */
     bool rendering;          /* a frame is being rendered: it owns the key */
     uint64_t gen;            /* bumped with every new key */
     bool key_set;
@@ -112,11 +113,14 @@ static void set_err(char *err, size_t errlen, const char *msg)
 }
 
 /* s->mu held: wait until no row is being built outside the lock, before
- * freeing what builders read (scene, planes, cache). */
+ * freeing what builders read (scene, planes, cache). While anyone waits the
+ * worker claims no further row, so the wait is for one row at most. */
 static void wait_builders(tc_sensor *s)
 {
+    s->waiters++;
     while (s->builders > 0)
         pthread_cond_wait(&s->cv, &s->mu);
+    s->waiters--;
 }
 
 /* s->mu held. */
@@ -131,6 +135,7 @@ static void drop_cache(tc_sensor *s)
     s->row_state = NULL;
     atomic_store(&s->rows_ok, 0);
     s->key_set = false;
+    s->gen++;
 }
 
 static bool row_bufs_alloc(row_bufs *b)
@@ -185,12 +190,12 @@ void tc_sensor_free(tc_sensor *s)
 {
     if (!s)
         return;
+    pthread_mutex_lock(&s->mu);
+    drop_cache(s); /* first: it waits for a row being built from what follows */
+    pthread_mutex_unlock(&s->mu);
     tc_fixed_pattern_free(&s->fp);
     tc_noise_free(&s->noise);
     tc_scene_free(s->scene);
-    pthread_mutex_lock(&s->mu);
-    drop_cache(s);
-    pthread_mutex_unlock(&s->mu);
     row_bufs_free(&s->rb);
     row_bufs_free(&s->wb);
     free(s->dn0);
@@ -349,7 +354,7 @@ static int retarget(tc_sensor *s, const cache_key *k)
     /* The fixed patterns' rows are made again from the serial's seed as rows
      * are built: the cache holds everything a frame needs. Planes (kept after
      * a moving scene) may be in use by a builder. */
-    if (tc_fixed_pattern_bytes(&s->fp) > 0) {
+    if (s->fp.prnu || s->fp.dsnu) {
         wait_builders(s);
         tc_fixed_pattern_release(&s->fp);
     }
@@ -423,11 +428,13 @@ int tc_sensor_prepare_some(tc_sensor *s, const tc_sensor_params *p, unsigned max
         rc = -1;
         goto out;
     }
-    for (unsigned built = 0; built < max_rows && s->next_row < TC_SENSOR_HEIGHT; s->next_row++) {
+    for (unsigned built = 0; built < max_rows && s->next_row < TC_SENSOR_HEIGHT && !s->waiters;) {
         const unsigned y = s->next_row;
         uint8_t want = ROW_STALE;
-        if (!atomic_compare_exchange_strong(&s->row_state[y], &want, ROW_BUILDING))
-            continue; /* ready, or a frame is building it */
+        if (!atomic_compare_exchange_strong(&s->row_state[y], &want, ROW_BUILDING)) {
+            s->next_row++; /* ready, or a frame is building it */
+            continue;
+        }
         const uint64_t gen = s->gen;
         const tc_exposure_coef coef = s->coef;
         s->builders++;
@@ -440,12 +447,14 @@ int tc_sensor_prepare_some(tc_sensor *s, const tc_sensor_params *p, unsigned max
             memcpy(s->cache_code + at, s->wb.code, TC_SENSOR_WIDTH);
             atomic_store_explicit(&s->row_state[y], ROW_READY, memory_order_release);
             atomic_fetch_add(&s->rows_ok, 1);
-        }
+            s->next_row = y + 1;
+        } /* else a new key came meanwhile: next_row starts again at its row 0 */
         if (--s->builders == 0)
             pthread_cond_broadcast(&s->cv);
         built++;
     }
-    /* Rows past next_row that are not ready are a frame's, which finishes them. */
+    /* Rows before next_row that are not ready are a frame's, which finishes
+     * them; a waiter stopped the slice early. */
     rc = key_is(s, &k) && s->next_row < TC_SENSOR_HEIGHT;
 out:
     pthread_mutex_unlock(&s->mu);

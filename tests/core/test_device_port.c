@@ -91,6 +91,31 @@ static void start_wakes_a_waiter_then_frames_then_stop(void **state)
     tc_port_close(x.d);
 }
 
+/* A stop and a start between two waits (a DeviceReset and a new start, say)
+ * are both reported: a port must see the acquisition it held frames for end. */
+static void a_stop_and_start_between_waits_is_seen(void **state)
+{
+    (void)state;
+    tc_device *d = open_dev();
+    tc_port_waiter w = { 0 };
+    tc_port_frame f;
+    assert_int_equal(tc_port_start(d), 0);
+    int rc;
+    while ((rc = tc_port_wait(d, &w, &f, 2000)) == TC_PORT_FRAME)
+        tc_port_release(d, &f);
+    assert_int_equal(rc, TC_PORT_STARTED);
+    assert_int_equal(tc_port_abort(d), 0);
+    assert_int_equal(tc_port_start(d), 0);
+    while ((rc = tc_port_wait(d, &w, &f, 2000)) == TC_PORT_FRAME)
+        tc_port_release(d, &f);
+    assert_int_equal(rc, TC_PORT_STOPPED);
+    while ((rc = tc_port_wait(d, &w, &f, 2000)) == TC_PORT_FRAME)
+        tc_port_release(d, &f);
+    assert_int_equal(rc, TC_PORT_STARTED);
+    assert_int_equal(tc_port_abort(d), 0);
+    tc_port_close(d);
+}
+
 static void cancel_wakes_only_its_waiter(void **state)
 {
     (void)state;
@@ -168,6 +193,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(wait_times_out_while_idle),
         cmocka_unit_test(start_wakes_a_waiter_then_frames_then_stop),
+        cmocka_unit_test(a_stop_and_start_between_waits_is_seen),
         cmocka_unit_test(cancel_wakes_only_its_waiter),
         cmocka_unit_test(host_gone_stops_unlocks_and_drops),
         cmocka_unit_test(pacing_last_byte_at_readout_end),
