@@ -306,9 +306,11 @@ static uint16_t apply(tc_u3v_bootstrap *bs, const breg *r, const uint8_t *p, siz
             uint16_t st = tc_u3v_plan_check(&plan);
             if (st != TC_U3V_SUCCESS)
                 return st;
-        }
-        if (enable && !(bs->si_control & TC_SIRM_CONTROL_STREAM_ENABLE))
+            /* The layout the host set up is for this payload: kept, so a
+             * frame is checked against it with no device lock or look-up. */
+            bs->stream_payload = plan.payload_size;
             bs->stream_enabled_at = (uint64_t)tc_port_timestamp(bs->dev);
+        }
         bs->si_control = enable ? TC_SIRM_CONTROL_STREAM_ENABLE : 0;
         return TC_U3V_SUCCESS;
     }
@@ -414,9 +416,9 @@ bool tc_u3v_bootstrap_stream_enabled(const tc_u3v_bootstrap *bs)
     return bs && (bs->si_control & TC_SIRM_CONTROL_STREAM_ENABLE);
 }
 
-int tc_u3v_bootstrap_stream_plan(tc_u3v_bootstrap *bs, tc_u3v_stream_plan *plan)
+static void fill_plan(const tc_u3v_bootstrap *bs, uint64_t payload, tc_u3v_stream_plan *plan)
 {
-    plan->payload_size = tc_port_payload_size(bs->dev);
+    plan->payload_size = payload;
     plan->alignment = 1u << bs->alignment_log2;
     plan->max_leader = bs->si_max_leader;
     plan->max_trailer = bs->si_max_trailer;
@@ -424,14 +426,20 @@ int tc_u3v_bootstrap_stream_plan(tc_u3v_bootstrap *bs, tc_u3v_stream_plan *plan)
     plan->transfer_count = bs->si_transfer_count;
     plan->final1_size = bs->si_final1;
     plan->final2_size = bs->si_final2;
+}
+
+int tc_u3v_bootstrap_stream_plan(tc_u3v_bootstrap *bs, tc_u3v_stream_plan *plan)
+{
+    fill_plan(bs, tc_port_payload_size(bs->dev), plan);
     return 0;
 }
 
 int tc_u3v_bootstrap_frame_plan(tc_u3v_bootstrap *bs, const tc_port_frame *f,
                                 tc_u3v_stream_plan *plan)
 {
-    if (!tc_u3v_bootstrap_stream_enabled(bs) || tc_u3v_bootstrap_stream_plan(bs, plan) != 0)
+    if (!tc_u3v_bootstrap_stream_enabled(bs))
         return -1;
+    fill_plan(bs, bs->stream_payload, plan); /* per frame: nothing looked up */
     /* a frame of an earlier acquisition must not open the new stream */
     return f->size == plan->payload_size && f->timestamp_ns >= bs->stream_enabled_at ? 0 : -1;
 }

@@ -144,6 +144,7 @@ typedef struct tc_u3v_bootstrap {
     uint32_t si_control, si_max_leader, si_transfer_size, si_transfer_count, si_final1,
         si_final2, si_max_trailer;
     uint64_t stream_enabled_at; /* camera time of the last stream enable */
+    uint64_t stream_payload;    /* PayloadSize at that enable: what the host laid out */
     /* manifest */
     const char *xml; /* the camera's little-endian XML (owned by the camera) */
     size_t xml_len;
