@@ -571,35 +571,31 @@ static void flush_ready(tc_acq *a)
     a->ready_tail = NULL;
 }
 
-/* Make sure n_buffers buffers of the configured size are free. Buffers
- * still held by the host belong to an older generation and are freed when
- * released. Called with a->mu held. */
-static int prepare_buffers(tc_acq *a)
+/* A pool of n buffers of `size` bytes, every page touched. On a virtual
+ * machine a first touch costs tens of microseconds a page (80 ms for one
+ * 12 MB frame here): paid now, before acquisition starts, and not by the
+ * frames' renders on the paced path. No lock held. */
+static tc_acq_frame *make_pool(unsigned n, size_t size)
 {
-    flush_ready(a);
-    unsigned n = 0;
-    for (tc_acq_frame *f = a->free_list; f; f = f->next)
-        n++;
-    if (a->buffer_size == a->s.payload_bytes && n == a->n_buffers)
-        return 0;
-    free_list(a->free_list);
-    a->free_list = NULL;
-    a->generation++;
-    a->buffer_size = a->s.payload_bytes;
-    for (unsigned i = 0; i < a->n_buffers; i++) {
+    tc_acq_frame *pool = NULL;
+    for (unsigned i = 0; i < n; i++) {
         tc_acq_frame *f = calloc(1, sizeof(*f));
-        uint8_t *data = f ? malloc(a->buffer_size ? a->buffer_size : 1) : NULL;
+        uint8_t *data = f ? malloc(size) : NULL;
         if (!data) {
             free(f);
-            return TC_ENOMEM;
+            free_list(pool);
+            return NULL;
         }
+        /* A write to every page (not memset 0: a compiler may fold malloc +
+         * memset 0 into calloc, which touches nothing). */
+        for (size_t off = 0; off < size; off += 4096)
+            ((volatile uint8_t *)data)[off] = 0;
         f->data = data;
-        f->capacity = a->buffer_size;
-        f->generation = a->generation;
-        f->next = a->free_list;
-        a->free_list = f;
+        f->capacity = size;
+        f->next = pool;
+        pool = f;
     }
-    return 0;
+    return pool;
 }
 
 int tc_acq_start(tc_acq *a)
@@ -610,21 +606,43 @@ int tc_acq_start(tc_acq *a)
         return 0; /* already running: AcquisitionStart is idempotent */
     }
     join_thread(a); /* a SingleFrame/MultiFrame run that ended by itself */
-    int rc = prepare_buffers(a);
-    if (rc == 0) {
-        a->state = ST_RUNNING;
-        a->n_triggers = 0;
-        a->next_ready_ns = tc_clock_now(a->clock);
-        tc_thermal_set(&a->thermal, a->next_ready_ns, a->s.ambient_c, streaming_power(&a->s));
-        if (pthread_create(&a->thread, NULL, producer, a) != 0) {
-            a->state = ST_IDLE;
-            rc = TC_ENOMEM;
-        } else {
-            a->thread_valid = true;
-            a->runs++;
-            model_kick(a);
-            refresh_static_outputs(a, a->next_ready_ns);
+    flush_ready(a);
+    /* n_buffers free buffers big enough for the payload. A pool is kept while
+     * it fits (a smaller payload reuses it: no new pages to touch); buffers
+     * still held by a host belong to an older generation and are freed when
+     * released. The device lock, held by the caller, keeps the settings. */
+    unsigned n = 0;
+    for (tc_acq_frame *f = a->free_list; f; f = f->next)
+        n++;
+    const size_t need = a->s.payload_bytes ? a->s.payload_bytes : 1;
+    if (n != a->n_buffers || a->buffer_size < need) {
+        pthread_mutex_unlock(&a->mu);
+        tc_acq_frame *pool = make_pool(a->n_buffers, need);
+        pthread_mutex_lock(&a->mu);
+        if (!pool) {
+            pthread_mutex_unlock(&a->mu);
+            return TC_ENOMEM;
         }
+        free_list(a->free_list);
+        a->free_list = pool;
+        a->generation++;
+        a->buffer_size = need;
+        for (tc_acq_frame *f = pool; f; f = f->next)
+            f->generation = a->generation;
+    }
+    int rc = 0;
+    a->state = ST_RUNNING;
+    a->n_triggers = 0;
+    a->next_ready_ns = tc_clock_now(a->clock);
+    tc_thermal_set(&a->thermal, a->next_ready_ns, a->s.ambient_c, streaming_power(&a->s));
+    if (pthread_create(&a->thread, NULL, producer, a) != 0) {
+        a->state = ST_IDLE;
+        rc = TC_ENOMEM;
+    } else {
+        a->thread_valid = true;
+        a->runs++;
+        model_kick(a);
+        refresh_static_outputs(a, a->next_ready_ns);
     }
     pthread_mutex_unlock(&a->mu);
     return rc;
