@@ -69,6 +69,12 @@ def stream(cam, seconds, n_buffers=8, frame_retention_us=None):
     return got, st
 
 
+def stream_statistics(st):
+    """Aravis's own counters for a stream (its losses, resends, underruns)."""
+    return {st.get_info_name(i): (st.get_info_uint64(i) if st.get_info_type(i).name == "guint64"
+                                  else st.get_info_double(i)) for i in range(st.get_n_infos())}
+
+
 def measured_fps(frames):
     """The camera's frame rate: block ids over timestamps of the complete
     frames, so a frame lost on the way to the client (counted elsewhere)
@@ -193,7 +199,7 @@ class GigE(unittest.TestCase):
         sys.stderr.write(f"18 fps: {len(frames)} frames, camera overruns {overruns}, dropped {dropped}\n")
         self.assertEqual(overruns, 0, "the host machine could not keep up with the camera")
         bad = [f for f in frames if f[0] != Aravis.BufferStatus.SUCCESS]
-        self.assertEqual(bad, [], "incomplete buffers")
+        self.assertEqual(bad, [], f"incomplete buffers; stream statistics {stream_statistics(st)}")
         self.assertGreaterEqual(len(frames), 170)
         fps = measured_fps(frames)
         self.assertAlmostEqual(fps, 18.0, delta=18.0 * 0.03)
@@ -260,8 +266,7 @@ class GigE(unittest.TestCase):
         frames, st = stream(cam, 5.0, frame_retention_us=1000000)
         dev.set_float_feature_value("TwinStreamPacketLoss", 0.0)
         bad = [f for f in frames if f[0] != Aravis.BufferStatus.SUCCESS]
-        infos = {st.get_info_name(i): (st.get_info_uint64(i) if st.get_info_type(i).name == "guint64"
-                                       else st.get_info_double(i)) for i in range(st.get_n_infos())}
+        infos = stream_statistics(st)
         self.assertEqual(bad, [], f"every frame complete through resend; stream statistics {infos}")
         self.assertGreaterEqual(len(frames), 80)
         resent = st.get_statistics()[0]
