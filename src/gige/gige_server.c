@@ -202,7 +202,10 @@ static void send_frame(server *s, held_frame *h, const tc_gige_stream_cfg *cfg)
         batch_bytes += h->packet_size;
         /* A batch leaves once the rows it carries have been read out (the
          * core's pacing), in bursts a receiver's socket buffer takes. */
-        if (cfg->delay_ns || batch_bytes >= TC_BURST_BYTES || n == TC_BATCH - 1 || pid == last) {
+        /* The leader goes alone, at readout start: it tells the host a frame
+         * began (trigger latency) and waits for no row. */
+        if (pid == 0 || cfg->delay_ns || batch_bytes >= TC_BURST_BYTES || n == TC_BATCH - 1 ||
+            pid == last) {
             scpd += (int64_t)cfg->delay_ns;
             batch_bytes = 0;
             sleep_until_ns(tc_port_due_ns(&h->f, bytes_through(h, pid)) + scpd);
