@@ -737,13 +737,16 @@ void tc_acq_release(tc_acq *a, tc_acq_frame *f)
     pthread_mutex_unlock(&a->mu);
 }
 
-uint64_t tc_acq_dropped(tc_acq *a)
+/* One of the engine's counters, read under its lock. */
+static uint64_t counter(tc_acq *a, const uint64_t *c)
 {
     pthread_mutex_lock(&a->mu);
-    uint64_t v = a->dropped;
+    uint64_t v = *c;
     pthread_mutex_unlock(&a->mu);
     return v;
 }
+
+uint64_t tc_acq_dropped(tc_acq *a) { return counter(a, &a->dropped); }
 
 void tc_acq_count_dropped(tc_acq *a)
 {
@@ -752,13 +755,7 @@ void tc_acq_count_dropped(tc_acq *a)
     pthread_mutex_unlock(&a->mu);
 }
 
-uint64_t tc_acq_missed_triggers(tc_acq *a)
-{
-    pthread_mutex_lock(&a->mu);
-    uint64_t v = a->missed;
-    pthread_mutex_unlock(&a->mu);
-    return v;
-}
+uint64_t tc_acq_missed_triggers(tc_acq *a) { return counter(a, &a->missed); }
 
 double tc_acq_temperature(tc_acq *a, int64_t now_ns)
 {
@@ -777,13 +774,7 @@ void tc_acq_sensor_unlock(tc_acq *a)
     pthread_mutex_unlock(&a->mu);
 }
 
-uint64_t tc_acq_overruns(tc_acq *a)
-{
-    pthread_mutex_lock(&a->mu);
-    uint64_t v = a->overruns;
-    pthread_mutex_unlock(&a->mu);
-    return v;
-}
+uint64_t tc_acq_overruns(tc_acq *a) { return counter(a, &a->overruns); }
 
 /* Level of input `line` at `t` from its edge list. a->mu held. */
 static int input_level_at(const tc_acq *a, unsigned line, int64_t t)
