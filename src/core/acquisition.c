@@ -607,15 +607,14 @@ int tc_acq_start(tc_acq *a)
     }
     join_thread(a); /* a SingleFrame/MultiFrame run that ended by itself */
     flush_ready(a);
-    /* n_buffers free buffers big enough for the payload. A pool is kept while
-     * it fits (a smaller payload reuses it: no new pages to touch); buffers
-     * still held by a host belong to an older generation and are freed when
-     * released. The device lock, held by the caller, keeps the settings. */
-    unsigned n = 0;
-    for (tc_acq_frame *f = a->free_list; f; f = f->next)
-        n++;
+    /* n_buffers buffers big enough for the payload. A pool is kept while it
+     * fits (a smaller payload reuses it: no new pages to touch), including
+     * buffers a port still holds from the last acquisition (a GigE resend
+     * window outlives its acquisition), which come back when released; the
+     * buffers of a replaced pool are freed when released. The device lock,
+     * held by the caller, keeps the settings. */
     const size_t need = a->s.payload_bytes ? a->s.payload_bytes : 1;
-    if (n != a->n_buffers || a->buffer_size < need) {
+    if (a->generation == 0 || a->buffer_size < need) {
         pthread_mutex_unlock(&a->mu);
         tc_acq_frame *pool = make_pool(a->n_buffers, need);
         pthread_mutex_lock(&a->mu);
@@ -924,15 +923,9 @@ int tc_acq_wait_event(tc_acq *a, tc_acq_waiter *w, tc_acq_frame **out, int timeo
             rc = TC_ACQ_EV_CANCELLED;
             break;
         }
-        if (a->ready_head) {
-            *out = a->ready_head;
-            a->ready_head = a->ready_head->next;
-            if (!a->ready_head)
-                a->ready_tail = NULL;
-            (*out)->next = NULL;
-            rc = TC_ACQ_EV_FRAME;
-            break;
-        }
+        /* A start or stop before any frame: a port must know which
+         * acquisition a frame belongs to (GigE ends its resend window at a
+         * start); frames left queued by a stop still follow. */
         bool running = a->state == ST_RUNNING;
         if (w->running && (!running || a->runs != w->run)) {
             w->running = false; /* stopped, or stopped and started again meanwhile */
@@ -943,6 +936,15 @@ int tc_acq_wait_event(tc_acq *a, tc_acq_waiter *w, tc_acq_frame **out, int timeo
             w->running = true;
             w->run = a->runs;
             rc = TC_ACQ_EV_STARTED;
+            break;
+        }
+        if (a->ready_head) {
+            *out = a->ready_head;
+            a->ready_head = a->ready_head->next;
+            if (!a->ready_head)
+                a->ready_tail = NULL;
+            (*out)->next = NULL;
+            rc = TC_ACQ_EV_FRAME;
             break;
         }
         /* Every change the loop looks at broadcasts a->cond: frames queued,

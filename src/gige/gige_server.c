@@ -309,8 +309,11 @@ static void *stream_main(void *arg)
         int rc = tc_port_wait(s->dev, &s->waiter, &f, -1);
         if (rc == TC_PORT_CANCELLED)
             break; /* the server is stopping */
-        if (rc == TC_PORT_STOPPED)
-            release_all(s); /* the resend window ends with the acquisition */
+        /* The resend window outlives an acquisition (a SingleFrame one ends
+         * the moment its frame is handed over, before the host can ask for a
+         * lost packet) and ends when the next one starts. */
+        if (rc == TC_PORT_STARTED)
+            release_all(s);
         if (rc != TC_PORT_FRAME)
             continue;
         tc_gige_stream_cfg cfg;
