@@ -75,7 +75,7 @@ typedef struct server {
     unsigned n_batch;
     struct sockaddr_in dest;
 
-    uint64_t frames_sent, packets_sent, packets_resent, packets_lost_on_purpose;
+    uint64_t frames_sent, frames_abandoned, packets_sent, packets_resent, packets_lost_on_purpose;
     uint64_t send_errors; /* packets the kernel refused (the host sees them lost) */
     int last_send_errno;
 } server;
@@ -191,6 +191,7 @@ static void send_frame(server *s, held_frame *h, const tc_gige_stream_cfg *cfg)
      * under the same lock, can never push a stream packet out early. */
     uint32_t batch[TC_BATCH - 1];
     unsigned n = 0;
+    const uint64_t resets = tc_port_resets(s->dev);
     for (uint32_t pid = 0; pid <= last; pid++) {
         /* Deliberate loss hits payload packets only, and only their first
          * transmission: the resend path must recover every one. */
@@ -209,6 +210,16 @@ static void send_frame(server *s, held_frame *h, const tc_gige_stream_cfg *cfg)
             scpd += (int64_t)cfg->delay_ns;
             batch_bytes = 0;
             sleep_until_ns(tc_port_due_ns(&h->f, bytes_through(h, pid)) + scpd);
+            /* A frame of a channel since closed or moved, or from before a
+             * DeviceReset, is abandoned: its packets would reach the new
+             * stream's socket as a stale block (Aravis then gave up on the
+             * new acquisition's first frame). */
+            tc_gige_stream_cfg now;
+            if (!tc_gige_stream(s->gige, &now) || now.dest_ip != cfg->dest_ip ||
+                now.dest_port != cfg->dest_port || tc_port_resets(s->dev) != resets) {
+                s->frames_abandoned++;
+                return;
+            }
             pthread_mutex_lock(&s->ring_mu);
             for (unsigned i = 0; i < n; i++)
                 queue_frame_packet(s, h, batch[i]);
@@ -469,9 +480,10 @@ int tc_gige_serve(tc_device *dev, const char *address, volatile sig_atomic_t *st
                 handle_datagram(s, p[i].fd);
     }
     snprintf(line, sizeof(line),
-             "stopping: %llu frames, %llu packets sent, %llu resent, %llu dropped on purpose, "
-             "%llu refused by the kernel%s%s",
-             (unsigned long long)s->frames_sent, (unsigned long long)s->packets_sent,
+             "stopping: %llu frames (%llu abandoned for a closed or moved channel), %llu packets "
+             "sent, %llu resent, %llu dropped on purpose, %llu refused by the kernel%s%s",
+             (unsigned long long)s->frames_sent, (unsigned long long)s->frames_abandoned,
+             (unsigned long long)s->packets_sent,
              (unsigned long long)s->packets_resent, (unsigned long long)s->packets_lost_on_purpose,
              (unsigned long long)s->send_errors, s->send_errors ? ", last: " : "",
              s->send_errors ? strerror(s->last_send_errno) : "");
