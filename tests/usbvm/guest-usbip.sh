@@ -11,7 +11,7 @@
 # (written by run-usbvm.sh on the host).
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 up() { cut -d' ' -f1 /proc/uptime; }
-. /out/config   # TWINCAM, STREAM_SECONDS, TRACE=0/1, SERVE_ARGS, ARV_ARGS, HOST_TEST, GADGET_SH, KDIR
+. /out/config   # TWINCAM, STREAM_SECONDS, FRAME_RATE, TRACE=0/1, SERVE_ARGS, ARV_ARGS, HOST_TEST, GADGET_SH, KDIR
 R=/out/result.txt
 : > $R
 fail() { echo "FAIL: $*" | tee -a $R; echo FAIL > /out/status; sync; echo o > /proc/sysrq-trigger; sleep 5; }
@@ -63,18 +63,25 @@ grep -q 'Width = 2052' /out/arv-control.txt || fail "Width write did not stick"
 timeout 60 arv-tool-0.8 -n "$ID" control Width=4056 PixelFormat=BayerGR8 >> /out/arv-control.txt 2>&1 || fail "arv-tool restore"
 cat /out/arv-control.txt
 say "controlled"
-# Stream: full 4056x3040 BayerGR8 frames.
+# Stream: full 4056x3040 BayerGR8 frames at FRAME_RATE (AcquisitionFrameRate),
+# a rate the two emulated CPUs keep up with. At the camera's own 18 Hz the
+# guest is saturated (about 5 frames/s leave it, the rest are counted as
+# overruns), its stream thread can then wait longer than the 200 ms
+# MaximumDeviceResponseTime that arv-camera-test's synchronous reader uses
+# as its bulk timeout, and a request the server answers just as the host
+# cancels it loses its data in vhci and libusb (a SIZE_MISMATCH failure).
+# This test checks the protocol, not the rate.
 S0=$(up)
 # Runs at least STREAM_SECONDS and until MIN_FRAMES frames arrived (the
 # sensor model renders slowly under TCG, slower still with sanitizers), at
 # most MAX_SECONDS.
 MIN_FRAMES=${MIN_FRAMES:-3}; MAX_SECONDS=${MAX_SECONDS:-150}
-stdbuf -oL arv-camera-test-0.8 -n "$ID" $ARV_ARGS > /out/arv-camera-test.txt 2>&1 &
+stdbuf -oL arv-camera-test-0.8 -n "$ID" -f "${FRAME_RATE:-2}" $ARV_ARGS > /out/arv-camera-test.txt 2>&1 &
 CT=$!
 FIRST=""
 while kill -0 $CT 2>/dev/null; do
   if [ -z "$FIRST" ] && grep -q 'first frame' /out/server.log; then FIRST=$(up); fi
-  N=$(awk '/frame\/s/ { n += $1 } END { print n + 0 }' /out/arv-camera-test.txt)
+  N=$(awk '/frames?\/s/ { n += $1 } END { print n + 0 }' /out/arv-camera-test.txt)
   if awk -v n="$N" -v m="$MIN_FRAMES" -v a="$S0" -v b="$(up)" -v s="$STREAM_SECONDS" -v x="$MAX_SECONDS" \
        'BEGIN { exit !((n >= m && b - a >= s) || b - a >= x) }'; then
     kill -INT $CT; break
@@ -94,6 +101,7 @@ cat /out/server.log | tail -5
     if (b > a) printf "whole run: %.3f frames/s, %.2f MB/s\n", c / (b - a), c * 12330240 / (b - a) / 1e6
     if (b > f) printf "from the first frame: %.3f frames/s, %.2f MB/s\n", c / (b - f), c * 12330240 / (b - f) / 1e6 }'
   sed -n 's/.*frames sent (\(.*\) MB, \(.*\) MB\/s while sending).*/server: \1 MB sent, link \2 MB\/s while a frame was being sent/p' /out/server.log
+  echo "camera overruns (TwinOverruns) $(sed -n 's/.*(TwinOverruns \([0-9]*\)).*/\1/p' /out/server.log | tail -1 | grep . || echo 0)"
   [ -n "$FIRST" ] && awk -v f="$FIRST" -v s="$S0" -v t="$T0" 'BEGIN { printf "boot to first frame %.2f s (server started at %.2f s; arv-camera-test start to first frame %.2f s)\n", f, t, f - s }'
 } >> $R
 [ -n "$COMPLETED" ] && [ "$COMPLETED" -gt 0 ] || fail "no completed buffers"

@@ -7,7 +7,7 @@
 # and arv-camera-test-0.8 against it. Boots with the usb-vm recipe's runner
 # (../shared/recipes/usb-vm, outside the repository).
 # usage: run-usbvm.sh [BUILD_DIR [WORKDIR]]
-# env:   USBVM_STREAM_SECONDS (default 8), USBVM_SERVE_ARGS (twincam serve), USBVM_ARV_ARGS
+# env:   USBVM_STREAM_SECONDS (default 8), USBVM_FRAME_RATE (Hz, default 2), USBVM_SERVE_ARGS (twincam serve), USBVM_ARV_ARGS
 #        (arv-camera-test-0.8, e.g. "-s async"), USBVM_TRACE=1, U3V_ACCEL, U3V_TIMEOUT (see the recipe),
 #        USBVM_RECIPE (recipe dir)
 # Exit: 0 PASS, 1 FAIL, 77 skipped (missing tools: scripts/install-deps.sh).
@@ -25,6 +25,7 @@ if [ ! -d "$W/kernel" ]; then
 fi
 vm_boot "$HERE/guest-usbip.sh" "TWINCAM='$BUILD/twincam'
 STREAM_SECONDS='${USBVM_STREAM_SECONDS:-8}'
+FRAME_RATE='${USBVM_FRAME_RATE:-2}'
 TRACE='${USBVM_TRACE:-0}'
 SERVE_ARGS='${USBVM_SERVE_ARGS:-}'
 ARV_ARGS='${USBVM_ARV_ARGS:-}'
