@@ -382,6 +382,7 @@ static bool produce_one(tc_acq *a, int64_t *t_next)
             buf->offset_y = s.sensor.offset_y;
             /* The pace its rows are read at; none on the virtual clock. */
             buf->line_time_ns = a->clock->is_virtual ? 0 : s.timing.line_time_ns;
+            buf->link_Bps = s.timing.link_Bps;
             /* Abort may come while waiting for readout: the frame is then lost. */
             if (!wait_until(a, t_done) && a->state != ST_STOPPING) {
                 buf->next = a->free_list;

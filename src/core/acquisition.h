@@ -47,6 +47,7 @@ typedef struct tc_acq_frame {
     uint32_t pixel_format;
     uint32_t width, height, offset_x, offset_y;
     double line_time_ns;     /* its rows' read-out pace (0: none, the virtual clock) */
+    double link_Bps;         /* the link's rate, the most a port may catch up at */
     unsigned generation;     /* buffers of an older pool are freed on release */
     struct tc_acq_frame *next;
 } tc_acq_frame;

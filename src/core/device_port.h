@@ -129,6 +129,7 @@ typedef struct tc_port_frame {
      * monotonic clock; one row of size / height bytes per line_time_ns */
     int64_t readout_ns;
     double line_time_ns;     /* 0: unpaced (virtual clock) */
+    double link_Bps;         /* the link's rate (tc_port_link_slot) */
     void *priv_;             /* the engine's buffer */
 } tc_port_frame;
 
@@ -168,6 +169,23 @@ uint64_t tc_port_frames_dropped(tc_device *d);
 int64_t tc_port_due_ns(const tc_port_frame *f, size_t end);
 /* Sleep (host monotonic clock) until tc_port_due_ns(f, end). */
 void tc_port_pace(const tc_port_frame *f, size_t end);
+
+/* The camera's link, for a port whose sends may fall behind the readout
+ * (its thread woke late, resends took the link): a real link never carries
+ * more than its rate, so a port catches up at that rate instead of handing
+ * the host a burst its socket buffer cannot take. One per stream channel;
+ * zero it to start. Not thread-safe: the port serialises its calls. */
+typedef struct tc_port_link {
+    int64_t free_ns; /* the link carries what was reserved until then */
+} tc_port_link;
+
+/* Reserve the link for `bytes` that may leave no earlier than due_ns (host
+ * monotonic; a frame piece's tc_port_due_ns, or now for a resend) at
+ * `Bps` bytes/s (a frame's link_Bps; <= 0: unlimited): returns when they may
+ * start, which is the latest of due_ns, now_ns and the end of what was
+ * reserved before. Starting from now_ns, not from a past free_ns, is what
+ * keeps a late port from bursting. */
+int64_t tc_port_link_slot(tc_port_link *l, int64_t due_ns, int64_t now_ns, size_t bytes, double Bps);
 
 /* ---- features by table row (the in-process port) ---- */
 

@@ -34,6 +34,7 @@ static void describe(tc_acq_frame *a, tc_port_frame *f)
     /* The frame's own pace, latched at its start: no lock a slow command may
      * hold, and settings changed since do not apply to it. */
     f->line_time_ns = a->line_time_ns;
+    f->link_Bps = a->link_Bps;
 }
 
 int tc_port_wait(tc_device *d, tc_port_waiter *w, tc_port_frame *f, int timeout_ms)
@@ -90,4 +91,15 @@ void tc_port_pace(const tc_port_frame *f, size_t end)
     struct timespec ts = { t / 1000000000, t % 1000000000 };
     while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
         ;
+}
+
+int64_t tc_port_link_slot(tc_port_link *l, int64_t due_ns, int64_t now_ns, size_t bytes, double Bps)
+{
+    int64_t start = due_ns;
+    if (start < now_ns)
+        start = now_ns;
+    if (start < l->free_ns)
+        start = l->free_ns;
+    l->free_ns = start + (Bps > 0 ? (int64_t)((double)bytes * 1e9 / Bps) : 0);
+    return start;
 }

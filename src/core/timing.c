@@ -20,6 +20,7 @@ void tc_timing_compute(const tc_timing_input *in, tc_timing *t)
             line_ns = link_line_ns;
     }
     t->line_time_ns = line_ns;
+    t->link_Bps = in->link_limit_Bps > 0 ? in->link_limit_Bps : TC_LINK_MAX_BPS;
     t->readout_ns = t->frame_lines * line_ns;
     t->exposure_bound_ns = in->exposure_us * 1e3 + TC_EXPOSURE_OFFSET_LINES * t->base_line_time_ns;
     t->min_period_ns = t->readout_ns > t->exposure_bound_ns ? t->readout_ns : t->exposure_bound_ns;

@@ -21,6 +21,8 @@
 /* Exposure needs this many lines beyond itself per frame (the kernel imx412
  * driver's exposure offset). */
 #define TC_EXPOSURE_OFFSET_LINES 8
+/* The fastest the camera's link carries (DeviceLinkThroughputLimit's maximum). */
+#define TC_LINK_MAX_BPS 450e6
 
 typedef struct tc_timing_input {
     const tc_sensor_mode *mode; /* NULL: full resolution */
@@ -42,6 +44,7 @@ typedef struct tc_timing {
     double period_ns;         /* min_period, or longer when the frame-rate cap says so */
     double max_fps;           /* 1e9 / min_period */
     double fps;               /* 1e9 / period */
+    double link_Bps;          /* the link's rate: the throughput limit, or TC_LINK_MAX_BPS when off */
 } tc_timing;
 
 void tc_timing_compute(const tc_timing_input *in, tc_timing *out);

@@ -74,6 +74,13 @@ int64_t tc_gige_tick(tc_gige *g, int64_t now_ns);
 /* Snapshot of stream channel 0. Returns 1 if the channel is open. */
 int tc_gige_stream(tc_gige *g, tc_gige_stream_cfg *out);
 
+/* The MTU of the interface the camera serves on: GevSCPSPacketSize powers on
+ * at the largest packet it carries whole (576..65532, a multiple of 4;
+ * 65532 on loopback, 9000 on a jumbo Ethernet link, 1500 on a plain one), as
+ * a camera powers on at its link's best size. 0: unknown (9000). Applies now
+ * while no stream channel is open, and at every DeviceReset. */
+void tc_gige_set_link_mtu(tc_gige *g, unsigned mtu);
+
 /* Record the local UDP port the stream leaves from (GevSCSP). */
 void tc_gige_set_source_port(tc_gige *g, uint16_t port);
 

@@ -31,6 +31,7 @@ struct tc_gige {
     uint16_t scp_port;
     uint32_t scda;
     unsigned packet_size;
+    unsigned link_packet_size; /* power-on GevSCPSPacketSize from the link's MTU; 0: 9000 */
     int dont_fragment;
     uint32_t scpd;
     uint16_t scsp;

@@ -92,7 +92,7 @@ static const gregion regions[] = {
     (1u << 31 /* user name */ | 1u << 30 /* serial */ | 1u << 5 /* PENDING_ACK */ |              \
      1u << 2 /* PACKETRESEND */ | 1u << 1 /* WRITEMEM */ | 1u << 0 /* concatenation */)
 #define PACKET_SIZE_MIN 576
-#define PACKET_SIZE_MAX 16380
+#define PACKET_SIZE_MAX 65532 /* IPv4 total length 65535, a multiple of 4 */
 
 static const greg *find_reg(uint32_t a)
 {
@@ -416,10 +416,28 @@ void tc_gige_reset_transport(tc_gige *g)
 {
     g->scp_port = 0;
     g->scda = 0;
-    g->packet_size = 9000; /* jumbo: Aravis fire-tests it and negotiates down */
+    /* The largest the camera's link carries unfragmented (tc_gige_set_link_mtu):
+     * a client keeps it once its fire test passes, and fewer, larger packets
+     * cost both ends less per byte. */
+    g->packet_size = g->link_packet_size ? g->link_packet_size : 9000;
     g->dont_fragment = 0;
     g->scpd = 0;
     g->extended_ids = 0;
     g->loss_percent = 0;
     g->heartbeat_ms = TC_GIGE_DEFAULT_HEARTBEAT_MS;
+}
+
+void tc_gige_set_link_mtu(tc_gige *g, unsigned mtu)
+{
+    unsigned size = 0;
+    if (mtu) {
+        size = mtu > PACKET_SIZE_MAX ? PACKET_SIZE_MAX : mtu & ~3u;
+        if (size < PACKET_SIZE_MIN)
+            size = PACKET_SIZE_MIN;
+    }
+    pthread_mutex_lock(&g->mu);
+    g->link_packet_size = size;
+    if (!g->scp_port)
+        g->packet_size = size ? size : 9000;
+    pthread_mutex_unlock(&g->mu);
 }

@@ -2,14 +2,9 @@
  *
  *  - control thread (the caller's): GVCP on ADDR:3956, plus broadcast
  *    discovery on 255.255.255.255:3956 accepted only when it arrived on the
- *    interface that owns ADDR (IP_PKTINFO); heartbeat expiry.
- *  - stream thread: blocks in the core's frame wait and sends leader,
- *    payload and trailer packets to GevSCDA:GevSCPHostPort, batched with
- *    sendmmsg, each batch once the core's readout pacing says its rows have
- *    been read; each packet a two-part iovec (header, slice of the frame) so
- *    payload is never copied and nothing is allocated per packet.
- *  - resends are sent by the control thread straight from the frames the
- *    stream thread still holds (the last TC_RESEND_FRAMES), under ring_mu.
+ *    interface that owns ADDR (IP_PKTINFO); heartbeat expiry. It only queues
+ *    PACKETRESEND requests, so no resend ever delays a heartbeat's answer.
+ *  - the stream channel: gvsp_sender.c (stream and resend threads).
  *
  * The camera binds ADDR only; it sends only to the address a controlling
  * client wrote into GevSCDA. */
@@ -21,65 +16,32 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "gige/gige_device.h"
 #include "gige/gvsp.h"
+#include "gige/gvsp_sender.h"
 #include "util/clock.h"
 #include "util/log.h"
-#include "util/rng.h"
-
-#define TC_RESEND_FRAMES 4
-#define TC_BATCH 64
-/* Bursts stay well inside a receiver's default socket buffer (208 KiB on
- * Linux): a real link spreads packets evenly, so the twin must not dump a
- * frame's worth at once and blame the host for the loss. */
-#define TC_BURST_BYTES (48 * 1024)
-
-typedef struct held_frame {
-    int valid;
-    tc_port_frame f;
-    uint32_t n_payload; /* payload packets */
-    unsigned packet_size;
-    int extended;
-} held_frame;
 
 typedef struct server {
     tc_device *dev;
     tc_gige *gige;
+    tc_gvsp_sender *sender;
     int gvcp_fd, bcast_fd, stream_fd;
     unsigned ifindex;
     uint32_t ip;
     const char *label;
     volatile sig_atomic_t *stop;
-    tc_port_waiter waiter; /* the stream thread's frame wait */
-
-    pthread_mutex_t ring_mu; /* held frames; also serialises sends on stream_fd */
-    held_frame ring[TC_RESEND_FRAMES];
-    unsigned ring_next;
-
     /* the request being handled, for PENDING_ACK */
     struct sockaddr_in cur_peer;
-
-    /* per-batch scratch (stream thread or resend under ring_mu) */
-    uint8_t hdr[TC_BATCH][TC_GVSP_MAX_HEADER + TC_GVSP_LEADER_BODY];
-    struct iovec iov[TC_BATCH][2];
-    struct mmsghdr msgs[TC_BATCH];
-    unsigned n_batch;
-    struct sockaddr_in dest;
-
-    uint64_t frames_sent, frames_abandoned, packets_sent, packets_resent, packets_lost_on_purpose;
-    uint64_t send_errors; /* packets the kernel refused (the host sees them lost) */
-    int last_send_errno;
 } server;
-
 
 static void log_line(void *ctx, const char *line)
 {
@@ -87,257 +49,26 @@ static void log_line(void *ctx, const char *line)
     tc_log(s->label, "%s", line);
 }
 
-/* ---- sending ---- */
-
-static void set_dont_fragment(server *s, int df)
-{
-    int v = df ? IP_PMTUDISC_DO : IP_PMTUDISC_DONT;
-    setsockopt(s->stream_fd, IPPROTO_IP, IP_MTU_DISCOVER, &v, sizeof(v));
-}
-
-static void flush_batch(server *s)
-{
-    unsigned off = 0, failed = 0;
-    while (off < s->n_batch) {
-        int n = sendmmsg(s->stream_fd, s->msgs + off, s->n_batch - off, 0);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            /* unreachable destination, DF too big, no buffer space: the
-             * host sees this packet lost; the rest of the batch still goes */
-            s->last_send_errno = errno;
-            failed++;
-            off++;
-            continue;
-        }
-        off += (unsigned)n;
-    }
-    s->packets_sent += off - failed;
-    s->send_errors += failed;
-    s->n_batch = 0;
-}
-
-/* Queue one packet: header bytes already in s->hdr[s->n_batch]. */
-static void queue_packet(server *s, size_t hdr_len, const uint8_t *data, size_t data_len)
-{
-    unsigned i = s->n_batch;
-    s->iov[i][0].iov_base = s->hdr[i];
-    s->iov[i][0].iov_len = hdr_len;
-    s->iov[i][1].iov_base = (void *)data;
-    s->iov[i][1].iov_len = data_len;
-    memset(&s->msgs[i], 0, sizeof(s->msgs[i]));
-    s->msgs[i].msg_hdr.msg_name = &s->dest;
-    s->msgs[i].msg_hdr.msg_namelen = sizeof(s->dest);
-    s->msgs[i].msg_hdr.msg_iov = s->iov[i];
-    s->msgs[i].msg_hdr.msg_iovlen = data_len ? 2 : 1;
-    if (++s->n_batch == TC_BATCH)
-        flush_batch(s);
-}
-
-/* Packet `pid` of a held frame: 0 leader, 1..N payload, N+1 trailer. */
-static void queue_frame_packet(server *s, const held_frame *h, uint32_t pid)
-{
-    uint8_t *hb = s->hdr[s->n_batch];
-    uint64_t block = h->f.block_id;
-    if (!h->extended)
-        block = (block - 1) % 0xFFFF + 1; /* 16-bit ids skip 0 */
-    if (pid == 0) {
-        tc_gvsp_image img = { h->f.timestamp_ns, h->f.pixel_format, h->f.width, h->f.height,
-                              h->f.offset_x, h->f.offset_y };
-        queue_packet(s, tc_gvsp_leader(hb, h->extended, block, &img), NULL, 0);
-    } else if (pid <= h->n_payload) {
-        size_t bs = tc_gvsp_block_size(h->packet_size, h->extended);
-        size_t off = (size_t)(pid - 1) * bs;
-        size_t len = h->f.size - off < bs ? h->f.size - off : bs;
-        size_t hl = tc_gvsp_header(hb, h->extended, TC_GVSP_STATUS_OK, block, TC_GVSP_PAYLOAD, pid);
-        queue_packet(s, hl, h->f.data + off, len);
-    } else {
-        queue_packet(s, tc_gvsp_trailer(hb, h->extended, block, pid, h->f.height), NULL, 0);
-    }
-}
-
-/* Payload bytes the packets up to `pid` carry: where the frame's readout
- * must have got to before they leave. */
-static size_t bytes_through(const held_frame *h, uint32_t pid)
-{
-    if (pid == 0)
-        return 0; /* the leader leaves at readout start */
-    if (pid > h->n_payload)
-        return h->f.size;
-    size_t end = (size_t)pid * tc_gvsp_block_size(h->packet_size, h->extended);
-    return end < h->f.size ? end : h->f.size;
-}
-
-static void sleep_until_ns(int64_t t)
-{
-    struct timespec ts = { t / 1000000000, t % 1000000000 };
-    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-        ;
-}
-
-static void send_frame(server *s, held_frame *h, const tc_gige_stream_cfg *cfg)
-{
-    s->dest.sin_family = AF_INET;
-    s->dest.sin_addr.s_addr = htonl(cfg->dest_ip);
-    s->dest.sin_port = htons(cfg->dest_port);
-    set_dont_fragment(s, cfg->dont_fragment);
-    tc_rng rng = tc_rng_keyed(0x6c6f7373, h->f.block_id, 0);
-    uint64_t loss_threshold = (uint64_t)(cfg->loss_percent / 100.0 * 18446744073709551615.0);
-    int64_t scpd = 0; /* GevSCPD so far: the host's delay between packets, on top */
-    size_t batch_bytes = 0;
-    uint32_t last = h->n_payload + 1;
-    /* A batch's packets are chosen first and queued only once it is due, all
-     * under ring_mu with the flush: the resend hook, which queues and flushes
-     * under the same lock, can never push a stream packet out early. */
-    uint32_t batch[TC_BATCH - 1];
-    unsigned n = 0;
-    const uint64_t resets = tc_port_resets(s->dev);
-    for (uint32_t pid = 0; pid <= last; pid++) {
-        /* Deliberate loss hits payload packets only, and only their first
-         * transmission: the resend path must recover every one. */
-        if (loss_threshold && pid >= 1 && pid <= h->n_payload && tc_rng_next(&rng) < loss_threshold) {
-            s->packets_lost_on_purpose++; /* (the trailer, pid == last, is never lost) */
-            continue;
-        }
-        batch[n++] = pid;
-        batch_bytes += h->packet_size;
-        /* A batch leaves once the rows it carries have been read out (the
-         * core's pacing), in bursts a receiver's socket buffer takes. */
-        /* The leader goes alone, at readout start: it tells the host a frame
-         * began (trigger latency) and waits for no row. */
-        if (pid == 0 || cfg->delay_ns || batch_bytes >= TC_BURST_BYTES || n == TC_BATCH - 1 ||
-            pid == last) {
-            scpd += (int64_t)cfg->delay_ns;
-            batch_bytes = 0;
-            sleep_until_ns(tc_port_due_ns(&h->f, bytes_through(h, pid)) + scpd);
-            /* A frame of a channel since closed or moved, or from before a
-             * DeviceReset, is abandoned: its packets would reach the new
-             * stream's socket as a stale block (Aravis then gave up on the
-             * new acquisition's first frame). */
-            tc_gige_stream_cfg now;
-            if (!tc_gige_stream(s->gige, &now) || now.dest_ip != cfg->dest_ip ||
-                now.dest_port != cfg->dest_port || tc_port_resets(s->dev) != resets) {
-                s->frames_abandoned++;
-                return;
-            }
-            pthread_mutex_lock(&s->ring_mu);
-            for (unsigned i = 0; i < n; i++)
-                queue_frame_packet(s, h, batch[i]);
-            flush_batch(s);
-            pthread_mutex_unlock(&s->ring_mu);
-            n = 0;
-        }
-    }
-    s->frames_sent++;
-}
-
-/* Hook: PACKETRESEND, from the control thread. */
+/* Hook: PACKETRESEND, from the control thread: queued, served by the sender. */
 static void on_resend(void *ctx, const tc_gvcp_resend *r)
 {
     server *s = ctx;
-    pthread_mutex_lock(&s->ring_mu);
-    held_frame *h = NULL;
-    for (unsigned i = 0; i < TC_RESEND_FRAMES; i++) {
-        held_frame *c = &s->ring[i];
-        if (!c->valid || c->extended != r->extended)
-            continue;
-        uint64_t id = c->extended ? c->f.block_id : (c->f.block_id - 1) % 0xFFFF + 1;
-        if (id == r->block_id)
-            h = c;
-    }
-    if (!h) {
-        /* Gone from memory: say so, so the host stops asking. */
-        uint8_t *hb = s->hdr[s->n_batch];
-        size_t hl = tc_gvsp_header(hb, r->extended, TC_GEV_PACKET_UNAVAILABLE, r->block_id,
-                                   TC_GVSP_PAYLOAD, r->first_packet);
-        queue_packet(s, hl, NULL, 0);
-    } else {
-        uint32_t last = r->last_packet > h->n_payload + 1 ? h->n_payload + 1 : r->last_packet;
-        for (uint32_t pid = r->first_packet; pid <= last; pid++) {
-            queue_frame_packet(s, h, pid);
-            s->packets_resent++;
-        }
-    }
-    flush_batch(s);
-    pthread_mutex_unlock(&s->ring_mu);
+    if (s->sender)
+        tc_gvsp_sender_resend(s->sender, r);
 }
 
-/* Hook: GevSCPSFireTestPacket. The test packet's UDP payload is exactly
- * packet_size - 28 bytes, which is what the host checks. */
+/* Hook: GevSCPSFireTestPacket. */
 static void on_fire_test(void *ctx, const tc_gige_stream_cfg *cfg)
 {
     server *s = ctx;
-    static uint8_t zeros[65536];
-    struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(cfg->dest_port),
-                              .sin_addr.s_addr = htonl(cfg->dest_ip) };
-    pthread_mutex_lock(&s->ring_mu);
-    set_dont_fragment(s, cfg->dont_fragment);
-    sendto(s->stream_fd, zeros, cfg->packet_size - TC_GVSP_IP_UDP, 0, (struct sockaddr *)&to, sizeof(to));
-    pthread_mutex_unlock(&s->ring_mu);
+    if (s->sender)
+        tc_gvsp_sender_fire_test(s->sender, cfg);
 }
 
 static void on_send_now(void *ctx, const uint8_t *data, size_t n)
 {
     server *s = ctx;
     sendto(s->gvcp_fd, data, n, 0, (struct sockaddr *)&s->cur_peer, sizeof(s->cur_peer));
-}
-
-/* ---- stream thread ---- */
-
-static void hold(server *s, const tc_port_frame *f, const tc_gige_stream_cfg *cfg, held_frame **out)
-{
-    pthread_mutex_lock(&s->ring_mu);
-    held_frame *h = &s->ring[s->ring_next];
-    s->ring_next = (s->ring_next + 1) % TC_RESEND_FRAMES;
-    if (h->valid)
-        tc_port_release(s->dev, &h->f); /* oldest frame leaves the resend window */
-    h->valid = 1;
-    h->f = *f;
-    h->packet_size = cfg->packet_size;
-    h->extended = cfg->extended_ids;
-    h->n_payload = tc_gvsp_payload_packets(f->size, cfg->packet_size, cfg->extended_ids);
-    *out = h;
-    pthread_mutex_unlock(&s->ring_mu);
-}
-
-static void release_all(server *s)
-{
-    pthread_mutex_lock(&s->ring_mu);
-    for (unsigned i = 0; i < TC_RESEND_FRAMES; i++)
-        if (s->ring[i].valid) {
-            tc_port_release(s->dev, &s->ring[i].f);
-            s->ring[i].valid = 0;
-        }
-    pthread_mutex_unlock(&s->ring_mu);
-}
-
-static void *stream_main(void *arg)
-{
-    server *s = arg;
-    pthread_setname_np(pthread_self(), "tc-gvsp");
-    for (;;) {
-        tc_port_frame f;
-        int rc = tc_port_wait(s->dev, &s->waiter, &f, -1);
-        if (rc == TC_PORT_CANCELLED)
-            break; /* the server is stopping */
-        /* The resend window outlives an acquisition (a SingleFrame one ends
-         * the moment its frame is handed over, before the host can ask for a
-         * lost packet) and ends when the next one starts. */
-        if (rc == TC_PORT_STARTED)
-            release_all(s);
-        if (rc != TC_PORT_FRAME)
-            continue;
-        tc_gige_stream_cfg cfg;
-        if (!tc_gige_stream(s->gige, &cfg)) {
-            tc_port_drop(s->dev, &f); /* no stream channel: the frame cannot be carried */
-            continue;
-        }
-        held_frame *h;
-        hold(s, &f, &cfg, &h);
-        send_frame(s, h, &cfg);
-    }
-    release_all(s);
-    return NULL;
 }
 
 /* ---- sockets ---- */
@@ -375,6 +106,16 @@ static unsigned interface_of(uint32_t ip)
         idx = if_nametoindex("lo");
     freeifaddrs(ifs);
     return idx;
+}
+
+/* The MTU of interface `ifindex`, 0 if unknown. */
+static unsigned mtu_of(int fd, unsigned ifindex)
+{
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof(ifr));
+    if (!ifindex || !if_indextoname(ifindex, ifr.ifr_name) || ioctl(fd, SIOCGIFMTU, &ifr) != 0)
+        return 0;
+    return ifr.ifr_mtu > 0 ? (unsigned)ifr.ifr_mtu : 0;
 }
 
 /* Receive one datagram; for the broadcast socket also its arrival interface. */
@@ -427,7 +168,6 @@ int tc_gige_serve(tc_device *dev, const char *address, volatile sig_atomic_t *st
     s->ip = ntohl(in.s_addr);
     s->label = address;
     s->stop = stop;
-    pthread_mutex_init(&s->ring_mu, NULL);
 
     int rc = -1;
     s->gvcp_fd = udp_socket(s->ip, TC_GVCP_PORT, 1);
@@ -453,14 +193,18 @@ int tc_gige_serve(tc_device *dev, const char *address, volatile sig_atomic_t *st
     socklen_t ll = sizeof(local);
     getsockname(s->stream_fd, (struct sockaddr *)&local, &ll);
     tc_gige_set_source_port(s->gige, ntohs(local.sin_port));
+    unsigned mtu = mtu_of(s->stream_fd, s->ifindex);
+    tc_gige_set_link_mtu(s->gige, mtu);
 
-    pthread_t stream_thread;
-    if (pthread_create(&stream_thread, NULL, stream_main, s) != 0)
+    /* Hooks may run from here on: the sender exists before the first request. */
+    s->sender = tc_gvsp_sender_new(dev, s->gige, s->stream_fd);
+    if (!s->sender || tc_gvsp_sender_start(s->sender) != 0)
         goto out;
     tc_port_identity id;
     tc_port_identity_get(dev, &id);
     char line[160];
-    snprintf(line, sizeof(line), "serving GigE Vision camera %s on %s:%d", id.serial, address, TC_GVCP_PORT);
+    snprintf(line, sizeof(line), "serving GigE Vision camera %s on %s:%d (link MTU %u)", id.serial, address,
+             TC_GVCP_PORT, mtu);
     log_line(s, line);
 
     while (!*stop) {
@@ -479,20 +223,26 @@ int tc_gige_serve(tc_device *dev, const char *address, volatile sig_atomic_t *st
             if (p[i].revents & POLLIN)
                 handle_datagram(s, p[i].fd);
     }
-    snprintf(line, sizeof(line),
-             "stopping: %llu frames (%llu abandoned for a closed or moved channel), %llu packets "
-             "sent, %llu resent, %llu dropped on purpose, %llu refused by the kernel%s%s",
-             (unsigned long long)s->frames_sent, (unsigned long long)s->frames_abandoned,
-             (unsigned long long)s->packets_sent,
-             (unsigned long long)s->packets_resent, (unsigned long long)s->packets_lost_on_purpose,
-             (unsigned long long)s->send_errors, s->send_errors ? ", last: " : "",
-             s->send_errors ? strerror(s->last_send_errno) : "");
-    log_line(s, line);
     tc_port_stop(dev);
-    tc_port_cancel(dev, &s->waiter);
-    pthread_join(stream_thread, NULL);
+    tc_gvsp_sender_stop(s->sender);
+    tc_gvsp_sender_stats st;
+    tc_gvsp_sender_stats_get(s->sender, &st);
+    char stats[400];
+    snprintf(stats, sizeof(stats),
+             "stopping: %llu frames (%llu abandoned for a closed or moved channel), %llu packets "
+             "sent (%llu batches over 1 ms late), %llu resend requests, %llu packets resent, %llu "
+             "refused over budget or queue, %llu unavailable, %llu dropped on purpose, %llu refused "
+             "by the kernel%s%s",
+             (unsigned long long)st.frames_sent, (unsigned long long)st.frames_abandoned,
+             (unsigned long long)st.packets_sent, (unsigned long long)st.batches_late,
+             (unsigned long long)st.resend_requests, (unsigned long long)st.packets_resent,
+             (unsigned long long)st.resends_refused, (unsigned long long)st.packets_unavailable,
+             (unsigned long long)st.packets_lost_on_purpose, (unsigned long long)st.send_errors,
+             st.send_errors ? ", last: " : "", st.send_errors ? strerror(st.last_send_errno) : "");
+    log_line(s, stats);
     rc = 0;
 out:
+    tc_gvsp_sender_free(s->sender);
     tc_gige_free(s->gige);
     if (s->gvcp_fd >= 0)
         close(s->gvcp_fd);
@@ -500,7 +250,6 @@ out:
         close(s->bcast_fd);
     if (s->stream_fd >= 0)
         close(s->stream_fd);
-    pthread_mutex_destroy(&s->ring_mu);
     free(s);
     return rc;
 }

@@ -170,6 +170,31 @@ static void pacing_last_byte_at_readout_end(void **state)
     assert_int_equal(tc_port_due_ns(&f, f.size), 1000000);
 }
 
+/* The link never carries more than its rate: a port that is behind its
+ * readout times catches up at the link's rate from now, not in a burst
+ * from the past; a port on time leaves at the readout time. */
+static void link_catches_up_at_its_rate(void **state)
+{
+    (void)state;
+    tc_port_link l = { 0 };
+    const double Bps = 400e6; /* 400 000 bytes per ms */
+    /* on time: the readout time */
+    assert_int_equal(tc_port_link_slot(&l, 1000000, 500000, 40000, Bps), 1000000);
+    assert_int_equal(l.free_ns, 1000000 + 100000);
+    /* 5 ms behind: due long past, the link free since: from now on... */
+    const int64_t now = 10000000;
+    assert_int_equal(tc_port_link_slot(&l, 5000000, now, 400000, Bps), now);
+    /* ...then each piece after the last at the link's rate, though all due */
+    assert_int_equal(tc_port_link_slot(&l, 5000001, now, 400000, Bps), now + 1000000);
+    assert_int_equal(tc_port_link_slot(&l, 5000002, now, 40000, Bps), now + 2000000);
+    /* a piece due later than the link frees up waits for its readout */
+    assert_int_equal(tc_port_link_slot(&l, now + 9000000, now, 4000, Bps), now + 9000000);
+    /* no rate: only due and now count */
+    tc_port_link u = { 0 };
+    assert_int_equal(tc_port_link_slot(&u, 7, 3, 1u << 30, 0), 7);
+    assert_int_equal(tc_port_link_slot(&u, 5, 6, 1, 0), 7);
+}
+
 static void slow_and_reset_flags(void **state)
 {
     (void)state;
@@ -197,6 +222,7 @@ int main(void)
         cmocka_unit_test(cancel_wakes_only_its_waiter),
         cmocka_unit_test(host_gone_stops_unlocks_and_drops),
         cmocka_unit_test(pacing_last_byte_at_readout_end),
+        cmocka_unit_test(link_catches_up_at_its_rate),
         cmocka_unit_test(slow_and_reset_flags),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1089,6 +1089,28 @@ static void heartbeat_out_of_range(void **state)
 
 /* ---------------- stream channel ---------------- */
 
+/* GevSCPSPacketSize powers on at the largest packet the link carries whole,
+ * and a client's choice, once a channel is open, is not overridden. */
+static void packet_size_follows_link_mtu(void **state)
+{
+    fx *f = *state;
+    tc_gige_stream_cfg cfg;
+    const unsigned mtu[][2] = { { 65536, 65532 }, { 1500, 1500 }, { 9000, 9000 }, { 9002, 9000 },
+                                { 100, 576 }, { 0, 9000 } };
+    for (size_t i = 0; i < sizeof(mtu) / sizeof(mtu[0]); i++) {
+        tc_gige_set_link_mtu(f->g, mtu[i][0]);
+        tc_gige_stream(f->g, &cfg);
+        assert_int_equal(cfg.packet_size, mtu[i][1]);
+        assert_int_equal(rdv(f, &PEER_B, R_SCPS) & 0xFFFF, mtu[i][1]);
+    }
+    tc_gige_set_link_mtu(f->g, 65536);
+    take_control(f, &PEER_A);
+    assert_int_equal(wr(f, &PEER_A, R_SCP, 0xCB20), 0);
+    assert_int_equal(wr(f, &PEER_A, R_SCPS, 1400), 0);
+    tc_gige_set_link_mtu(f->g, 1500); /* an open channel keeps the client's size */
+    assert_int_equal(rdv(f, &PEER_A, R_SCPS) & 0xFFFF, 1400);
+}
+
 static void stream_channel_registers(void **state)
 {
     fx *f = *state;
@@ -1108,17 +1130,17 @@ static void stream_channel_registers(void **state)
     assert_int_equal(cfg.dest_ip, 0xC0A80102);
     assert_int_equal(cfg.dest_port, 52000);
 
-    /* packet size: valid 9000, 1400, 576, 16380; invalid 575, 9001, 20000, 0 */
+    /* packet size: valid 9000, 1400, 576, 65532; invalid 575, 9001, 65534, 0 */
     assert_int_equal(wr(f, &PEER_A, R_SCPS, 9000), 0);
     assert_int_equal(wr(f, &PEER_A, R_SCPS, 1400), 0);
     assert_int_equal(rdv(f, &PEER_A, R_SCPS), 1400);
     assert_int_equal(wr(f, &PEER_A, R_SCPS, 575), 0x8002);
     assert_int_equal(wr(f, &PEER_A, R_SCPS, 9001), 0x8002);
-    assert_int_equal(wr(f, &PEER_A, R_SCPS, 20000), 0x8002);
+    assert_int_equal(wr(f, &PEER_A, R_SCPS, 65534), 0x8002);
     assert_int_equal(wr(f, &PEER_A, R_SCPS, 0), 0x8002);
     assert_int_equal(rdv(f, &PEER_A, R_SCPS), 1400);
     assert_int_equal(wr(f, &PEER_A, R_SCPS, 576), 0);
-    assert_int_equal(wr(f, &PEER_A, R_SCPS, 16380), 0);
+    assert_int_equal(wr(f, &PEER_A, R_SCPS, 65532), 0);
     assert_int_equal(wr(f, &PEER_A, R_SCPS, 9000), 0);
     assert_int_equal(tc_gige_stream(f->g, &cfg), 1);
     assert_int_equal(cfg.packet_size, 9000);
@@ -1578,6 +1600,7 @@ int main(void)
         T(heartbeat_refreshed_by_any_command),
         T(heartbeat_out_of_range),
         T(stream_channel_registers),
+        T(packet_size_follows_link_mtu),
         T(fire_test_packet),
         T(packetresend_standard),
         T(packetresend_extended),
