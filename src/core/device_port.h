@@ -187,6 +187,11 @@ typedef struct tc_port_link {
  * keeps a late port from bursting. */
 int64_t tc_port_link_slot(tc_port_link *l, int64_t due_ns, int64_t now_ns, size_t bytes, double Bps);
 
+/* The frame's readout pace in bytes/s (0: unpaced): the rate a port that
+ * fell behind keeps to, so a host never gets a frame faster than the sensor
+ * reads it; the frame's vertical blanking is its slack to catch up in. */
+double tc_port_readout_Bps(const tc_port_frame *f);
+
 /* ---- features by table row (the in-process port) ---- */
 
 /* Get or set at the feature's current selector position. */

@@ -93,6 +93,13 @@ void tc_port_pace(const tc_port_frame *f, size_t end)
         ;
 }
 
+double tc_port_readout_Bps(const tc_port_frame *f)
+{
+    if (f->line_time_ns <= 0 || f->height == 0)
+        return 0;
+    return (double)f->size / f->height * 1e9 / f->line_time_ns;
+}
+
 int64_t tc_port_link_slot(tc_port_link *l, int64_t due_ns, int64_t now_ns, size_t bytes, double Bps)
 {
     int64_t start = due_ns;

@@ -34,6 +34,7 @@ typedef struct held_frame {
     uint32_t n_payload; /* payload packets */
     unsigned packet_size;
     int extended;
+    uint32_t sent_through; /* packets 0..sent_through-1 have left (stream thread) */
 } held_frame;
 
 /* Packets queued for one sendmmsg: used under ring_mu only. */
@@ -197,6 +198,12 @@ static void send_frame(tc_gvsp_sender *s, held_frame *h, const tc_gige_stream_cf
     uint32_t pids[TC_BATCH - 1];
     unsigned n = 0;
     const uint64_t resets = tc_port_resets(s->dev);
+    /* Behind its readout times, the stream keeps to the readout's pace (the
+     * link is faster: never above it either) and catches up in the frame's
+     * vertical blanking; faster would hand the host a burst. */
+    double readout_Bps = tc_port_readout_Bps(&h->f);
+    if (readout_Bps <= 0 || readout_Bps > h->f.link_Bps)
+        readout_Bps = h->f.link_Bps;
     for (uint32_t pid = 0; pid <= last; pid++) {
         /* Deliberate loss hits payload packets only, and only their first
          * transmission: the resend path must recover every one. */
@@ -217,7 +224,7 @@ static void send_frame(tc_gvsp_sender *s, held_frame *h, const tc_gige_stream_cf
             /* Sleep to the readout time first, then take the link: a slot
              * reserved in advance would hold resends off for nothing. */
             sleep_until_ns(due);
-            take_link(s, due, batch_bytes, h->f.link_Bps);
+            take_link(s, due, batch_bytes, readout_Bps);
             if (tc_mono_ns() > due + TC_LATE_NS)
                 s->st.batches_late++;
             batch_bytes = 0;
@@ -236,6 +243,7 @@ static void send_frame(tc_gvsp_sender *s, held_frame *h, const tc_gige_stream_cf
             for (unsigned i = 0; i < n; i++)
                 queue_frame_packet(s, h, pids[i], &s->st.packets_sent);
             flush_batch(s, &s->st.packets_sent);
+            h->sent_through = pid + 1;
             pthread_mutex_unlock(&s->ring_mu);
             n = 0;
         }
@@ -255,6 +263,7 @@ static held_frame *hold(tc_gvsp_sender *s, const tc_port_frame *f, const tc_gige
     h->packet_size = cfg->packet_size;
     h->extended = cfg->extended_ids;
     h->n_payload = tc_gvsp_payload_packets(f->size, cfg->packet_size, cfg->extended_ids);
+    h->sent_through = 0;
     pthread_mutex_unlock(&s->ring_mu);
     pthread_mutex_lock(&s->link_mu);
     s->link_Bps = f->link_Bps;
@@ -371,9 +380,13 @@ static void serve_resend(tc_gvsp_sender *s, tc_gvcp_resend r)
         pthread_mutex_lock(&s->ring_mu);
         held_frame *h = find_held(s, &r);
         unsigned size = h ? h->packet_size : 64;
-        uint32_t last = h && r.last_packet > h->n_payload + 1 ? h->n_payload + 1 : r.last_packet;
+        uint32_t through = h ? h->sent_through : 0, last = r.last_packet;
         pthread_mutex_unlock(&s->ring_mu);
-        if (pid > last || (h && pid > h->n_payload + 1))
+        /* A host that waited too long asks for packets the stream has not
+         * sent yet (it is behind): they are on their way, not lost. */
+        if (h && last >= through)
+            last = through - 1; /* (through 0: nothing sent, nothing to resend) */
+        if (pid > last || (h && through == 0))
             return;
         uint32_t n = h ? (uint32_t)(TC_BURST_BYTES / size) : 1;
         if (n == 0)
