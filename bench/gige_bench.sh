@@ -1,76 +1,107 @@
 #!/bin/sh
 # GigE Vision figures, measured with Aravis's own tools in one run, inside a
 # private network namespace with only loopback (re-executes itself there):
-#  - frames/s delivered to arv-camera-test-0.8 at 4056x3040 per pixel format,
-#    and the camera process's CPU time per delivered megapixel;
-#  - the same for arv-fake-gv-camera-0.8 at its own 2048x2048 Mono8 (reference);
-#  - the highest full-frame rate the twin sustains with the link limit lifted
-#    (TwinReadoutSpeedup raises the sensor's rate beyond the datasheet).
-# usage: bench/gige_bench.sh [TWINCAM_BINARY] [SECONDS]   (default build-release/twincam, 10)
+#  1. delivery: the twin at 4056x3040 BayerGR8 and arv-fake-gv-camera-0.8 at
+#     its full 2048x2048 Mono8 (the reference), each read by
+#     arv-camera-test-0.8 with a plain UDP socket (what every non-root user
+#     gets: the kernel's default receive buffer) and with the packet socket:
+#     complete and failed frames against those the camera should have sent,
+#     missing packets, resend requests and resent packets, the camera
+#     process's CPU per delivered megapixel, and its peak resident memory;
+#  2. per pixel format (plain socket): frames/s, failed, CPU per Mpix, peak
+#     resident memory;
+#  3. headroom: the highest full-frame rate with the link limit lifted.
+# usage: bench/gige_bench.sh [TWINCAM_BINARY] [SECONDS] [--hog]
+#   (defaults build-release/twincam, 10; --hog runs `stress-ng --cpu 1`
+#   beside every measurement: one of the machine's cores taken)
 set -eu
 TWINCAM=$(readlink -f "${1:-build-release/twincam}")
 SECS=${2:-10}
+HOG=${3:-}
 if [ -z "${TC_IN_NETNS:-}" ]; then
-    exec env TC_IN_NETNS=1 unshare -rn sh -c 'ip link set lo up && exec sh "$0" "$@"' "$0" "$TWINCAM" "$SECS"
+    exec env TC_IN_NETNS=1 unshare -rn sh -c 'ip link set lo up && exec sh "$0" "$@"' "$0" "$TWINCAM" "$SECS" "$HOG"
 fi
 TCK=$(getconf CLK_TCK)
-utime() { awk '{print $14}' "/proc/$1/stat"; }
-stime() { awk '{print $15}' "/proc/$1/stat"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+rss_peak_mb() { awk '/^VmHWM/ {printf "%d", $2 / 1024}' "/proc/$1/status"; }
 busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat; } # user nice system irq softirq
+hog_pid=""
+if [ "$HOG" = --hog ]; then
+    command -v stress-ng >/dev/null || { echo "--hog needs stress-ng"; exit 1; }
+    stress-ng --cpu 1 --timeout 0 >/dev/null 2>&1 &
+    hog_pid=$!
+    trap 'kill $hog_pid 2>/dev/null' EXIT
+fi
 
-# run_client CAMERA_PID NAME ARGS... : prints
-# "completed failures camera_user_ticks camera_sys_ticks machine_busy_ticks width height packet_size"
-# (image size and packet size as arv-camera-test itself reports them).
+# run_client CAMERA_PID NAME ARGS...: one arv-camera-test-0.8 run of SECS;
+# prints "key=value" pairs: what arv-camera-test reports, and the camera's
+# CPU ticks and the machine's busy ticks over the run.
 run_client() {
     pid=$1; name=$2; shift 2
-    u0=$(utime "$pid"); s0=$(stime "$pid"); b0=$(busy)
+    c0=$(cpu_ticks "$pid"); b0=$(busy)
     out=$(arv-camera-test-0.8 -n "$name" --duration="$SECS" "$@" 2>&1 || true)
-    u1=$(utime "$pid"); s1=$(stime "$pid"); b1=$(busy)
-    field() { echo "$out" | awk -F'= ' -v k="$1" '$1 ~ "^"k" *$" {print $2 + 0; exit}'; }
-    # Steady state: arv-camera-test's once-a-second lines after the first three
-    # seconds, when the client has touched all its buffers (it allocates 50;
-    # page faults on first use slow it at full 16-bit rates).
-    steady=$(echo "$out" | awk '/frames\/s/ { n++; if (n > 3) { s += $1; k++; if (/error/) e += $(NF - 1) } }
-        END { if (k) printf "%.1f %d", s / k, e; else print "0 0" }')
-    echo "$(field n_completed_buffers) $(field n_failures) $(( u1 - u0 )) $(( s1 - s0 )) $(( b1 - b0 ))" \
-         "$(field 'image width') $(field 'image height') $(field 'gv packet size') $steady"
+    c1=$(cpu_ticks "$pid"); b1=$(busy)
+    echo "$out" | awk -F'= ' '
+        /^image width/ {w = $2 + 0} /^image height/ {h = $2 + 0} /^gv packet size/ {ps = $2 + 0}
+        /^n_completed_buffers/ {c = $2 + 0} /^n_failures/ {f = $2 + 0}
+        /^n_missing_packets/ {m = $2 + 0} /^n_resend_requests/ {rq = $2 + 0} /^n_resent_packets/ {rs = $2 + 0}
+        END { printf "w=%d h=%d ps=%d done=%d failed=%d missing=%d requests=%d resent=%d", w, h, ps, c, f, m, rq, rs }'
+    echo " cam=$((c1 - c0)) busy=$((b1 - b0))"
 }
 
-report() { # label completed failures user sys busy width height packet_size steady_fps steady_errors
-    awk -v l="$1" -v n="${2:-0}" -v f="${3:-0}" -v u="$4" -v sy="$5" -v b="$6" -v w="${7:-0}" \
-        -v h="${8:-0}" -v ps="${9:-0}" -v sf="${10:-0}" -v se="${11:-0}" -v tck="$TCK" -v s="$SECS" 'BEGIN {
-        mpix = n * w * h / 1e6; if (mpix == 0) mpix = 1e-9
-        printf "%-16s %4dx%-4d %5d B | %5.2f fps %3d failed (steady %4.1f fps %2d failed) | camera user %4.2f sys %4.2f total %4.2f ms/Mpix | machine %4.2f ms/Mpix\n",
-               l, w, h, ps, n / s, f, sf, se, u / tck * 1000 / mpix, sy / tck * 1000 / mpix,
-               (u + sy) / tck * 1000 / mpix, b / tck * 1000 / mpix }'
+# report LABEL EXPECTED_FPS PID PAIRS...: one line of figures.
+report() {
+    label=$1; fps=$2; pid=$3; shift 3
+    echo "$@ rss=$(rss_peak_mb "$pid")" | tr ' ' '\n' | awk -F= -v l="$label" -v fps="$fps" -v s="$SECS" -v tck="$TCK" '
+        { v[$1] = $2 }
+        END {
+            mpix = v["done"] * v["w"] * v["h"] / 1e6
+            want = fps * s
+            cam = mpix ? sprintf("%6.2f", v["cam"] / tck * 1000 / mpix) : "     -"
+            mach = mpix ? sprintf("%6.2f", v["busy"] / tck * 1000 / mpix) : "     -"
+            printf "%-30s %4dx%-4d %5d B | %4d complete %3d failed of %4.0f (%5.1f %%) | %6d missing, %6d resend requests, %6d resent | camera %s ms/Mpix, peak RSS %4d MB | machine %s ms/Mpix\n",
+                   l, v["w"], v["h"], v["ps"], v["done"], v["failed"], want, want ? 100 * v["done"] / want : 0,
+                   v["missing"], v["requests"], v["resent"], cam, v["rss"], mach }'
 }
 
-echo "== twincam $(basename "$TWINCAM") serve on 127.0.0.1, ${SECS} s per run"
-"$TWINCAM" serve --interface 127.0.0.1 2>/dev/null &
-tpid=$!
-until arv-tool-0.8 -a 127.0.0.1 control DeviceVendorName >/dev/null 2>&1; do :; done
+start_twin() {
+    "$TWINCAM" serve --interface 127.0.0.1 >/dev/null 2>&1 &
+    tpid=$!
+    until arv-tool-0.8 -a 127.0.0.1 control DeviceVendorName >/dev/null 2>&1; do :; done
+}
+stop_twin() { kill -INT "$tpid"; wait "$tpid" || true; }
+twin_fps() { arv-tool-0.8 -a 127.0.0.1 control AcquisitionFrameRateMax 2>/dev/null | awk '{print $3 + 0}'; }
+
+echo "== twincam $(basename "$TWINCAM") serve on 127.0.0.1, ${SECS} s per run${hog_pid:+, stress-ng --cpu 1 beside}"
+echo "== 1. delivery at full size: plain UDP socket (default buffer), then packet socket"
+for mode in --no-packet-socket ""; do
+    start_twin # a fresh process each: its peak RSS is this run's
+    arv-tool-0.8 -a 127.0.0.1 control PixelFormat=BayerGR8 >/dev/null
+    report "twin BayerGR8 ${mode:-packet-socket}" "$(twin_fps)" "$tpid" $(run_client "$tpid" 127.0.0.1 $mode)
+    stop_twin
+    arv-fake-gv-camera-0.8 -i 127.0.0.1 >/dev/null 2>&1 &
+    fpid=$!
+    until arv-tool-0.8 -a 127.0.0.1 control Width >/dev/null 2>&1; do :; done
+    # Its default image is 512x512: the reference is its full 2048x2048, at
+    # its own rate (AcquisitionFrameRate, 25 Hz unless changed).
+    ffps=$(arv-tool-0.8 -a 127.0.0.1 control AcquisitionFrameRate 2>/dev/null | awk '{print $3 + 0}')
+    report "fake Mono8 ${mode:-packet-socket}" "${ffps:-25}" "$fpid" \
+        $(run_client "$fpid" Aravis-Fake-GV01 $mode --features "Width=2048 Height=2048")
+    kill "$fpid"; wait "$fpid" 2>/dev/null || true
+done
+
+echo "== 2. pixel formats at 4056x3040 (plain UDP socket)"
 for fmt in BayerGR8 BayerGR10 BayerGR12 BayerGR10p BayerGR12p BayerGR10g40IDS BayerGR12g24IDS; do
-    set -- $(run_client "$tpid" 127.0.0.1 --features "PixelFormat=$fmt")
-    report "$fmt" "$@"
+    start_twin
+    arv-tool-0.8 -a 127.0.0.1 control "PixelFormat=$fmt" >/dev/null
+    report "$fmt" "$(twin_fps)" "$tpid" $(run_client "$tpid" 127.0.0.1 --no-packet-socket)
+    stop_twin
 done
-echo "== headroom: link limit off, TwinReadoutSpeedup raised until frames fail (BayerGR8)"
-for x in 2 3 4 5 6; do
-    set -- $(run_client "$tpid" 127.0.0.1 --features "DeviceLinkThroughputLimitMode=Off TwinReadoutSpeedup=$x")
-    report "speedup x$x" "$@"
-done
-# The fake camera streams 1400-byte packets (it has no fire-test negotiation);
-# the same packet size for the twin compares like with like (last: the
-# packet size stays set).
-set -- $(run_client "$tpid" 127.0.0.1 --features "PixelFormat=BayerGR8 DeviceLinkThroughputLimitMode=On TwinReadoutSpeedup=1" \
-    --gv-packet-size=1400 -j never)
-report "BayerGR8 1400 B" "$@"
-kill -INT "$tpid"; wait "$tpid" || true
 
-echo "== reference: arv-fake-gv-camera-0.8 (2048x2048 Mono8, its default rate)"
-arv-fake-gv-camera-0.8 -i 127.0.0.1 >/dev/null 2>&1 &
-fpid=$!
-until arv-tool-0.8 -a 127.0.0.1 control Width >/dev/null 2>&1; do :; done
-# Its default image is 512x512; the issue measures it at its full 2048x2048.
-set -- $(run_client "$fpid" Aravis-Fake-GV01 --features "Width=2048 Height=2048")
-report "fake Mono8" "$@"
-kill "$fpid"; wait "$fpid" 2>/dev/null || true
+echo "== 3. headroom: link limit off, TwinReadoutSpeedup raised (BayerGR8, packet socket)"
+start_twin
+for x in 2 3 4; do
+    arv-tool-0.8 -a 127.0.0.1 control DeviceLinkThroughputLimitMode=Off "TwinReadoutSpeedup=$x" >/dev/null
+    report "speedup x$x" "$(twin_fps)" "$tpid" $(run_client "$tpid" 127.0.0.1)
+done
+stop_twin

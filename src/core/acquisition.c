@@ -55,6 +55,7 @@ struct tc_acq {
     tc_acq_frame *ready_head, *ready_tail;
     unsigned generation;
     size_t buffer_size;
+    unsigned pool_count;      /* buffers in the current pool */
 
     int64_t triggers[TC_TRIGGER_QUEUE];
     int8_t trigger_line[TC_TRIGGER_QUEUE]; /* line whose edge made it, -1 software */
@@ -615,9 +616,19 @@ int tc_acq_start(tc_acq *a)
      * buffers of a replaced pool are freed when released. The device lock,
      * held by the caller, keeps the settings. */
     const size_t need = a->s.payload_bytes ? a->s.payload_bytes : 1;
-    if (a->generation == 0 || a->buffer_size < need) {
+    /* The pool's bytes are bounded too (TC_ACQ_POOL_BYTES): asked for 8
+     * buffers, a 16-bit full frame gets 5, and the camera stays under 200 MB
+     * resident serving any format. */
+    unsigned count = a->n_buffers;
+    if ((size_t)count * need > TC_ACQ_POOL_BYTES) {
+        size_t fit = TC_ACQ_POOL_BYTES / need;
+        count = fit < TC_ACQ_POOL_MIN ? TC_ACQ_POOL_MIN : (unsigned)fit;
+        if (count > a->n_buffers)
+            count = a->n_buffers;
+    }
+    if (a->generation == 0 || a->buffer_size < need || a->pool_count < count) {
         pthread_mutex_unlock(&a->mu);
-        tc_acq_frame *pool = make_pool(a->n_buffers, need);
+        tc_acq_frame *pool = make_pool(count, need);
         pthread_mutex_lock(&a->mu);
         if (!pool) {
             pthread_mutex_unlock(&a->mu);
@@ -627,6 +638,7 @@ int tc_acq_start(tc_acq *a)
         a->free_list = pool;
         a->generation++;
         a->buffer_size = need;
+        a->pool_count = count;
         for (tc_acq_frame *f = pool; f; f = f->next)
             f->generation = a->generation;
     }

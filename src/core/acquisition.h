@@ -89,6 +89,11 @@ typedef void (*tc_acq_line_cb)(void *ctx, unsigned line, int level, uint64_t t_n
  * I/O socket's scheduled pulses): each acts at its own time. */
 #define TC_EDGES_AHEAD 64
 
+/* Frame buffers: at most this many bytes (and never fewer than
+ * TC_ACQ_POOL_MIN buffers), whatever number was asked for. */
+#define TC_ACQ_POOL_BYTES ((size_t)128 << 20)
+#define TC_ACQ_POOL_MIN 3
+
 /* An input line driven from outside to `level` at t_ns: may trigger a frame
  * (TriggerSource LineN, activation, inverter, debouncer). Edges come in time
  * order (TC_EINVAL for one earlier than the line's last edge); TC_EBUSY when

@@ -155,6 +155,11 @@ void tc_port_cancel(tc_device *d, tc_port_waiter *w);
  * TC_EBUSY at once when acquisition is not running and nothing is queued. */
 int tc_port_take(tc_device *d, tc_port_frame *f, int timeout_ms);
 
+/* Frames a port keeps after sending them (GigE resends) stay within this
+ * many bytes beside the one it is sending, so the camera's frame buffers
+ * (at most 128 MB) always have some left to fill. */
+#define TC_PORT_HOLD_BYTES ((size_t)48 << 20)
+
 /* A frame delivered, or one the port could not deliver (no stream channel,
  * link gone, host disabled the stream): counted in TwinFramesDropped. */
 void tc_port_release(tc_device *d, tc_port_frame *f);

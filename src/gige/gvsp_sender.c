@@ -258,6 +258,21 @@ static held_frame *hold(tc_gvsp_sender *s, const tc_port_frame *f, const tc_gige
     s->ring_next = (s->ring_next + 1) % TC_GVSP_HELD_FRAMES;
     if (h->valid)
         tc_port_release(s->dev, &h->f); /* oldest frame leaves the resend window */
+    h->valid = 0;
+    /* Older frames leave it too while those kept pass the port's byte
+     * budget (two 16-bit full frames are 49 MB): the camera's buffers must
+     * not all sit in the resend window. */
+    size_t kept = 0;
+    for (unsigned k = 1; k < TC_GVSP_HELD_FRAMES; k++) {
+        held_frame *o = &s->ring[(s->ring_next + TC_GVSP_HELD_FRAMES - 1 - k) % TC_GVSP_HELD_FRAMES];
+        if (!o->valid)
+            continue;
+        if (kept + o->f.size > TC_PORT_HOLD_BYTES) {
+            tc_port_release(s->dev, &o->f);
+            o->valid = 0;
+        } else
+            kept += o->f.size;
+    }
     h->valid = 1;
     h->f = *f;
     h->packet_size = cfg->packet_size;
