@@ -295,10 +295,8 @@ GC_API EventFlush(EVENT_HANDLE hEvent)
         for (size_t i = 0; i < e->count; i++) {
             /* the output queue is this queue: its buffers are discarded */
             gt_buffer *b = gt_find(e->items[(e->head + i) % e->cap].buffer, GT_BUF, NULL);
-            if (b && b->state == GT_B_OUTPUT) {
-                b->state = GT_B_ANNOUNCED;
-                b->ds->n_output--;
-            }
+            if (b)
+                gt_buffer_discard(b);
         }
     e->head = 0;
     e->count = 0;

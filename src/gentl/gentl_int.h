@@ -134,6 +134,8 @@ struct gt_buffer {
     size_t size;
     void *user;
     bool owned;           /* DSAllocAndAnnounceBuffer */
+    uint8_t *own;         /* its own memory (base, unless a frame is lent to it) */
+    tc_port_frame lent;   /* the core's frame it shows instead of a copy (lent.priv_) */
     enum gt_buf_state state;
     gt_buffer *next;      /* in the input FIFO */
     /* the last frame written, as BUFFER_INFO reports it */
@@ -166,6 +168,7 @@ struct gt_ds {
     tc_port_waiter waiter;
     uint64_t to_acquire, acquired;
     uint64_t delivered, underrun, started;
+    unsigned n_lent;      /* producer-allocated buffers showing a core frame */
     gt_events events;
 };
 
@@ -241,6 +244,9 @@ GC_ERROR gt_module_read(unsigned kind, void *obj, uint64_t address, uint8_t *buf
 GC_ERROR gt_module_write(unsigned kind, void *obj, uint64_t address, const uint8_t *buf, size_t len);
 
 /* gentl/stream.c */
+/* A buffer in the output queue back with the consumer, unfilled as far as
+ * it knows (flushed): a lent frame goes back to the core. */
+void gt_buffer_discard(gt_buffer *b);
 GC_ERROR gt_ds_open(gt_dev *dev, gt_ds **out);
 /* Close a DataStream: stop its thread, revoke its buffers, kill its events.
  * Called with the lock held; drops it while joining. */

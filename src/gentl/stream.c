@@ -5,9 +5,11 @@
  * A frame finding no queued buffer waits for one (an underrun, reported
  * with EVENT_ERROR).
  *
- * The one copy: a frame lives in the core's buffer pool until released, and
- * GenTL gives the consumer the buffers it announced, so each frame is copied
- * once, into the consumer's memory. */
+ * Copies: a frame lives in the core's buffer pool until released. Into a
+ * consumer's buffer (DSAnnounceBuffer) it is copied, once: the consumer
+ * chose that memory. A producer-allocated buffer (DSAllocAndAnnounceBuffer)
+ * is lent the core's frame instead (BUFFER_INFO_BASE points at it) until the
+ * consumer queues the buffer again, so that path adds no copy. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,24 @@
 /* A buffer larger than any frame the camera makes, by far: refuse it rather
  * than let a hostile size reach the allocator. */
 #define MAX_ALLOC_BYTES ((size_t)1 << 30)
+
+/* Frames lent at once per stream. The core's pool holds 3 frames; lending
+ * one leaves one for the frame in this port's hand and one to render into,
+ * so a consumer holding buffers never stalls the camera: buffers beyond this
+ * get copies. */
+#define MAX_LENT 1
+
+/* A producer-allocated buffer shows its own memory again, and the core gets
+ * its frame back (lock held: the core never calls into this port). */
+static void unlend(gt_ds *ds, gt_buffer *b)
+{
+    if (!b->lent.priv_)
+        return;
+    tc_port_release(ds->dev->twin->dev, &b->lent);
+    b->lent.priv_ = NULL;
+    b->base = b->own;
+    ds->n_lent--;
+}
 
 static void fifo_push(gt_fifo *q, gt_buffer *b, bool front)
 {
@@ -49,8 +69,18 @@ static gt_buffer *fifo_pop(gt_fifo *q)
     return b;
 }
 
+void gt_buffer_discard(gt_buffer *b)
+{
+    if (b->state != GT_B_OUTPUT)
+        return;
+    b->state = GT_B_ANNOUNCED;
+    b->ds->n_output--;
+    unlend(b->ds, b);
+}
+
 static void to_input(gt_ds *ds, gt_buffer *b)
 {
+    unlend(ds, b);
     if (b->state == GT_B_OUTPUT)
         ds->n_output--;
     b->state = GT_B_INPUT;
@@ -128,10 +158,14 @@ static void *stream_main(void *arg)
             break;
         }
         b->state = GT_B_FILLING;
+        bool lend = b->owned && f.size <= b->size && ds->n_lent < MAX_LENT;
+        if (lend)
+            ds->n_lent++;
         gt_unlock();
 
         size_t n = f.size < b->size ? f.size : b->size;
-        memcpy(b->base, f.data, n);
+        if (!lend)
+            memcpy(b->base, f.data, n);
 
         gt_lock();
         pace(ds, tc_port_due_ns(&f, f.size));
@@ -140,9 +174,15 @@ static void *stream_main(void *arg)
              * consumer knows, and the frame is not delivered */
             b->state = GT_B_INPUT;
             fifo_push(&ds->input, b, true);
+            if (lend)
+                ds->n_lent--;
             gt_unlock();
             tc_port_drop(dev, &f);
             break;
+        }
+        if (lend) {
+            b->lent = f;
+            b->base = (uint8_t *)f.data;
         }
         b->new_data = true;
         b->filled = n;
@@ -166,7 +206,8 @@ static void *stream_main(void *arg)
         }
         bool done = ds->to_acquire != GENTL_INFINITE && ++ds->acquired >= ds->to_acquire;
         gt_unlock();
-        tc_port_release(dev, &f);
+        if (!lend)
+            tc_port_release(dev, &f);
         if (done)
             break; /* iNumToAcquire reached: the stream stops by itself */
     }
@@ -219,11 +260,12 @@ GC_ERROR gt_ds_open(gt_dev *dev, gt_ds **out)
     return GC_ERR_SUCCESS;
 }
 
-static void buffer_free(gt_buffer *b)
+static void buffer_free(gt_ds *ds, gt_buffer *b)
 {
+    unlend(ds, b);
     gt_handle_drop(b->handle);
     if (b->owned)
-        free(b->base);
+        free(b->own);
     free(b);
 }
 
@@ -234,7 +276,7 @@ void gt_ds_close_locked(gt_ds *ds)
     stop_locked(ds, true);
     gt_events_close(&ds->events);
     for (size_t i = 0; i < ds->n_bufs; i++)
-        buffer_free(ds->bufs[i]);
+        buffer_free(ds, ds->bufs[i]);
     free(ds->bufs);
     pthread_cond_destroy(&ds->cv);
     free(ds);
@@ -290,6 +332,7 @@ static GC_ERROR announce(gt_ds *ds, uint8_t *base, size_t size, bool owned, void
     }
     b->ds = ds;
     b->base = base;
+    b->own = base;
     b->size = size;
     b->owned = owned;
     b->user = user;
@@ -340,7 +383,7 @@ GC_API DSRevokeBuffer(DS_HANDLE hDataStream, BUFFER_HANDLE hBuffer, void **pBuff
         i++;
     memmove(&ds->bufs[i], &ds->bufs[i + 1], (ds->n_bufs - i - 1) * sizeof(ds->bufs[0]));
     ds->n_bufs--;
-    buffer_free(b);
+    buffer_free(ds, b);
     return gt_leave(GC_ERR_SUCCESS);
 }
 
@@ -378,10 +421,7 @@ GC_API DSFlushQueue(DS_HANDLE hDataStream, ACQ_QUEUE_TYPE iOperation)
         break;
     case ACQ_QUEUE_OUTPUT_DISCARD:
         for (size_t i = 0; i < ds->n_bufs; i++)
-            if (ds->bufs[i]->state == GT_B_OUTPUT) {
-                ds->bufs[i]->state = GT_B_ANNOUNCED;
-                ds->n_output--;
-            }
+            gt_buffer_discard(ds->bufs[i]);
         break;
     case ACQ_QUEUE_ALL_TO_INPUT:
         for (size_t i = 0; i < ds->n_bufs; i++)
@@ -397,10 +437,7 @@ GC_API DSFlushQueue(DS_HANDLE hDataStream, ACQ_QUEUE_TYPE iOperation)
         while ((b = fifo_pop(&ds->input)))
             b->state = GT_B_ANNOUNCED;
         for (size_t i = 0; i < ds->n_bufs; i++)
-            if (ds->bufs[i]->state == GT_B_OUTPUT) {
-                ds->bufs[i]->state = GT_B_ANNOUNCED;
-                ds->n_output--;
-            }
+            gt_buffer_discard(ds->bufs[i]);
         break;
     default:
         return gt_leave(gt_err(GC_ERR_INVALID_PARAMETER, "no queue operation %d", (int)iOperation));

@@ -653,6 +653,55 @@ static void short_buffer_and_underrun(void **state)
     close_rig(&r);
 }
 
+/* Producer-allocated buffers are lent the camera's frame (no copy): a
+ * buffer the consumer holds keeps its bytes while the camera goes on into
+ * the others, and shows its own memory again once queued. */
+static void lent_frames_keep_their_bytes(void **state)
+{
+    (void)state;
+    rig r;
+    open_rig(&r, "TC000001:deterministic");
+    assert_int_equal(set_int(&r, "Width", 264), 0);
+    assert_int_equal(set_int(&r, "Height", 64), 0);
+    size_t payload = (size_t)get_int(&r, "PayloadSize");
+    DS_HANDLE ds;
+    assert_int_equal(gt.DevOpenDataStream(r.dev, "Stream0", &ds), 0);
+    BUFFER_HANDLE b[3];
+    void *own[3];
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(gt.DSAllocAndAnnounceBuffer(ds, payload, NULL, &b[i]), 0);
+        own[i] = binfo_ptr(ds, b[i], BUFFER_INFO_BASE);
+        assert_non_null(own[i]);
+        assert_int_equal(gt.DSQueueBuffer(ds, b[i]), 0);
+    }
+    EVENT_HANDLE ev;
+    assert_int_equal(gt.GCRegisterEvent(ds, EVENT_NEW_BUFFER, &ev), 0);
+    assert_int_equal(gt.DSStartAcquisition(ds, ACQ_START_FLAGS_DEFAULT, GENTL_INFINITE), 0);
+    execute(&r, "AcquisitionStart");
+    BUFFER_HANDLE first = wait_buffer(ds, ev);
+    uint8_t *held = binfo_ptr(ds, first, BUFFER_INFO_BASE);
+    uint8_t *copy = malloc(payload);
+    memcpy(copy, held, payload);
+    uint64_t id = binfo_u64(ds, first, BUFFER_INFO_FRAMEID);
+    /* four more frames through the other two buffers while it is held */
+    for (int k = 0; k < 4; k++) {
+        BUFFER_HANDLE got = wait_buffer(ds, ev);
+        assert_ptr_not_equal(got, first);
+        assert_int_equal(binfo_u64(ds, got, BUFFER_INFO_FRAMEID), id + 1 + (uint64_t)k);
+        assert_int_equal(gt.DSQueueBuffer(ds, got), 0);
+    }
+    assert_memory_equal(held, copy, payload);
+    assert_int_equal(binfo_size(ds, first, BUFFER_INFO_SIZE_FILLED), payload);
+    int i = first == b[0] ? 0 : first == b[1] ? 1 : 2;
+    assert_ptr_not_equal(held, own[i]); /* lent, not copied */
+    assert_int_equal(gt.DSQueueBuffer(ds, first), 0);
+    assert_ptr_equal(binfo_ptr(ds, first, BUFFER_INFO_BASE), own[i]);
+    execute(&r, "AcquisitionStop");
+    assert_int_equal(gt.DSStopAcquisition(ds, ACQ_STOP_FLAGS_DEFAULT), 0);
+    free(copy);
+    close_rig(&r); /* buffers still queued, some maybe lent: closed with the device */
+}
+
 /* ---- threads ---- */
 
 typedef struct waiter {
@@ -845,6 +894,7 @@ int main(void)
         cmocka_unit_test_teardown(remote_xml_and_features, close_all),
         cmocka_unit_test_teardown(stream_frames, close_all),
         cmocka_unit_test_teardown(short_buffer_and_underrun, close_all),
+        cmocka_unit_test_teardown(lent_frames_keep_their_bytes, close_all),
         cmocka_unit_test_teardown(events_timeouts_kill_and_close, close_all),
         cmocka_unit_test_teardown(close_parent_first, close_all),
         cmocka_unit_test_teardown(hostile_arguments, close_all),
