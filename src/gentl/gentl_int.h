@@ -31,6 +31,13 @@
 #define GT_TLTYPE "Custom"
 #define GT_MAX_CAMERAS 16
 
+/* Frames a DataStream may lend to producer-allocated buffers at once, and
+ * the frame pool a twin is made with: the core's default of 3 frames
+ * (tc_options.frame_buffers) plus those, as the GigE port adds its resend
+ * frames. */
+#define GT_MAX_LENT 2
+#define GT_FRAME_POOL (3 + GT_MAX_LENT)
+
 /* Where a module's GenICam XML sits in its port's address space (the remote
  * device's, as the GigE port places it, above every feature register). */
 #define GT_XML_ADDRESS 0x00100000u

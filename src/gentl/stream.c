@@ -23,11 +23,9 @@
  * than let a hostile size reach the allocator. */
 #define MAX_ALLOC_BYTES ((size_t)1 << 30)
 
-/* Frames lent at once per stream. The core's pool holds 3 frames; lending
- * one leaves one for the frame in this port's hand and one to render into,
- * so a consumer holding buffers never stalls the camera: buffers beyond this
- * get copies. */
-#define MAX_LENT 1
+/* Frames lent at once per stream (GT_MAX_LENT): the twins are made with
+ * that many frames more than the core's own pool, so lent frames never take
+ * the camera's buffering away; buffers beyond this get copies. */
 
 /* A producer-allocated buffer shows its own memory again, and the core gets
  * its frame back (lock held: the core never calls into this port). */
@@ -158,7 +156,7 @@ static void *stream_main(void *arg)
             break;
         }
         b->state = GT_B_FILLING;
-        bool lend = b->owned && f.size <= b->size && ds->n_lent < MAX_LENT;
+        bool lend = b->owned && f.size <= b->size && ds->n_lent < GT_MAX_LENT;
         if (lend)
             ds->n_lent++;
         gt_unlock();
