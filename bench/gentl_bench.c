@@ -178,6 +178,20 @@ static int gentl(const char *cti, int n, const char *format, bool consumer_memor
     return 0;
 }
 
+#define ROUNDS 5
+
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v)
+{
+    qsort(v, ROUNDS, sizeof(v[0]), by_value);
+    return v[ROUNDS / 2];
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -189,9 +203,9 @@ int main(int argc, char **argv)
     if (n < 2)
         n = 2;
     printf("%-6s %-16s %8s %9s %12s\n", "round", "port", "fps", "Mpix/s", "CPU ms/Mpix");
-    figures f[3][3];
+    figures f[ROUNDS][3];
     static const char *names[3] = { "library", "gentl-alloc", "gentl-announce" };
-    for (int r = 0; r < 3; r++) {
+    for (int r = 0; r < ROUNDS; r++) {
         if (library(n, format, &f[r][0]) != 0 || gentl(argv[1], n, format, false, &f[r][1]) != 0 ||
             gentl(argv[1], n, format, true, &f[r][2]) != 0) {
             fprintf(stderr, "gentl_bench: a run failed\n");
@@ -201,10 +215,16 @@ int main(int argc, char **argv)
             printf("%-6d %-16s %8.2f %9.1f %12.3f\n", r + 1, names[k], f[r][k].fps, f[r][k].fps * MPIX,
                    f[r][k].cpu_ms_per_mpix);
     }
-    for (int k = 1; k < 3; k++)
-        printf("%s, %d frames a run, 3 rounds, %s/library: fps %.3f, CPU per Mpix %.3f\n", format, n, names[k],
-               (f[0][k].fps + f[1][k].fps + f[2][k].fps) / (f[0][0].fps + f[1][0].fps + f[2][0].fps),
-               (f[0][k].cpu_ms_per_mpix + f[1][k].cpu_ms_per_mpix + f[2][k].cpu_ms_per_mpix) /
-                   (f[0][0].cpu_ms_per_mpix + f[1][0].cpu_ms_per_mpix + f[2][0].cpu_ms_per_mpix));
+    /* Medians of the per-round ratios: a round's three runs share the
+     * machine's load of the moment, so their ratio is steadier than any run. */
+    for (int k = 1; k < 3; k++) {
+        double fps[ROUNDS], cpu[ROUNDS];
+        for (int r = 0; r < ROUNDS; r++) {
+            fps[r] = f[r][k].fps / f[r][0].fps;
+            cpu[r] = f[r][k].cpu_ms_per_mpix / f[r][0].cpu_ms_per_mpix;
+        }
+        printf("%s, %d frames a run, %s/library, median of %d rounds: fps %.3f, CPU per Mpix %.3f\n",
+               format, n, names[k], ROUNDS, median(fps), median(cpu));
+    }
     return 0;
 }
