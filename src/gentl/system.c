@@ -143,10 +143,10 @@ static void dev_close_locked(gt_dev *d)
     free(d->xml);
     free(d);
     /* The host closed its connection: the core stops the camera, unlocks
-     * TLParamsLocked and drops the frames queued for it. */
-    gt_call_begin();
+     * TLParamsLocked and drops the frames queued for it. Under the lock, so
+     * no one reopens the camera half-way: the core never calls this port,
+     * and the stream that could hold its frames is closed above. */
     tc_port_host_gone(t->dev);
-    gt_call_end();
 }
 
 static void if_close_locked(gt_if *i)

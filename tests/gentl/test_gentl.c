@@ -733,7 +733,9 @@ static void events_timeouts_kill_and_close(void **state)
     int64_t t0 = now_ms();
     assert_int_equal(gt.EventGetData(ev, &d, &size, 80), GC_ERR_TIMEOUT);
     assert_true(now_ms() - t0 >= 75);
-    /* a short buffer is refused before waiting */
+    /* no buffer, or a short one, is refused before waiting */
+    size = sizeof(d);
+    assert_int_equal(gt.EventGetData(ev, NULL, &size, 0), GC_ERR_INVALID_PARAMETER);
     size = 3;
     assert_int_equal(gt.EventGetData(ev, &d, &size, 0), GC_ERR_BUFFER_TOO_SMALL);
     assert_int_equal(size, sizeof(d));
