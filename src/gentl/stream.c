@@ -203,6 +203,8 @@ static void *stream_main(void *arg)
             fire_error(ds, GC_ERR_BUFFER_TOO_SMALL, text);
         }
         bool done = ds->to_acquire != GENTL_INFINITE && ++ds->acquired >= ds->to_acquire;
+        if (done)
+            ds->done = true; /* with the last buffer's event: no longer grabbing */
         gt_unlock();
         if (!lend)
             tc_port_release(dev, &f);
