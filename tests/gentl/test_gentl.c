@@ -756,6 +756,8 @@ static void events_timeouts_kill_and_close(void **state)
     execute(&r, "AcquisitionStart");
     assert_non_null(wait_buffer(ds, ev));
     assert_int_equal(gt.DSStopAcquisition(ds, ACQ_STOP_FLAGS_KILL), GC_ERR_SUCCESS);
+    for (int i = 0; i < 2; i++) /* a buffer being filled went back to the input queue */
+        assert_false(binfo_bool(ds, b[i], BUFFER_INFO_IS_ACQUIRING));
     bool8_t grabbing = 1;
     INFO_DATATYPE type;
     size = sizeof(grabbing);
@@ -768,6 +770,87 @@ static void events_timeouts_kill_and_close(void **state)
     pthread_join(th, NULL);
     assert_true(w.rc == GC_ERR_ABORT || w.rc == GC_ERR_INVALID_HANDLE);
     assert_int_equal(gt.DSGetInfo(ds, STREAM_INFO_IS_GRABBING, &type, &grabbing, &size), GC_ERR_INVALID_HANDLE);
+    close_rig(&r);
+}
+
+/* Several threads take buffers from one EVENT_NEW_BUFFER queue and queue
+ * them again, while frames stream: every frame is handed to exactly one. */
+enum { TAKERS = 3, PER_TAKER = 8 };
+
+typedef struct taker {
+    DS_HANDLE ds;
+    EVENT_HANDLE ev;
+    uint64_t ids[PER_TAKER];
+    GC_ERROR rc;
+} taker;
+
+static void *take_frames(void *arg)
+{
+    taker *t = arg;
+    for (int k = 0; k < PER_TAKER; k++) {
+        EVENT_NEW_BUFFER_DATA d;
+        size_t size = sizeof(d);
+        if ((t->rc = gt.EventGetData(t->ev, &d, &size, 20000)) != GC_ERR_SUCCESS)
+            return NULL;
+        INFO_DATATYPE type;
+        size = sizeof(t->ids[k]);
+        if ((t->rc = gt.DSGetBufferInfo(t->ds, d.BufferHandle, BUFFER_INFO_FRAMEID, &type, &t->ids[k], &size)) ||
+            (t->rc = gt.DSQueueBuffer(t->ds, d.BufferHandle)))
+            return NULL;
+    }
+    return NULL;
+}
+
+static int by_id(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static void events_from_many_threads(void **state)
+{
+    (void)state;
+    rig r;
+    open_rig(&r, "TC000001:deterministic");
+    assert_int_equal(set_int(&r, "Width", 264), 0);
+    assert_int_equal(set_int(&r, "Height", 64), 0);
+    DS_HANDLE ds;
+    assert_int_equal(gt.DevOpenDataStream(r.dev, "Stream0", &ds), 0);
+    for (int i = 0; i < 5; i++) {
+        BUFFER_HANDLE b;
+        assert_int_equal(gt.DSAllocAndAnnounceBuffer(ds, (size_t)get_int(&r, "PayloadSize"), NULL, &b), 0);
+        assert_int_equal(gt.DSQueueBuffer(ds, b), 0);
+    }
+    EVENT_HANDLE ev;
+    assert_int_equal(gt.GCRegisterEvent(ds, EVENT_NEW_BUFFER, &ev), 0);
+    /* exactly the frames the takers want, then the stream stops by itself */
+    assert_int_equal(gt.DSStartAcquisition(ds, ACQ_START_FLAGS_DEFAULT, TAKERS * PER_TAKER), 0);
+    taker t[TAKERS];
+    pthread_t th[TAKERS];
+    for (int i = 0; i < TAKERS; i++) {
+        t[i] = (taker){ .ds = ds, .ev = ev };
+        assert_int_equal(pthread_create(&th[i], NULL, take_frames, &t[i]), 0);
+    }
+    execute(&r, "AcquisitionStart");
+    uint64_t all[TAKERS * PER_TAKER];
+    for (int i = 0; i < TAKERS; i++) {
+        pthread_join(th[i], NULL);
+        assert_int_equal(t[i].rc, GC_ERR_SUCCESS);
+        memcpy(all + i * PER_TAKER, t[i].ids, sizeof(t[i].ids));
+    }
+    qsort(all, TAKERS * PER_TAKER, sizeof(all[0]), by_id);
+    for (int k = 1; k < TAKERS * PER_TAKER; k++)
+        assert_int_equal(all[k], all[k - 1] + 1); /* none twice, none lost */
+    uint64_t delivered = 0;
+    INFO_DATATYPE type;
+    size_t size = sizeof(delivered);
+    assert_int_equal(gt.DSGetInfo(ds, STREAM_INFO_NUM_DELIVERED, &type, &delivered, &size), 0);
+    assert_int_equal(delivered, TAKERS * PER_TAKER);
+    bool8_t grabbing = 1;
+    size = sizeof(grabbing);
+    assert_int_equal(gt.DSGetInfo(ds, STREAM_INFO_IS_GRABBING, &type, &grabbing, &size), 0);
+    assert_false(grabbing); /* iNumToAcquire reached */
+    assert_int_equal(gt.DSStopAcquisition(ds, ACQ_STOP_FLAGS_DEFAULT), 0);
     close_rig(&r);
 }
 
@@ -898,6 +981,7 @@ int main(void)
         cmocka_unit_test_teardown(short_buffer_and_underrun, close_all),
         cmocka_unit_test_teardown(lent_frames_keep_their_bytes, close_all),
         cmocka_unit_test_teardown(events_timeouts_kill_and_close, close_all),
+        cmocka_unit_test_teardown(events_from_many_threads, close_all),
         cmocka_unit_test_teardown(close_parent_first, close_all),
         cmocka_unit_test_teardown(hostile_arguments, close_all),
     };
