@@ -177,6 +177,8 @@ struct gt_ds {
     uint64_t delivered, underrun, started;
     unsigned n_lent;      /* producer-allocated buffers showing a core frame */
     gt_events events;
+    char *xml;            /* the module nodemap */
+    size_t xml_len;
 };
 
 /* ---- the library ---- */
@@ -245,7 +247,8 @@ GC_ERROR gt_twin_info(gt_twin *t, DEVICE_INFO_CMD cmd, INFO_DATATYPE *piType, vo
                       size_t *piSize);
 void gt_tl_close_locked(gt_tl *tl);
 
-/* gentl/nodemap.c: the module nodemaps of System, Interface and Device. */
+/* gentl/nodemap.c: the module nodemaps of System, Interface, Device and
+ * DataStream. */
 char *gt_module_xml(unsigned kind, size_t *len);
 GC_ERROR gt_module_read(unsigned kind, void *obj, uint64_t address, uint8_t *buf, size_t len);
 GC_ERROR gt_module_write(unsigned kind, void *obj, uint64_t address, const uint8_t *buf, size_t len);

@@ -1,5 +1,5 @@
-/* The module nodemaps of the System, Interface and Device modules (GenTL
- * SFNC): a few registers each, their values read from the modules on every
+/* The module nodemaps of the System, Interface, Device and DataStream
+ * modules (GenTL SFNC): a few registers each, their values read from the modules on every
  * access, and the XML describing them, which GCGetPortURLInfo points at.
  * Each node sits at index x 0x40: strings are 64 bytes, integers 4 bytes
  * little-endian. Selectors pick the device (or interface, or stream) the
@@ -10,7 +10,7 @@
 #include "gentl/gentl_int.h"
 #include "util/strbuf.h"
 
-enum node_type { N_STRING, N_INT, N_SELECTOR, N_COMMAND, N_ACCESS };
+enum node_type { N_STRING, N_INT, N_SELECTOR, N_COMMAND, N_ACCESS, N_HANDLING };
 
 enum value_id {
     V_TL_ID, V_TL_VENDOR, V_TL_MODEL, V_TL_VERSION, V_TL_TYPE, V_GENTL_MAJOR, V_GENTL_MINOR,
@@ -18,6 +18,8 @@ enum value_id {
     V_DEV_UPDATE, V_DEV_SELECTOR, V_SEL_DEV_ID, V_SEL_DEV_VENDOR, V_SEL_DEV_MODEL,
     V_SEL_DEV_SERIAL, V_SEL_DEV_ACCESS,
     V_DEV_ID, V_DEV_VENDOR, V_DEV_MODEL, V_DEV_SERIAL, V_DEV_TYPE, V_STREAM_SELECTOR, V_STREAM_ID,
+    V_DS_ID, V_DS_TYPE, V_DS_ANNOUNCED, V_DS_QUEUED, V_DS_AWAITING, V_DS_DELIVERED, V_DS_UNDERRUN,
+    V_DS_STARTED, V_DS_ANNOUNCE_MIN, V_DS_HANDLING,
 };
 
 typedef struct node {
@@ -62,6 +64,19 @@ static const node dev_nodes[] = {
     { "StreamID", N_STRING, V_STREAM_ID, NULL },
 };
 
+static const node ds_nodes[] = {
+    { "StreamID", N_STRING, V_DS_ID, NULL },
+    { "StreamType", N_STRING, V_DS_TYPE, NULL },
+    { "StreamAnnouncedBufferCount", N_INT, V_DS_ANNOUNCED, NULL },
+    { "StreamInputBufferCount", N_INT, V_DS_QUEUED, NULL },
+    { "StreamOutputBufferCount", N_INT, V_DS_AWAITING, NULL },
+    { "StreamDeliveredFrameCount", N_INT, V_DS_DELIVERED, NULL },
+    { "StreamBufferUnderrunCount", N_INT, V_DS_UNDERRUN, NULL },
+    { "StreamStartedFrameCount", N_INT, V_DS_STARTED, NULL },
+    { "StreamAnnounceBufferMinimum", N_INT, V_DS_ANNOUNCE_MIN, NULL },
+    { "StreamBufferHandlingMode", N_HANDLING, V_DS_HANDLING, NULL },
+};
+
 #define NODE_STRIDE 0x40u
 #define STRING_LEN 64u
 
@@ -78,6 +93,11 @@ static const node *nodes_of(unsigned kind, size_t *n, const char **port, const c
         *port = "InterfacePort";
         *model = "twincam_Interface";
         return if_nodes;
+    case GT_DS:
+        *n = sizeof(ds_nodes) / sizeof(ds_nodes[0]);
+        *port = "StreamPort";
+        *model = "twincam_DataStream";
+        return ds_nodes;
     default:
         *n = sizeof(dev_nodes) / sizeof(dev_nodes[0]);
         *port = "DevicePort";
@@ -142,6 +162,12 @@ char *gt_module_xml(unsigned kind, size_t *len)
                                   "      <Value>%d</Value>\n    </EnumEntry>\n",
                              access_entries[e].name, (int)access_entries[e].value);
             tc_sb_printf(&sb, "    <pValue>%sReg</pValue>\n  </Enumeration>\n", f->name);
+        } else if (f->type == N_HANDLING) {
+            /* the one way this producer hands buffers over (docs/gentl.md) */
+            tc_sb_printf(&sb, "  <Enumeration Name=\"%s\" NameSpace=\"Standard\">\n"
+                              "    <EnumEntry Name=\"OldestFirst\" NameSpace=\"Standard\">\n"
+                              "      <Value>0</Value>\n    </EnumEntry>\n"
+                              "    <pValue>%sReg</pValue>\n  </Enumeration>\n", f->name, f->name);
         } else {
             tc_sb_printf(&sb, "  <Integer Name=\"%s\" NameSpace=\"Standard\">\n    <pValue>%sReg</pValue>\n",
                          f->name, f->name);
@@ -176,6 +202,7 @@ static void value_of(void *obj, enum value_id v, char *s, uint32_t *i)
     gt_tl *tl = obj;
     gt_if *iface = obj;
     gt_dev *dev = obj;
+    gt_ds *ds = obj;
     const gt_twin *sel = NULL;
     if (v >= V_SEL_DEV_ID && v <= V_SEL_DEV_ACCESS && iface->device_selector < gt_g.n_twins)
         sel = &gt_g.twins[iface->device_selector];
@@ -206,7 +233,17 @@ static void value_of(void *obj, enum value_id v, char *s, uint32_t *i)
     case V_DEV_MODEL: snprintf(s, STRING_LEN, "%s", dev->twin->id.model); break;
     case V_DEV_TYPE: snprintf(s, STRING_LEN, "Custom"); break;
     case V_STREAM_SELECTOR: *i = dev->stream_selector; break;
-    case V_STREAM_ID: snprintf(s, STRING_LEN, GT_STREAM_ID); break;
+    case V_STREAM_ID:
+    case V_DS_ID: snprintf(s, STRING_LEN, GT_STREAM_ID); break;
+    case V_DS_TYPE: snprintf(s, STRING_LEN, GT_TLTYPE); break;
+    case V_DS_ANNOUNCED: *i = (uint32_t)ds->n_bufs; break;
+    case V_DS_QUEUED: *i = (uint32_t)ds->input.n; break;
+    case V_DS_AWAITING: *i = (uint32_t)ds->n_output; break;
+    case V_DS_DELIVERED: *i = (uint32_t)ds->delivered; break;
+    case V_DS_UNDERRUN: *i = (uint32_t)ds->underrun; break;
+    case V_DS_STARTED: *i = (uint32_t)ds->started; break;
+    case V_DS_ANNOUNCE_MIN: *i = 1; break;
+    case V_DS_HANDLING: *i = 0; break;
     case V_IF_UPDATE:
     case V_DEV_UPDATE: break;
     }
@@ -217,6 +254,7 @@ static const char *module_xml(unsigned kind, void *obj, size_t *len)
     switch (kind) {
     case GT_TL: *len = ((gt_tl *)obj)->xml_len; return ((gt_tl *)obj)->xml;
     case GT_IF: *len = ((gt_if *)obj)->xml_len; return ((gt_if *)obj)->xml;
+    case GT_DS: *len = ((gt_ds *)obj)->xml_len; return ((gt_ds *)obj)->xml;
     default: *len = ((gt_dev *)obj)->xml_len; return ((gt_dev *)obj)->xml;
     }
 }

@@ -13,17 +13,17 @@
 #include "gentl/gentl_int.h"
 
 #define PORT_KINDS (GT_TL | GT_IF | GT_DEV | GT_RPORT | GT_DS | GT_BUF)
-#define NODEMAP_KINDS (GT_TL | GT_IF | GT_DEV | GT_RPORT)
+#define NODEMAP_KINDS (GT_TL | GT_IF | GT_DEV | GT_RPORT | GT_DS)
 
 /* Find a port handle under the lock; GC_ERR_NOT_IMPLEMENTED for a module
- * without a nodemap (DataStream, Buffer). */
+ * without a nodemap (Buffer). */
 static GC_ERROR port_of(PORT_HANDLE h, void **obj, unsigned *kind)
 {
     *obj = gt_find(h, PORT_KINDS, kind);
     if (!*obj)
         return gt_err(GC_ERR_INVALID_HANDLE, "not a port handle");
     if (!(*kind & NODEMAP_KINDS))
-        return gt_err(GC_ERR_NOT_IMPLEMENTED, "data streams and buffers have no nodemap here");
+        return gt_err(GC_ERR_NOT_IMPLEMENTED, "buffers have no nodemap here");
     return GC_ERR_SUCCESS;
 }
 
@@ -33,6 +33,7 @@ static void xml_of(void *obj, unsigned kind, const char **xml, size_t *len)
     case GT_TL: *xml = ((gt_tl *)obj)->xml; *len = ((gt_tl *)obj)->xml_len; break;
     case GT_IF: *xml = ((gt_if *)obj)->xml; *len = ((gt_if *)obj)->xml_len; break;
     case GT_DEV: *xml = ((gt_dev *)obj)->xml; *len = ((gt_dev *)obj)->xml_len; break;
+    case GT_DS: *xml = ((gt_ds *)obj)->xml; *len = ((gt_ds *)obj)->xml_len; break;
     default: *xml = tc_port_xml(((gt_dev *)obj)->twin->dev, 0, len); break;
     }
     if (!*xml)
@@ -136,6 +137,7 @@ static const char *file_name(void *obj, unsigned kind)
     case GT_TL: return "twincam_System.xml";
     case GT_IF: return "twincam_Interface.xml";
     case GT_DEV: return "twincam_Device.xml";
+    case GT_DS: return "twincam_DataStream.xml";
     default: return "twincam.xml";
     }
 }

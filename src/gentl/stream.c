@@ -248,9 +248,11 @@ GC_ERROR gt_ds_open(gt_dev *dev, gt_ds **out)
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     int crc = pthread_cond_init(&ds->cv, &ca);
     pthread_condattr_destroy(&ca);
-    if (crc != 0 || !(ds->handle = gt_handle_new(GT_DS, ds))) {
+    if (crc != 0 || !(ds->xml = gt_module_xml(GT_DS, &ds->xml_len)) ||
+        !(ds->handle = gt_handle_new(GT_DS, ds))) {
         if (crc == 0)
             pthread_cond_destroy(&ds->cv);
+        free(ds->xml);
         free(ds);
         return gt_err(GC_ERR_OUT_OF_MEMORY, "out of memory");
     }
@@ -278,6 +280,7 @@ void gt_ds_close_locked(gt_ds *ds)
     for (size_t i = 0; i < ds->n_bufs; i++)
         buffer_free(ds, ds->bufs[i]);
     free(ds->bufs);
+    free(ds->xml);
     pthread_cond_destroy(&ds->cv);
     free(ds);
 }

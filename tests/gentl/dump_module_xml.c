@@ -1,7 +1,7 @@
 /* Writes the module nodemaps' XML of twincam.cti (System, Interface,
- * Device), read through each module's port URL as a consumer reads them,
- * into DIR/system.xml, DIR/interface.xml, DIR/device.xml, for
- * check_module_schema.sh.  usage: dump_module_xml CTI DIR */
+ * Device, DataStream), read through each module's port URL as a consumer
+ * reads them, into DIR/system.xml, interface.xml, device.xml, stream.xml,
+ * for check_module_schema.sh.  usage: dump_module_xml CTI DIR */
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +10,7 @@
 
 #define FN(name) static __typeof__(name) *p##name;
 FN(GCInitLib) FN(GCCloseLib) FN(TLOpen) FN(TLOpenInterface) FN(IFOpenDevice) FN(GCGetPortURLInfo)
-FN(GCReadPort)
+FN(GCReadPort) FN(DevOpenDataStream)
 
 static int dump(void *h, const char *dir, const char *name)
 {
@@ -45,13 +45,16 @@ int main(int argc, char **argv)
         return 1;
 #define LOAD(name) if (!(p##name = (__typeof__(name) *)dlsym(lib, #name))) return 1;
     LOAD(GCInitLib) LOAD(GCCloseLib) LOAD(TLOpen) LOAD(TLOpenInterface) LOAD(IFOpenDevice)
-    LOAD(GCGetPortURLInfo) LOAD(GCReadPort)
+    LOAD(GCGetPortURLInfo) LOAD(GCReadPort) LOAD(DevOpenDataStream)
     TL_HANDLE tl;
     IF_HANDLE ifh;
     DEV_HANDLE dev;
+    DS_HANDLE ds;
     if (pGCInitLib() || pTLOpen(&tl) || pTLOpenInterface(tl, "twincam-inproc", &ifh) ||
-        pIFOpenDevice(ifh, "TC000001", DEVICE_ACCESS_CONTROL, &dev) || dump(tl, argv[2], "system.xml") ||
-        dump(ifh, argv[2], "interface.xml") || dump(dev, argv[2], "device.xml")) {
+        pIFOpenDevice(ifh, "TC000001", DEVICE_ACCESS_CONTROL, &dev) ||
+        pDevOpenDataStream(dev, "Stream0", &ds) || dump(tl, argv[2], "system.xml") ||
+        dump(ifh, argv[2], "interface.xml") || dump(dev, argv[2], "device.xml") ||
+        dump(ds, argv[2], "stream.xml")) {
         fprintf(stderr, "dump_module_xml: failed\n");
         return 1;
     }

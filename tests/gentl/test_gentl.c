@@ -496,6 +496,16 @@ static void stream_frames(void **state)
     assert_int_equal(gt.DSQueueBuffer(ds, b[0]), GC_ERR_RESOURCE_IN_USE);
     EVENT_HANDLE ev;
     assert_int_equal(gt.GCRegisterEvent(ds, EVENT_NEW_BUFFER, &ev), GC_ERR_SUCCESS);
+    /* the DataStream's own nodemap counts them */
+    size_t sxml_len;
+    char *sxml = read_url_xml(ds, &sxml_len, NULL, 0);
+    uint64_t count_a;
+    size_t count_len;
+    reg_of(sxml, "StreamAnnouncedBufferCount", &count_a, &count_len);
+    uint32_t count = 0;
+    assert_int_equal(gt.GCReadPort(ds, count_a, &count, &count_len), GC_ERR_SUCCESS);
+    assert_int_equal(count, N_BUF);
+    free(sxml);
 
     /* the same camera in process, for the bytes */
     tc_options o;
