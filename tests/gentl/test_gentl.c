@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -327,6 +329,46 @@ static void config_and_enumeration(void **state)
     assert_non_null(strstr(txml, key));
     free(txml);
     close_rig(&r);
+}
+
+/* Without the variable, the cameras come from $XDG_CONFIG_HOME/twincam/gentl.conf. */
+static void config_file(void **state)
+{
+    (void)state;
+    load();
+    char dir[] = "/tmp/twincam-gentl-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[128];
+    snprintf(path, sizeof(path), "%s/twincam", dir);
+    assert_int_equal(mkdir(path, 0700), 0);
+    snprintf(path, sizeof(path), "%s/twincam/gentl.conf", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("# test rig\nTCF0001:seed=2   # left camera\n\nTCF0002:deterministic\nnot a camera\n", f);
+    fclose(f);
+    unsetenv("TWINCAM_GENTL_CAMERAS");
+    setenv("XDG_CONFIG_HOME", dir, 1);
+    TL_HANDLE tl;
+    IF_HANDLE ifh;
+    assert_int_equal(gt.GCInitLib(), 0);
+    assert_int_equal(gt.TLOpen(&tl), 0);
+    assert_int_equal(gt.TLOpenInterface(tl, "twincam-inproc", &ifh), 0);
+    uint32_t n = 0;
+    assert_int_equal(gt.IFGetNumDevices(ifh, &n), 0);
+    assert_int_equal(n, 2);
+    char id[64];
+    size_t size = sizeof(id);
+    assert_int_equal(gt.IFGetDeviceID(ifh, 0, id, &size), 0);
+    assert_string_equal(id, "TCF0001");
+    size = sizeof(id);
+    assert_int_equal(gt.IFGetDeviceID(ifh, 1, id, &size), 0);
+    assert_string_equal(id, "TCF0002");
+    assert_int_equal(gt.GCCloseLib(), 0);
+    unsetenv("XDG_CONFIG_HOME");
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/twincam", dir);
+    rmdir(path);
+    rmdir(dir);
 }
 
 /* ---- the remote device: XML and features through the port ---- */
@@ -986,6 +1028,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(library_and_info, close_all),
         cmocka_unit_test_teardown(config_and_enumeration, close_all),
+        cmocka_unit_test_teardown(config_file, close_all),
         cmocka_unit_test_teardown(remote_xml_and_features, close_all),
         cmocka_unit_test_teardown(stream_frames, close_all),
         cmocka_unit_test_teardown(short_buffer_and_underrun, close_all),
