@@ -231,8 +231,10 @@ static void send_frame(tc_gvsp_sender *s, held_frame *h, const tc_gige_stream_cf
             continue;
         }
         pids[n++] = pid;
-        batch_bytes += h->packet_size;
-        batch_cost += cost;
+        /* leader and trailer are a header each, not a packet's worth */
+        int whole = pid >= 1 && pid <= h->n_payload;
+        batch_bytes += whole ? h->packet_size : TC_GVSP_IP_UDP + TC_GVSP_MAX_HEADER + TC_GVSP_LEADER_BODY;
+        batch_cost += whole ? cost : rx_cost(TC_GVSP_IP_UDP + TC_GVSP_MAX_HEADER + TC_GVSP_LEADER_BODY);
         /* A batch leaves once the rows it carries have been read out (the
          * core's pacing), in bursts a receiver's socket buffer takes. The
          * leader goes alone, at readout start: it tells the host a frame
