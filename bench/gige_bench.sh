@@ -31,6 +31,7 @@ if [ "$HOG" = --hog ]; then
     stress-ng --cpu 1 --timeout 0 >/dev/null 2>&1 &
     hog_pid=$!
     trap 'kill $hog_pid 2>/dev/null' EXIT
+    trap 'exit 130' INT TERM
 fi
 
 # run_client CAMERA_PID NAME ARGS...: one arv-camera-test-0.8 run of SECS;

@@ -12,7 +12,8 @@ command -v stress-ng >/dev/null || { echo "needs stress-ng (apt-get install stre
 ninja -C "$build" >/dev/null || exit 1
 stress-ng --cpu 1 --timeout 0 >/dev/null 2>&1 &
 hog=$!
-trap 'kill $hog 2>/dev/null' EXIT INT TERM
+trap 'kill $hog 2>/dev/null' EXIT
+trap 'exit 130' INT TERM # (a trap that does not exit would go on with the next run)
 passed=0
 i=1
 while [ "$i" -le "$runs" ]; do
