@@ -21,6 +21,7 @@
 #include "core/acquisition.h"
 #include "core/device.h"
 #include "core/handlers.h"
+#include "core/user_set_file.h"
 
 static const char *set_names[TC_USER_SETS] = { "Default", "UserSet1", "UserSet2" };
 
@@ -54,32 +55,6 @@ static int write_state(tc_device *d, const char *what, const char *text)
     return 0;
 }
 
-static char *serialise_set(const tc_user_set *u)
-{
-    size_t cap = 1 << 16, len = 0;
-    char *out = malloc(cap);
-    if (!out)
-        return NULL;
-    len += (size_t)snprintf(out, cap, "# twincam user set\n");
-    for (unsigned i = 0; i < tc_feature_count && len < cap - 256; i++) {
-        const tc_feature *f = &tc_features[i];
-        if (!(f->flags & TC_FF_PERSIST))
-            continue;
-        if (f->type == TC_FT_STRING) {
-            len += (size_t)snprintf(out + len, cap - len, "%s[0]=%s\n", f->name, u->strings[i]);
-            continue;
-        }
-        for (unsigned k = 0; k < (f->n_index ? f->n_index : 1u); k++) {
-            if (f->type == TC_FT_FLOAT)
-                len += (size_t)snprintf(out + len, cap - len, "%s[%u]=%.17g\n", f->name, k, u->values[i][k].f);
-            else
-                len += (size_t)snprintf(out + len, cap - len, "%s[%u]=%lld\n", f->name, k,
-                                        (long long)u->values[i][k].i);
-        }
-    }
-    return out;
-}
-
 static int alloc_set(tc_user_set *u)
 {
     if (u->values)
@@ -94,52 +69,6 @@ static int alloc_set(tc_user_set *u)
     return 0;
 }
 
-/* Parse a saved set into u (starting from the current values, so a file that
- * misses a feature leaves it as it is). Returns the number of values read. */
-static int parse_set(tc_device *d, FILE *fp, tc_user_set *u)
-{
-    memcpy(u->values, d->values, tc_feature_count * sizeof(*u->values));
-    memcpy(u->strings, d->strings, tc_feature_count * sizeof(*u->strings));
-    char line[256];
-    int n = 0;
-    while (fgets(line, sizeof(line), fp)) {
-        size_t l = strlen(line);
-        if (l == sizeof(line) - 1 && line[l - 1] != '\n') { /* overlong: skip the rest */
-            int ch;
-            while ((ch = fgetc(fp)) != EOF && ch != '\n')
-                ;
-            continue;
-        }
-        line[strcspn(line, "\r\n")] = 0;
-        char *br = strchr(line, '['), *eq = strchr(line, '=');
-        if (line[0] == '#' || !br || !eq || eq < br)
-            continue;
-        *br = 0;
-        const tc_feature *f = tc_feature_find(line);
-        char *end;
-        unsigned long k = strtoul(br + 1, &end, 10);
-        if (!f || !(f->flags & TC_FF_PERSIST) || *end != ']' || end + 1 != eq ||
-            k >= (f->n_index ? f->n_index : 1u))
-            continue;
-        unsigned i = tc_feature_index(f);
-        const char *val = eq + 1;
-        errno = 0;
-        if (f->type == TC_FT_STRING) {
-            if (strlen(val) < TC_STRING_MAX && strlen(val) < f->length)
-                snprintf(u->strings[i], TC_STRING_MAX, "%s", val), n++;
-        } else if (f->type == TC_FT_FLOAT) {
-            double x = strtod(val, &end);
-            if (!*end && !errno && end != val)
-                u->values[i][k].f = x, n++;
-        } else {
-            long long x = strtoll(val, &end, 10);
-            if (!*end && !errno && end != val)
-                u->values[i][k].i = x, n++;
-        }
-    }
-    return n;
-}
-
 void tc_user_sets_restore(tc_device *d)
 {
     if (!d->state_dir[0])
@@ -151,8 +80,12 @@ void tc_user_sets_restore(tc_device *d)
         FILE *fp = fopen(path, "r");
         if (!fp)
             continue;
-        if (alloc_set(&d->user_sets[n]) == 0 && parse_set(d, fp, &d->user_sets[n]) > 0)
-            d->user_sets[n].valid = true;
+        tc_user_set *u = &d->user_sets[n];
+        if (alloc_set(u) == 0) {
+            memcpy(u->values, d->values, tc_feature_count * sizeof(*u->values));
+            memcpy(u->strings, d->strings, tc_feature_count * sizeof(*u->strings));
+            u->valid = tc_user_set_parse(fp, u) > 0;
+        }
         fclose(fp);
     }
     /* Power-up set */
@@ -198,7 +131,7 @@ int tc_cmd_user_set_save(tc_device *d, const tc_feature *f, unsigned idx, tc_val
     if (alloc_set(u) != 0)
         return tc_device_refuse(d, TC_ENOMEM, "no memory for the user set");
     tc_user_set now = { true, d->values, d->strings };
-    char *text = serialise_set(&now);
+    char *text = tc_user_set_format(&now);
     if (!text)
         return tc_device_refuse(d, TC_ENOMEM, "no memory for the user set");
     int rc = write_state(d, set_names[sel], text);
