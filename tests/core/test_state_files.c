@@ -1,0 +1,229 @@
+/* Files are hostile (issue 11): the state directory's user-set files, as a
+ * full disk, another local user or a confused admin leave them.
+ * - a UserSetSave that cannot be written is refused and leaves memory and
+ *   disk as they were (the set keeps what was saved before, the file its
+ *   bytes, no temporary file is left);
+ * - a save never follows a link planted where it writes;
+ * - at open, a set file that is a FIFO, a link, a device or too large is
+ *   not read (and never blocks), and the camera comes up.
+ * Every test that could block sets an alarm: blocking kills the test. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "twincam/twincam.h"
+
+#define SERIAL "TCF01"
+
+static tc_camera *open_dir(const char *dir)
+{
+    tc_options o;
+    tc_options_init(&o);
+    o.deterministic = true;
+    o.serial = SERIAL;
+    o.state_dir = dir;
+    tc_camera *cam = NULL;
+    assert_int_equal(tc_camera_open(&o, &cam), 0);
+    assert_non_null(cam);
+    return cam;
+}
+
+static int64_t geti(tc_camera *cam, const char *name)
+{
+    int64_t v = -12345;
+    assert_int_equal(tc_get_int(cam, name, &v), 0);
+    return v;
+}
+
+static void path_of(char *out, size_t cap, const char *dir, const char *what)
+{
+    snprintf(out, cap, "%s/" SERIAL ".%s", dir, what);
+}
+
+/* The whole file, NUL-terminated (malloc'd), or NULL if it cannot be read. */
+static char *slurp(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return NULL;
+    char *buf = calloc(1, 1 << 17);
+    size_t n = fread(buf, 1, (1 << 17) - 1, fp);
+    buf[n] = 0;
+    fclose(fp);
+    return buf;
+}
+
+static int count_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));)
+        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+    closedir(d);
+    return n;
+}
+
+static void save_set1(tc_camera *cam, int expect)
+{
+    assert_int_equal(tc_set_string(cam, "UserSetSelector", "UserSet1"), 0);
+    assert_int_equal(tc_execute(cam, "UserSetSave"), expect);
+}
+
+static void rm_rf(const char *dir)
+{
+    char cmd[400];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* ---- a failed save changes nothing ---- */
+
+/* A full disk (here: a file-size limit, which fails write() the same way,
+ * EFBIG instead of ENOSPC) during the second save of UserSet1. */
+static void failed_save_leaves_memory_and_disk(void **st)
+{
+    (void)st;
+    char dir[] = "/tmp/twincam-files-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    tc_camera *cam = open_dir(dir);
+    assert_int_equal(tc_set_int(cam, "Width", 1200), 0);
+    save_set1(cam, 0);
+    char path[300];
+    path_of(path, sizeof(path), dir, "UserSet1");
+    char *before = slurp(path);
+    assert_non_null(before);
+    int entries = count_entries(dir);
+
+    struct rlimit old, tiny = { 64, 0 };
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+    tiny.rlim_max = old.rlim_max;
+    signal(SIGXFSZ, SIG_IGN);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &tiny), 0);
+    assert_int_equal(tc_set_int(cam, "Width", 600), 0);
+    save_set1(cam, TC_EIO);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+    assert_true(strlen(tc_camera_last_error(cam)) > 0);
+
+    char *after = slurp(path);
+    assert_non_null(after);
+    assert_string_equal(after, before);          /* disk: the old bytes */
+    assert_int_equal(count_entries(dir), entries); /* no temporary left */
+    assert_int_equal(tc_execute(cam, "UserSetLoad"), 0);
+    assert_int_equal(geti(cam, "Width"), 1200); /* memory: what was saved */
+    tc_camera_close(cam);
+    free(before);
+    free(after);
+    rm_rf(dir);
+}
+
+/* Another local user plants links where a save writes: the temporary file
+ * name of the old code, and the set file itself. The save writes neither
+ * victim and leaves a regular file of its own. */
+static void save_follows_no_link(void **st)
+{
+    (void)st;
+    char dir[] = "/tmp/twincam-files-XXXXXX", victim[] = "/tmp/twincam-victim-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    int vfd = mkstemp(victim);
+    assert_true(vfd >= 0);
+    assert_int_equal(write(vfd, "precious\n", 9), 9);
+    close(vfd);
+    char path[300], tmp[320];
+    path_of(path, sizeof(path), dir, "UserSet1");
+    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+    assert_int_equal(symlink(victim, tmp), 0);
+    assert_int_equal(symlink(victim, path), 0);
+
+    tc_camera *cam = open_dir(dir);
+    assert_int_equal(tc_set_int(cam, "Width", 1200), 0);
+    save_set1(cam, 0);
+    char *v = slurp(victim);
+    assert_string_equal(v, "precious\n");
+    free(v);
+    struct stat sb;
+    assert_int_equal(lstat(path, &sb), 0);
+    assert_true(S_ISREG(sb.st_mode));
+    tc_camera_close(cam);
+    cam = open_dir(dir); /* and the saved set is the one read back */
+    assert_int_equal(tc_set_string(cam, "UserSetSelector", "UserSet1"), 0);
+    assert_int_equal(tc_execute(cam, "UserSetLoad"), 0);
+    assert_int_equal(geti(cam, "Width"), 1200);
+    tc_camera_close(cam);
+    unlink(victim);
+    rm_rf(dir);
+}
+
+/* ---- at open: special files are not read, the camera comes up ---- */
+
+static void opens_with_hostile_state_files(void **st)
+{
+    (void)st;
+    char dir[] = "/tmp/twincam-files-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[300];
+    path_of(path, sizeof(path), dir, "UserSet1");
+    assert_int_equal(mkfifo(path, 0600), 0); /* opening it for reading blocks */
+    path_of(path, sizeof(path), dir, "startup");
+    assert_int_equal(mkfifo(path, 0600), 0);
+    path_of(path, sizeof(path), dir, "UserSet2");
+    assert_int_equal(symlink("/dev/zero", path), 0); /* endless */
+    alarm(20);
+    tc_camera *cam = open_dir(dir);
+    alarm(0);
+    assert_int_equal(geti(cam, "Width"), 4056);
+    assert_int_equal(tc_set_string(cam, "UserSetSelector", "UserSet1"), 0);
+    assert_int_equal(tc_execute(cam, "UserSetLoad"), TC_EBUSY); /* never saved */
+    assert_int_equal(tc_set_string(cam, "UserSetSelector", "UserSet2"), 0);
+    assert_int_equal(tc_execute(cam, "UserSetLoad"), TC_EBUSY);
+    tc_camera_close(cam);
+    rm_rf(dir);
+}
+
+/* A set file larger than any the camera writes is not read at all. */
+static void oversized_set_file_is_not_read(void **st)
+{
+    (void)st;
+    char dir[] = "/tmp/twincam-files-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[300];
+    path_of(path, sizeof(path), dir, "UserSet1");
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs("Width[0]=1200\n", fp);
+    for (int i = 0; i < (2 << 20) / 16; i++)
+        fputs("# padding ....\n", fp);
+    fclose(fp);
+    path_of(path, sizeof(path), dir, "startup");
+    fp = fopen(path, "w");
+    fputs("UserSetDefault=1\n", fp);
+    fclose(fp);
+    tc_camera *cam = open_dir(dir);
+    assert_int_equal(geti(cam, "Width"), 4056);
+    tc_camera_close(cam);
+    rm_rf(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(failed_save_leaves_memory_and_disk),
+        cmocka_unit_test(save_follows_no_link),
+        cmocka_unit_test(opens_with_hostile_state_files),
+        cmocka_unit_test(oversized_set_file_is_not_read),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
