@@ -1,13 +1,18 @@
 /* PNG reading and writing through libpng.
  *
- * Reading treats the file as hostile: every libpng error longjmps back here
- * and becomes -1 with libpng's message; dimensions are capped (16384) before
- * any image memory is allocated, as is the memory libpng may spend on
- * ancillary chunks; and a file too short to hold its declared image even at
- * deflate's best compression ratio is refused before allocating for it. */
+ * Reading treats the file as hostile: it is opened once without blocking
+ * (a FIFO or a device is refused, util/file_open.h) and must be a regular
+ * file of at most TC_PNG_MAX_FILE bytes; every libpng error longjmps back
+ * here and becomes -1 with libpng's message; dimensions are capped (16384)
+ * and the decoded image must fit TC_PNG_MAX_DECODED bytes, both checked on
+ * the header before any image memory is allocated or a row decoded, as is
+ * the memory libpng may spend on ancillary chunks; and a file too short to
+ * hold its declared image even at deflate's best compression ratio is
+ * refused before allocating for it. */
 #include "image/png_io.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <png.h>
 #include <setjmp.h>
@@ -16,6 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/file_open.h"
 
 #define TC_PNG_MAX_DIM 16384u
 /* Deflate never compresses better than about 1032:1. */
@@ -123,6 +131,17 @@ static int read_png(png_state *st, tc_image16 *out)
                  (unsigned long)w, (unsigned long)h, TC_PNG_MAX_DIM);
         return -1;
     }
+    /* What the decoded image will take (gray stays 1 sample a pixel, all
+     * else becomes RGB; 16 bits a sample), before a row is decoded. */
+    unsigned out_channels = (color & PNG_COLOR_MASK_COLOR) ? 3u : 1u;
+    unsigned long long decoded = (unsigned long long)w * h * out_channels * sizeof(uint16_t);
+    if (decoded > TC_PNG_MAX_DECODED) {
+        snprintf(st->msg, sizeof st->msg,
+                 "image %lux%lu (%s) needs %llu MiB decoded, over the memory budget of %u MiB",
+                 (unsigned long)w, (unsigned long)h, out_channels == 3 ? "colour" : "gray",
+                 decoded >> 20, (unsigned)(TC_PNG_MAX_DECODED >> 20));
+        return -1;
+    }
     /* The filtered image data the file must decompress to (non-interlaced:
      * the least any layout needs). */
     unsigned in_channels = (unsigned)png_get_channels(st->png, st->info);
@@ -215,9 +234,16 @@ int tc_png_read(const char *path, tc_image16 *out, char *err, size_t errlen)
     }
     png_state st;
     memset(&st, 0, sizeof st);
-    st.fp = fopen(path, "rb");
+    char why[160];
+    int fd = tc_file_open_read(AT_FDCWD, path, 0, TC_PNG_MAX_FILE, why, sizeof why);
+    if (fd < 0) {
+        set_err(err, errlen, "%s: %s", path, why);
+        return -1;
+    }
+    st.fp = fdopen(fd, "rb");
     if (!st.fp) {
         set_err(err, errlen, "%s: %s", path, strerror(errno));
+        close(fd);
         return -1;
     }
     int rc = read_png(&st, out);

@@ -5,7 +5,9 @@
  *   bytes, no temporary file is left);
  * - a save never follows a link planted where it writes;
  * - at open, a set file that is a FIFO, a link, a device or too large is
- *   not read (and never blocks), and the camera comes up.
+ *   not read (and never blocks), and the camera comes up;
+ * - a PNG scene that is a FIFO, a directory or declares more pixels than the
+ *   memory budget is refused with a reason, before it is decoded.
  * Every test that could block sets an alarm: blocking kills the test. */
 #include <dirent.h>
 #include <errno.h>
@@ -21,9 +23,11 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <cmocka.h>
 
+#include "image/png_io.h"
 #include "twincam/twincam.h"
 
 #define SERIAL "TCF01"
@@ -217,6 +221,97 @@ static void oversized_set_file_is_not_read(void **st)
     rm_rf(dir);
 }
 
+/* ---- PNG scenes ---- */
+
+static void scene_refused(const char *path, const char *reason)
+{
+    tc_camera *cam = open_dir(NULL);
+    assert_int_equal(tc_set_string(cam, "TwinScenePath", path), 0);
+    alarm(20);
+    assert_int_equal(tc_set_string(cam, "TwinScene", "PngFile"), TC_EIO);
+    alarm(0);
+    const char *why = tc_camera_last_error(cam);
+    if (!strstr(why, reason))
+        fail_msg("refusal '%s' does not say '%s'", why, reason);
+    tc_camera_close(cam);
+}
+
+static void scene_fifo_and_directory_refused(void **st)
+{
+    (void)st;
+    char dir[] = "/tmp/twincam-files-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char fifo[300];
+    snprintf(fifo, sizeof(fifo), "%s/scene.png", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    /* The reader itself, not only a check before it (a check by name can
+     * be raced: the file swapped for a FIFO between stat and open). */
+    tc_image16 img;
+    char err[256] = "";
+    alarm(20);
+    assert_int_equal(tc_png_read(fifo, &img, err, sizeof(err)), -1);
+    alarm(0);
+    if (!strstr(err, "not a regular file"))
+        fail_msg("refusal '%s' does not say 'not a regular file'", err);
+    scene_refused(fifo, "not a regular file");
+    scene_refused(dir, "not a regular file");
+    scene_refused("/dev/zero", "not a regular file");
+    rm_rf(dir);
+}
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8), p[3] = (uint8_t)v;
+}
+
+static void put_chunk(FILE *fp, const char *type, const uint8_t *data, uint32_t len)
+{
+    uint8_t hdr[8];
+    put_be32(hdr, len);
+    memcpy(hdr + 4, type, 4);
+    fwrite(hdr, 1, 8, fp);
+    uint32_t crc = (uint32_t)crc32(0, (const uint8_t *)type, 4);
+    if (len) {
+        fwrite(data, 1, len, fp);
+        crc = (uint32_t)crc32(crc, data, len);
+    }
+    uint8_t c[4];
+    put_be32(c, crc);
+    fwrite(c, 1, 4, fp);
+}
+
+/* A 16384 x 16384 16-bit RGB PNG (1.5 GiB decoded) whose image data is a
+ * deflate stream of zeros long enough to pass the compression-ratio check:
+ * it must be refused by its declared size, before a byte is decoded. */
+static void scene_over_memory_budget_refused(void **st)
+{
+    (void)st;
+    char path[] = "/tmp/twincam-big-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *fp = fdopen(fd, "wb");
+    static const uint8_t sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+    fwrite(sig, 1, 8, fp);
+    uint8_t ihdr[13] = { 0 };
+    put_be32(ihdr, 16384);
+    put_be32(ihdr + 4, 16384);
+    ihdr[8] = 16, ihdr[9] = 2;
+    put_chunk(fp, "IHDR", ihdr, 13);
+    /* 2 MB of IDAT: past 1032:1 for 1.5 GiB of raw rows. */
+    static uint8_t junk[1 << 16];
+    for (int i = 0; i < 32; i++)
+        put_chunk(fp, "IDAT", junk, sizeof(junk));
+    put_chunk(fp, "IEND", NULL, 0);
+    fclose(fp);
+    tc_image16 img;
+    char err[256] = "";
+    assert_int_equal(tc_png_read(path, &img, err, sizeof(err)), -1);
+    if (!strstr(err, "budget"))
+        fail_msg("refusal '%s' does not name the memory budget", err);
+    scene_refused(path, "budget");
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -224,6 +319,8 @@ int main(void)
         cmocka_unit_test(save_follows_no_link),
         cmocka_unit_test(opens_with_hostile_state_files),
         cmocka_unit_test(oversized_set_file_is_not_read),
+        cmocka_unit_test(scene_fifo_and_directory_refused),
+        cmocka_unit_test(scene_over_memory_budget_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
