@@ -286,8 +286,8 @@ static uint16_t write_scps(tc_gige *g, uint32_t v)
     if (size != g->packet_size) {
         if (size < PACKET_SIZE_MIN || size > PACKET_SIZE_MAX || size % 4)
             return TC_GEV_INVALID_PARAMETER;
-        if (tc_port_tl_locked(g->dev))
-            return TC_GEV_BUSY; /* the host sized its buffers for the old size */
+        if (tc_port_tl_locked(g->dev)) /* the host sized its buffers for the old size */
+            return TC_GEV_ACCESS_DENIED; /* locked while streaming, as the core's features */
         g->packet_size = size;
     }
     g->dont_fragment = (v >> 30) & 1;
@@ -345,7 +345,7 @@ static uint16_t write_port_feature(tc_gige *g, const greg *r, const uint8_t *p)
         if (v > 1)
             return TC_GEV_INVALID_PARAMETER;
         if (tc_port_tl_locked(g->dev))
-            return TC_GEV_BUSY;
+            return TC_GEV_ACCESS_DENIED;
         g->extended_ids = (int)v;
         return TC_GEV_SUCCESS;
     }

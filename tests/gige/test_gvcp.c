@@ -608,6 +608,25 @@ static void tl_params_locked_denies_payload_features(void **state)
     assert_int_equal(tc_stop(f->cam), 0);
 }
 
+/* The port's own features that size the stream lock the same way, with the
+ * same status (docs/gige.md: 0x8006; they answered BUSY 0x8007): the packet
+ * size and the extended-id mode, while TLParamsLocked is 1. */
+static void tl_params_locked_denies_stream_features(void **state)
+{
+    fx *f = *state;
+    take_control(f, &PEER_A);
+    assert_int_equal(wr(f, &PEER_A, R_SCPS, 1400), 0);
+    assert_int_equal(wr(f, &PEER_A, 0x10A04, 1), 0);
+    assert_int_equal(wr(f, &PEER_A, R_SCPS, 9000), 0x8006);
+    assert_int_equal(rdv(f, &PEER_A, R_SCPS) & 0xFFFF, 1400);
+    assert_int_equal(wr(f, &PEER_A, R_SCPS, 1400), 0); /* the same size is no change */
+    assert_int_equal(wr(f, &PEER_A, 0x10E00, 1), 0x8006); /* GevGVSPExtendedIDMode */
+    assert_int_equal(rdv(f, &PEER_A, 0x10E00), 0);
+    assert_int_equal(wr(f, &PEER_A, 0x10A04, 0), 0);
+    assert_int_equal(wr(f, &PEER_A, R_SCPS, 9000), 0);
+    assert_int_equal(wr(f, &PEER_A, 0x10E00, 1), 0);
+}
+
 static void writemem_width_and_ack_layout(void **state)
 {
     fx *f = *state;
@@ -1559,6 +1578,7 @@ int main(void)
         T(writereg_stops_at_first_refused_value),
         T(writemem_span_is_all_or_nothing),
         T(tl_params_locked_denies_payload_features),
+        T(tl_params_locked_denies_stream_features),
         T(writemem_width_and_ack_layout),
         T(writemem_into_xml_is_write_protected),
         T(not_gvcp_gets_no_answer),
