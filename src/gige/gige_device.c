@@ -137,6 +137,14 @@ static void follow_resets(tc_gige *g)
     tc_gige_logf(g, "device reset: features and stream channel back to power-on values");
 }
 
+void tc_gige_heard(tc_gige *g, const tc_gige_peer *from, int64_t now_ns)
+{
+    pthread_mutex_lock(&g->mu);
+    if (g->ccp && is_controller(g, from) && now_ns > g->last_heard_ns)
+        g->last_heard_ns = now_ns;
+    pthread_mutex_unlock(&g->mu);
+}
+
 int64_t tc_gige_tick(tc_gige *g, int64_t now_ns)
 {
     pthread_mutex_lock(&g->mu);

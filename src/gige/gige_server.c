@@ -10,6 +10,10 @@
  *    payload is never copied and nothing is allocated per packet.
  *  - resends are sent by the control thread straight from the frames the
  *    stream thread still holds (the last TC_RESEND_FRAMES), under ring_mu.
+ *  - PENDING_ACK thread (pending_ack.h): while the control thread runs a
+ *    slow command, it repeats the command's PENDING_ACK every
+ *    TC_PENDING_REPEAT_MS, so the host's wait never lapses; the heartbeat
+ *    period of the controller counts from the command's end.
  *
  * The camera binds ADDR only; it sends only to the address a controlling
  * client wrote into GevSCDA. */
@@ -32,6 +36,7 @@
 
 #include "gige/gige_device.h"
 #include "gige/gvsp.h"
+#include "gige/pending_ack.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/rng.h"
@@ -42,6 +47,8 @@
  * Linux): a real link spreads packets evenly, so the twin must not dump a
  * frame's worth at once and blame the host for the loss. */
 #define TC_BURST_BYTES (48 * 1024)
+/* Half the 2000 ms each PENDING_ACK promises (gige_device.c). */
+#define TC_PENDING_REPEAT_MS 1000
 
 typedef struct held_frame {
     int valid;
@@ -67,6 +74,8 @@ typedef struct server {
 
     /* the request being handled, for PENDING_ACK */
     struct sockaddr_in cur_peer;
+    tc_pending_ack pending;
+    int pending_started;
 
     /* per-batch scratch (stream thread or resend under ring_mu) */
     uint8_t hdr[TC_BATCH][TC_GVSP_MAX_HEADER + TC_GVSP_LEADER_BODY];
@@ -276,10 +285,20 @@ static void on_fire_test(void *ctx, const tc_gige_stream_cfg *cfg)
     pthread_mutex_unlock(&s->ring_mu);
 }
 
-static void on_send_now(void *ctx, const uint8_t *data, size_t n)
+static void send_to_requester(void *ctx, const uint8_t *data, size_t n)
 {
     server *s = ctx;
     sendto(s->gvcp_fd, data, n, 0, (struct sockaddr *)&s->cur_peer, sizeof(s->cur_peer));
+}
+
+/* The PENDING_ACK of a slow command: now, and again until its ack. */
+static void on_send_now(void *ctx, const uint8_t *data, size_t n)
+{
+    server *s = ctx;
+    if (s->pending_started)
+        tc_pending_ack_arm(&s->pending, data, n);
+    else
+        send_to_requester(s, data, n);
 }
 
 /* ---- stream thread ---- */
@@ -408,6 +427,8 @@ static void handle_datagram(server *s, int fd)
     tc_gige_peer peer = { ntohl(from.sin_addr.s_addr), ntohs(from.sin_port) };
     s->cur_peer = from;
     size_t out = tc_gige_handle(s->gige, &peer, req, (size_t)n, ack, sizeof(ack), tc_mono_ns());
+    if (s->pending_started && tc_pending_ack_disarm(&s->pending))
+        tc_gige_heard(s->gige, &peer, tc_mono_ns()); /* a slow command: heard at its end */
     if (out)
         sendto(s->gvcp_fd, ack, out, 0, (struct sockaddr *)&from, sizeof(from));
 }
@@ -445,6 +466,7 @@ int tc_gige_serve(tc_device *dev, const char *address, volatile sig_atomic_t *st
         setsockopt(s->bcast_fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
     setsockopt(s->stream_fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
 
+    s->pending_started = tc_pending_ack_init(&s->pending, TC_PENDING_REPEAT_MS, send_to_requester, s) == 0;
     tc_gige_hooks hooks = { s, on_fire_test, on_resend, on_send_now, log_line };
     s->gige = tc_gige_new(dev, s->ip, &hooks);
     if (!s->gige)
@@ -493,6 +515,8 @@ int tc_gige_serve(tc_device *dev, const char *address, volatile sig_atomic_t *st
     pthread_join(stream_thread, NULL);
     rc = 0;
 out:
+    if (s->pending_started)
+        tc_pending_ack_destroy(&s->pending);
     tc_gige_free(s->gige);
     if (s->gvcp_fd >= 0)
         close(s->gvcp_fd);

@@ -1084,6 +1084,25 @@ static void heartbeat_refreshed_by_any_command(void **state)
     assert_int_equal(rdv(f, &PEER_B, R_CCP), 0);
 }
 
+/* A command of the controller's that takes longer than the heartbeat
+ * timeout (a large scene: PENDING_ACKs sent meanwhile) must not cost its
+ * session: the port says when it ended (tc_gige_heard), and the heartbeat
+ * period counts from then. Another peer's command ending counts for
+ * nothing. */
+static void heartbeat_counts_from_a_slow_commands_end(void **state)
+{
+    fx *f = *state;
+    take_control(f, &PEER_A);
+    int64_t t0 = f->now;
+    assert_int_equal(wr(f, &PEER_A, R_TWIN_SCENE, 1), 0); /* started at t0 */
+    tc_gige_heard(f->g, &PEER_A, t0 + 9500 * MS);         /* ended 9.5 s later */
+    assert_int_equal(tc_gige_tick(f->g, t0 + 9500 * MS), t0 + 12500 * MS);
+    assert_int_equal(rdv(f, &PEER_B, R_CCP), 2);
+    tc_gige_heard(f->g, &PEER_B, t0 + 12000 * MS);
+    assert_int_equal(tc_gige_tick(f->g, t0 + 12500 * MS), INT64_MAX);
+    assert_int_equal(rdv(f, &PEER_B, R_CCP), 0);
+}
+
 static void heartbeat_out_of_range(void **state)
 {
     fx *f = *state;
@@ -1579,6 +1598,7 @@ int main(void)
         T(writemem_span_is_all_or_nothing),
         T(tl_params_locked_denies_payload_features),
         T(tl_params_locked_denies_stream_features),
+        T(heartbeat_counts_from_a_slow_commands_end),
         T(writemem_width_and_ack_layout),
         T(writemem_into_xml_is_write_protected),
         T(not_gvcp_gets_no_answer),
