@@ -404,7 +404,13 @@ uint16_t tc_gige_space_write(tc_gige *g, const tc_gige_peer *from, uint32_t a, c
         return TC_GEV_WRITE_PROTECT;
     tc_port_reg r;
     int known = tc_port_register(a, &r) == 0;
+    /* The core write may be slow (a scene, a user set: seconds): the port
+     * lock is let go meanwhile, so the stream thread can still read its
+     * channel (tc_gige_stream) and send frames. Only the control thread
+     * changes port state, and it is here. */
+    pthread_mutex_unlock(&g->mu);
     int rc = tc_port_write(g->dev, a, p, len, 1);
+    pthread_mutex_lock(&g->mu);
     if (rc != 0)
         tc_gige_logf(g, "write 0x%05x (%s) refused: %s", a, known ? r.name : "?", tc_port_why());
     else if (known && r.type == TC_FT_COMMAND)

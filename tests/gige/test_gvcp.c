@@ -8,6 +8,7 @@
  * cannot agree on a wrong layout. The camera runs in-process with the
  * deterministic clock; the port is driven through tc_gige_handle/tc_gige_tick
  * with a test-controlled monotonic time. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,13 +16,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "core/device.h"
 #include "core/feature.h"
 #include "gige/gige_device.h"
 #include "gige/gvcp.h"
 #include "gige/gvsp.h"
+#include "image/png_io.h"
 #include "inproc/camera_int.h"
 #include "twincam/twincam.h"
 
@@ -1103,6 +1108,74 @@ static void heartbeat_counts_from_a_slow_commands_end(void **state)
     assert_int_equal(rdv(f, &PEER_B, R_CCP), 0);
 }
 
+/* A slow write (a large PNG scene: about a second) holds no port lock the
+ * stream thread needs: while the core is still loading (its device lock
+ * held), the stream's configuration can be read (tc_gige_stream, which the
+ * stream thread does for every frame). It waited for the whole load. */
+typedef struct slow_write {
+    fx *f;
+    uint8_t req[16];
+    size_t n;
+    uint8_t ack[1024];
+    size_t out;
+} slow_write;
+
+static void *slow_write_main(void *arg)
+{
+    slow_write *w = arg;
+    w->out = tc_gige_handle(w->f->g, &PEER_A, w->req, w->n, w->ack, sizeof(w->ack), w->f->now);
+    return NULL;
+}
+
+static void slow_write_holds_no_port_lock(void **state)
+{
+    fx *f = *state;
+    take_control(f, &PEER_A);
+    char path[] = "/tmp/twincam-gvcp-scene-XXXXXX.png";
+    int fd = mkstemps(path, 4);
+    assert_true(fd >= 0);
+    close(fd);
+    enum { SIDE = 8192 }; /* 128 MiB decoded: inside the budget, about a second to load */
+    uint8_t *px = calloc((size_t)SIDE * SIDE, 1);
+    assert_non_null(px);
+    for (size_t i = 0; i < (size_t)SIDE * SIDE; i += 4099)
+        px[i] = (uint8_t)i;
+    char err[200];
+    assert_int_equal(tc_png_write8(path, px, SIDE, SIDE, 1, err, sizeof(err)), 0);
+    free(px);
+    assert_int_equal(tc_set_string(f->cam, "TwinScenePath", path), 0);
+
+    slow_write w = { .f = f };
+    uint32_t words[2] = { R_TWIN_SCENE, 3 }; /* PngFile */
+    w.n = build(w.req, 0x01, 0x0082, next_req++, words, 2);
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, slow_write_main, &w), 0);
+    /* Until the core holds its device lock: the write is loading. */
+    pthread_mutex_t *core = &tc_camera_device(f->cam)->lock;
+    int loading = 0;
+    for (int i = 0; i < 20000 && !loading; i++) {
+        if (pthread_mutex_trylock(core) == 0) {
+            pthread_mutex_unlock(core);
+            struct timespec ms = { 0, 1000000 };
+            nanosleep(&ms, NULL);
+        } else {
+            loading = 1;
+        }
+    }
+    assert_true(loading);
+    tc_gige_stream_cfg cfg;
+    tc_gige_stream(f->g, &cfg);
+    int still_loading = pthread_mutex_trylock(core) != 0;
+    if (!still_loading)
+        pthread_mutex_unlock(core);
+    pthread_join(t, NULL);
+    unlink(path);
+    assert_int_equal(w.out, 12);
+    assert_int_equal(be16(w.ack), 0); /* the scene loaded */
+    if (!still_loading)
+        fail_msg("the stream's configuration was readable only after the load");
+}
+
 static void heartbeat_out_of_range(void **state)
 {
     fx *f = *state;
@@ -1599,6 +1672,7 @@ int main(void)
         T(tl_params_locked_denies_payload_features),
         T(tl_params_locked_denies_stream_features),
         T(heartbeat_counts_from_a_slow_commands_end),
+        T(slow_write_holds_no_port_lock),
         T(writemem_width_and_ack_layout),
         T(writemem_into_xml_is_write_protected),
         T(not_gvcp_gets_no_answer),
