@@ -1108,10 +1108,11 @@ static void heartbeat_counts_from_a_slow_commands_end(void **state)
     assert_int_equal(rdv(f, &PEER_B, R_CCP), 0);
 }
 
-/* A slow write (a large PNG scene: about a second) holds no port lock the
- * stream thread needs: while the core is still loading (its device lock
- * held), the stream's configuration can be read (tc_gige_stream, which the
- * stream thread does for every frame). It waited for the whole load. */
+/* A slow write (a PNG scene: a fraction of a second here, seconds for
+ * larger ones) holds no port lock the stream thread needs: while the core
+ * is still loading (its device lock held), the stream's configuration can
+ * be read (tc_gige_stream, which the stream thread does for every frame).
+ * It waited for the whole load. */
 typedef struct slow_write {
     fx *f;
     uint8_t req[16];
@@ -1135,7 +1136,7 @@ static void slow_write_holds_no_port_lock(void **state)
     int fd = mkstemps(path, 4);
     assert_true(fd >= 0);
     close(fd);
-    enum { SIDE = 8192 }; /* 128 MiB decoded: inside the budget, about a second to load */
+    enum { SIDE = 4096 }; /* 32 MiB decoded: a few hundred ms to load */
     uint8_t *px = calloc((size_t)SIDE * SIDE, 1);
     assert_non_null(px);
     for (size_t i = 0; i < (size_t)SIDE * SIDE; i += 4099)
