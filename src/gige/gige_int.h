@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "gige/gige_device.h"
+#include "util/log.h"
 
 enum { TC_CCP_EXCLUSIVE = 1u << 0, TC_CCP_CONTROL = 1u << 1 };
 
@@ -18,6 +19,7 @@ struct tc_gige {
     pthread_mutex_t mu;    /* everything below; the control thread, the only one that
                               changes it, lets it go around a core write (gige_regs.c) */
     const char *xml;       /* the device's big-endian XML (owned by the device) */
+    tc_log_limit discovery_log; /* "discovery from" lines: any peer can repeat them */
     size_t xml_len;
     uint32_t ip;
     uint64_t mac;          /* locally administered, from the serial */

@@ -26,7 +26,7 @@ void tc_log(const char *label, const char *fmt, ...)
     log_line(label, line);
 }
 
-void tc_log_limited(tc_log_limit *l, const char *label, const char *fmt, ...)
+long tc_log_limit_take(tc_log_limit *l)
 {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
@@ -36,18 +36,27 @@ void tc_log_limited(tc_log_limit *l, const char *label, const char *fmt, ...)
     }
     if (l->in_window >= TC_LOG_BURST) {
         l->suppressed++;
-        return;
+        return -1;
     }
     l->in_window++;
+    long left_out = (long)l->suppressed;
+    l->suppressed = 0;
+    return left_out;
+}
+
+void tc_log_limited(tc_log_limit *l, const char *label, const char *fmt, ...)
+{
+    long left_out = tc_log_limit_take(l);
+    if (left_out < 0)
+        return;
     char line[320];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(line, sizeof(line), fmt, ap);
     va_end(ap);
-    if (l->suppressed) {
+    if (left_out) {
         char more[400];
-        snprintf(more, sizeof(more), "%s (and %u more like it, not logged)", line, l->suppressed);
-        l->suppressed = 0;
+        snprintf(more, sizeof(more), "%s (and %ld more like it, not logged)", line, left_out);
         log_line(label, more);
     } else {
         log_line(label, line);

@@ -19,5 +19,9 @@ typedef struct tc_log_limit {
 } tc_log_limit;
 void tc_log_limited(tc_log_limit *l, const char *label, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The limiter alone, for lines that go out another way (a port's log
+ * hook): -1 if this line is to be left out (and counted), otherwise how
+ * many were left out before it. */
+long tc_log_limit_take(tc_log_limit *l);
 
 #endif

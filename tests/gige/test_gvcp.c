@@ -323,6 +323,19 @@ static void discovery_ack_layout(void **state)
     assert_true(f->logs > 0);
 }
 
+/* Any peer can send discoveries as fast as it likes: each is answered, but
+ * their log lines are rate-limited (util/log.h: 5 per 10 s). */
+static void discovery_flood_logs_a_few_lines(void **state)
+{
+    fx *f = *state;
+    static const uint8_t cmd[] = { 0x42, 0x11, 0x00, 0x02, 0x00, 0x00, 0x00, 0x09 };
+    int before = f->logs;
+    for (int i = 0; i < 100; i++)
+        assert_int_equal(handle(f, &PEER_B, cmd, sizeof(cmd)), 256);
+    assert_true(f->logs - before >= 1);
+    assert_true(f->logs - before <= 5);
+}
+
 static void discovery_mac_follows_serial(void **state)
 {
     fx *f = *state;
@@ -1673,6 +1686,7 @@ int main(void)
         T(tl_params_locked_denies_payload_features),
         T(tl_params_locked_denies_stream_features),
         T(heartbeat_counts_from_a_slow_commands_end),
+        T(discovery_flood_logs_a_few_lines),
         T(slow_write_holds_no_port_lock),
         T(writemem_width_and_ack_layout),
         T(writemem_into_xml_is_write_protected),
