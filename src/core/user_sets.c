@@ -10,8 +10,9 @@
  * as hostile input: opened without following links or blocking, regular
  * files of at most 256 KiB only; unknown or non-persistent features, bad
  * numbers and overlong lines are skipped (user_set_file.c). A problem with
- * a file at open is logged in one line and the camera comes up without it. Loading a set is a client's writes: every value goes through
- * its feature's checks and handler, in an order that respects their
+ * a file at open is logged in one line and the camera comes up without it.
+ * Loading a set is a client's writes: every value goes through its
+ * feature's checks and handler, in an order that respects their
  * dependencies, and the set is refused (naming the feature, nothing changed)
  * if any value is refused or does not hold together with the rest. */
 #include <errno.h>
