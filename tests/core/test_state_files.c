@@ -312,6 +312,55 @@ static void scene_over_memory_budget_refused(void **st)
     unlink(path);
 }
 
+/* A tiny file whose text chunk declares 2 GB (found by fuzz_png): libpng
+ * allocated and zeroed the declared size before finding the file short
+ * (7.5 s, about 2 GB resident). Chunk lengths are checked against the file
+ * before libpng sees it, and chunks the camera does not use are skipped
+ * unread. */
+static void png_chunk_lengths_are_not_trusted(void **st)
+{
+    (void)st;
+    char path[] = "/tmp/twincam-chunk-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *fp = fdopen(fd, "wb");
+    static const uint8_t sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+    fwrite(sig, 1, 8, fp);
+    uint8_t ihdr[13] = { 0 };
+    put_be32(ihdr, 1);
+    put_be32(ihdr + 4, 1);
+    ihdr[8] = 8;
+    put_chunk(fp, "IHDR", ihdr, 13);
+    uint8_t text[8] = { 0x7A, 0, 0, 0x0F, 't', 'E', 'X', 't' }; /* 2 GB declared */
+    fwrite(text, 1, sizeof(text), fp);
+    fwrite("Comment", 1, 8, fp);
+    fclose(fp);
+    struct rusage before, after;
+    getrusage(RUSAGE_SELF, &before);
+    tc_image16 img;
+    char err[256] = "";
+    assert_int_equal(tc_png_read(path, &img, err, sizeof(err)), -1);
+    getrusage(RUSAGE_SELF, &after);
+    if (!strstr(err, "tEXt") || !strstr(err, "past the end"))
+        fail_msg("refusal '%s' does not name the chunk past the end of the file", err);
+    long grown_mib = (after.ru_maxrss - before.ru_maxrss) / 1024;
+    if (grown_mib > 64)
+        fail_msg("reading a %d-byte file grew the process by %ld MiB", 8 + 25 + 16, grown_mib);
+    /* A text chunk that does fit is skipped: the image still reads. */
+    fp = fopen(path, "wb");
+    fwrite(sig, 1, 8, fp);
+    put_chunk(fp, "IHDR", ihdr, 13);
+    put_chunk(fp, "tEXt", (const uint8_t *)"Comment\0hello", 13);
+    static const uint8_t idat[] = { 0x78, 0x9c, 0x63, 0x68, 0x00, 0x00, 0x00, 0x82, 0x00, 0x81 };
+    put_chunk(fp, "IDAT", idat, sizeof(idat));
+    put_chunk(fp, "IEND", NULL, 0);
+    fclose(fp);
+    assert_int_equal(tc_png_read(path, &img, err, sizeof(err)), 0);
+    assert_int_equal(img.width, 1);
+    tc_image16_free(&img);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -321,6 +370,7 @@ int main(void)
         cmocka_unit_test(oversized_set_file_is_not_read),
         cmocka_unit_test(scene_fifo_and_directory_refused),
         cmocka_unit_test(scene_over_memory_budget_refused),
+        cmocka_unit_test(png_chunk_lengths_are_not_trusted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
