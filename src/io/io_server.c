@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -451,7 +452,16 @@ tc_io_server *tc_io_server_start_with(tc_camera *cam, const char *path, const tc
     s->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     struct sockaddr_un a = { .sun_family = AF_UNIX };
     memcpy(a.sun_path, s->path, strlen(s->path) + 1);
-    unlink(s->path);
+    /* Replace an old socket (a camera that did not stop cleanly), never
+     * anything else: the path may be a typo, or another user's choice. */
+    struct stat sb;
+    if (lstat(s->path, &sb) == 0) {
+        if (!S_ISSOCK(sb.st_mode)) {
+            fprintf(stderr, "twincam: %s exists and is not a socket; not replaced\n", s->path);
+            goto fail;
+        }
+        unlink(s->path);
+    }
     if (s->listen_fd < 0 || bind(s->listen_fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
         listen(s->listen_fd, 64) != 0 || pipe2(s->wake, O_CLOEXEC | O_NONBLOCK) != 0) {
         fprintf(stderr, "twincam: cannot listen on %s: %s\n", s->path, strerror(errno));

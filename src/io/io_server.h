@@ -22,8 +22,9 @@
 
 typedef struct tc_io_server tc_io_server;
 
-/* Listen on `path` (an existing file there is replaced) and serve on a thread
- * of its own. NULL with a message on stderr on failure. */
+/* Listen on `path` (an old socket there is replaced; any other file is
+ * refused and kept) and serve on a thread of its own. NULL with a message
+ * on stderr on failure. */
 tc_io_server *tc_io_server_start(tc_camera *cam, const char *path);
 
 /* The server's limits (docs/io.md); 0 in a field means its default. */

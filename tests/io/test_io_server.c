@@ -176,12 +176,58 @@ static void client_beyond_the_slots_is_served(void **state)
         close(idle[i]);
 }
 
+/* The socket's path replaces only an old socket there: a regular file (a
+ * typo, or something another user wants deleted) is refused and kept. */
+static void socket_path_replaces_only_a_socket(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/twincam-io-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[96];
+    snprintf(path, sizeof(path), "%s/precious", dir);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs("keep me\n", fp);
+    fclose(fp);
+    tc_options o;
+    tc_options_init(&o);
+    tc_camera *cam = NULL;
+    assert_int_equal(tc_camera_open(&o, &cam), 0);
+    tc_io_server *srv = tc_io_server_start(cam, path);
+    if (srv)
+        tc_io_server_stop(srv);
+    assert_null(srv);
+    char line[32] = "";
+    fp = fopen(path, "r");
+    assert_non_null(fp);
+    assert_non_null(fgets(line, sizeof(line), fp));
+    fclose(fp);
+    assert_string_equal(line, "keep me\n");
+    /* an old socket there (a camera that did not stop cleanly) is replaced */
+    unlink(path);
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un a = { .sun_family = AF_UNIX };
+    snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+    close(fd); /* the socket file stays */
+    srv = tc_io_server_start(cam, path);
+    assert_non_null(srv);
+    fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+    close(fd);
+    tc_io_server_stop(srv);
+    tc_camera_close(cam);
+    unlink(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(idle_client_is_closed, setup, teardown),
         cmocka_unit_test_setup_teardown(watcher_is_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(client_beyond_the_slots_is_served, setup, teardown),
+        cmocka_unit_test(socket_path_replaces_only_a_socket),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
