@@ -1,6 +1,8 @@
 #!/bin/sh
 # The test command (README, CI): install dependencies, then build and run
-# every test three ways: gcc, gcc with AddressSanitizer + UBSan, and clang.
+# every test three ways: gcc, gcc with AddressSanitizer + UBSan, and clang;
+# then the libFuzzer harnesses (clang): each replays its committed corpus and
+# fuzzes for FUZZ_SECONDS (default 20), a crash failing its test.
 # Ends with one line "N passed, N failed" (meson tests over all builds).
 set -u
 cd "$(dirname "$0")"
@@ -62,6 +64,17 @@ fi
 if CC=clang build clang -Dtests=enabled; then
     echo "=== clang: unit tests"
     run_tests "$dir" --num-processes 2 --no-suite integration --no-suite usbvm
+fi
+
+# Fuzzing: 8 harnesses x (replay + FUZZ_SECONDS) one after the other, 4 to
+# 5 minutes of CI's 90 with the default, the clang build included (measured
+# 3 min 57 s and 4 min 51 s on 2 busy cores: 3 min of tests, the rest the
+# build; fuzz/meson.build lists the harnesses).
+fuzz_seconds=${FUZZ_SECONDS:-20}
+if CC=clang build fuzz -Dfuzz=true -Dtests=disabled -Db_lundef=false -Dfuzz_seconds="$fuzz_seconds"; then
+    echo "=== fuzz: replay each corpus, then fuzz each harness ${fuzz_seconds} s"
+    meson configure "$dir" -Dfuzz_seconds="$fuzz_seconds" >/dev/null
+    run_tests "$dir" --num-processes 1 --suite fuzz
 fi
 
 echo "$passed passed, $failed failed"

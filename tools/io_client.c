@@ -94,7 +94,39 @@ static int command(const char *path, int argc, char **argv)
     return rc;
 }
 
-typedef struct end { int fd; unsigned line; } end;
+/* One destination of a wire: its socket, the reply stream on it, its line. */
+typedef struct end {
+    char path[256];
+    int fd;
+    FILE *replies;
+    unsigned line;
+} end;
+
+static int end_connect(end *d)
+{
+    if ((d->fd = connect_to(d->path)) < 0)
+        return -1;
+    d->replies = fdopen(dup(d->fd), "r");
+    return d->replies ? 0 : -1;
+}
+
+/* Drive a destination's line. The camera closes a client that has sent
+ * nothing for its idle time (docs/io.md), and a wire may see no edge for
+ * longer: then it connects again, once, and drives. Returns 0, or -1 with
+ * the connection lost. */
+static int end_drive(end *d, const char *cmd, char *reply, size_t cap)
+{
+    for (int attempt = 0; attempt < 2; attempt++) {
+        if (send_line(d->fd, cmd) == 0 && read_line(d->replies, reply, cap) == 0 &&
+            strncmp(reply, "error idle", 10) != 0)
+            return 0;
+        fclose(d->replies);
+        close(d->fd);
+        if (end_connect(d) != 0)
+            return -1;
+    }
+    return -1;
+}
 
 static int parse_end(const char *spec, char *path, size_t cap, unsigned *line)
 {
@@ -130,17 +162,14 @@ static int wire(int argc, char **argv)
     end dst[16];
     int n = 0;
     for (int i = 1; i < argc && n < 16; i++, n++) {
-        if (parse_end(argv[i], path, sizeof(path), &dst[n].line) != 0) {
+        if (parse_end(argv[i], dst[n].path, sizeof(dst[n].path), &dst[n].line) != 0) {
             fprintf(stderr, "twincam io wire: bad destination '%s'\n", argv[i]);
             return 2;
         }
-        if ((dst[n].fd = connect_to(path)) < 0)
+        if (end_connect(&dst[n]) != 0)
             return 3;
     }
     FILE *in = fdopen(dup(src), "r");
-    FILE *replies[16];
-    for (int i = 0; i < n; i++)
-        replies[i] = fdopen(dup(dst[i].fd), "r");
     char line[512];
     if (send_line(src, "watch") != 0 || read_line(in, line, sizeof(line)) != 0 || strcmp(line, "ok")) {
         fprintf(stderr, "twincam io wire: the source refused to be watched\n");
@@ -156,7 +185,7 @@ static int wire(int argc, char **argv)
         for (int i = 0; i < n; i++) {
             char cmd[96], reply[256];
             snprintf(cmd, sizeof(cmd), "drive Line%u %d %llu", dst[i].line, level, t);
-            if (send_line(dst[i].fd, cmd) != 0 || read_line(replies[i], reply, sizeof(reply)) != 0)
+            if (end_drive(&dst[i], cmd, reply, sizeof(reply)) != 0)
                 return 3;
             if (strcmp(reply, "ok"))
                 fprintf(stderr, "twincam io wire: %s: %s\n", argv[i + 1], reply);

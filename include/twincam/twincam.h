@@ -138,7 +138,8 @@ void tc_drop_frame(tc_camera *cam, tc_frame *frame);
  * than 0/1, TC_EACCESS if the line is an output (LineMode). Edges may be
  * given ahead of their time (each acts at its own time), in time order:
  * TC_EINVAL for an edge earlier than the line's last one, TC_EBUSY when 64
- * edges of the line are still ahead of now. */
+ * edges of the line are still ahead of now, TC_ERANGE for an edge more than
+ * 60 s ahead of now. */
 int tc_drive_line(tc_camera *cam, unsigned line, int level, uint64_t t_ns);
 
 /* Watch every line edge: inputs as driven, outputs as the camera drives them

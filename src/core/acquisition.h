@@ -88,6 +88,10 @@ typedef void (*tc_acq_line_cb)(void *ctx, unsigned line, int level, uint64_t t_n
 /* Edges of one input line that may be handed over ahead of their time (the
  * I/O socket's scheduled pulses): each acts at its own time. */
 #define TC_EDGES_AHEAD 64
+/* How far ahead of now an edge may be given (the longest I/O socket pulse
+ * is 10 s): a time beyond is a client's mistake or attack, and accepted it
+ * would stay the line's last edge and refuse every later one. */
+#define TC_EDGE_HORIZON_NS (60ll * 1000000000ll)
 
 /* Frame buffers: at most this many bytes (and never fewer than
  * TC_ACQ_POOL_MIN buffers), whatever number was asked for. */

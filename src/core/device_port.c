@@ -273,7 +273,14 @@ int tc_port_drive_line(tc_device *d, unsigned line, int level, int64_t t_ns)
         snprintf(t_why, sizeof(t_why), "Line%u is an output: the camera drives it", line);
         return TC_EACCESS;
     }
-    const int64_t t = t_ns ? t_ns : tc_clock_now(&d->clock);
+    const int64_t now = tc_clock_now(&d->clock);
+    if (t_ns < 0 || t_ns > now + TC_EDGE_HORIZON_NS) {
+        snprintf(t_why, sizeof(t_why),
+                 "Line%u: an edge at %lld ns is more than %lld s ahead of now (%lld ns)", line,
+                 (long long)t_ns, TC_EDGE_HORIZON_NS / 1000000000ll, (long long)now);
+        return TC_ERANGE;
+    }
+    const int64_t t = t_ns ? t_ns : now;
     int rc = tc_acq_drive_line(d->acq, line, level, t);
     if (rc == TC_EBUSY)
         snprintf(t_why, sizeof(t_why),

@@ -5,13 +5,18 @@
  * persist as text files, one `Feature[index]=value` per line:
  *   <dir>/<serial>.UserSet1, <dir>/<serial>.UserSet2, and
  *   <dir>/<serial>.startup holding `UserSetDefault=<n>`.
- * Files are replaced atomically (write, fsync, rename) and read as hostile
- * input: unknown or non-persistent features, bad numbers and overlong lines
- * are skipped. Loading a set is a client's writes: every value goes through
- * its feature's checks and handler, in an order that respects their
+ * Files are replaced all or nothing (a new temporary file, fsync, rename,
+ * fsync of the directory: util/file_open.h), never through a link, and read
+ * as hostile input: opened without following links or blocking, regular
+ * files of at most 256 KiB only; unknown or non-persistent features, bad
+ * numbers and overlong lines are skipped (user_set_file.c). A problem with
+ * a file at open is logged in one line and the camera comes up without it.
+ * Loading a set is a client's writes: every value goes through its
+ * feature's checks and handler, in an order that respects their
  * dependencies, and the set is refused (naming the feature, nothing changed)
  * if any value is refused or does not hold together with the rest. */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,63 +26,50 @@
 #include "core/acquisition.h"
 #include "core/device.h"
 #include "core/handlers.h"
+#include "core/user_set_file.h"
+#include "util/file_open.h"
+#include "util/log.h"
 
 static const char *set_names[TC_USER_SETS] = { "Default", "UserSet1", "UserSet2" };
 
-static int state_path(tc_device *d, const char *what, char *path, size_t cap)
+/* The state files' names: <serial>.<what>, inside the state directory. */
+static int state_name(tc_device *d, const char *what, char *name, size_t cap)
 {
     char serial[TC_STRING_MAX];
     snprintf(serial, sizeof(serial), "%s", d->identity[2]);
     for (char *c = serial; *c; c++) /* a serial from the command line names a file */
         if (*c == '/' || *c == '.')
             *c = '_';
-    return snprintf(path, cap, "%s/%s.%s", d->state_dir, serial, what) < (int)cap ? 0 : -1;
+    return snprintf(name, cap, "%s.%s", serial, what) < (int)cap ? 0 : -1;
 }
 
-/* Write `text` to the state file atomically. */
+/* The state directory, opened once per use: every file is then opened
+ * relative to it, never following a link (file_open.h). The directory's own
+ * path is the operator's choice and may be a link. */
+static int open_state_dir(tc_device *d, char *why, size_t cap)
+{
+    int fd = open(d->state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        snprintf(why, cap, "state directory %s: %s", d->state_dir, strerror(errno));
+    return fd;
+}
+
+/* Write `text` to the state file, all or nothing (tc_file_replace). */
 static int write_state(tc_device *d, const char *what, const char *text)
 {
-    char path[512], tmp[520];
+    char name[256], why[600];
     if (!d->state_dir[0])
         return 0;
-    if (state_path(d, what, path, sizeof(path)) != 0)
-        return tc_device_refuse(d, TC_EIO, "state directory path too long");
-    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-    FILE *fp = fopen(tmp, "w");
-    int ok = fp && fputs(text, fp) >= 0 && fflush(fp) == 0 && fsync(fileno(fp)) == 0;
-    if (fp && fclose(fp) != 0)
-        ok = 0;
-    if (!ok || rename(tmp, path) != 0) {
-        unlink(tmp);
-        return tc_device_refuse(d, TC_EIO, "cannot write %s: %s", path, strerror(errno));
-    }
+    if (state_name(d, what, name, sizeof(name)) != 0)
+        return tc_device_refuse(d, TC_EIO, "state file name too long");
+    int dir = open_state_dir(d, why, sizeof(why));
+    if (dir < 0)
+        return tc_device_refuse(d, TC_EIO, "cannot write %s: %s", name, why);
+    int rc = tc_file_replace(dir, name, text, strlen(text), why, sizeof(why));
+    close(dir);
+    if (rc != 0)
+        return tc_device_refuse(d, TC_EIO, "cannot write %s/%s: %s", d->state_dir, name, why);
     return 0;
-}
-
-static char *serialise_set(const tc_user_set *u)
-{
-    size_t cap = 1 << 16, len = 0;
-    char *out = malloc(cap);
-    if (!out)
-        return NULL;
-    len += (size_t)snprintf(out, cap, "# twincam user set\n");
-    for (unsigned i = 0; i < tc_feature_count && len < cap - 256; i++) {
-        const tc_feature *f = &tc_features[i];
-        if (!(f->flags & TC_FF_PERSIST))
-            continue;
-        if (f->type == TC_FT_STRING) {
-            len += (size_t)snprintf(out + len, cap - len, "%s[0]=%s\n", f->name, u->strings[i]);
-            continue;
-        }
-        for (unsigned k = 0; k < (f->n_index ? f->n_index : 1u); k++) {
-            if (f->type == TC_FT_FLOAT)
-                len += (size_t)snprintf(out + len, cap - len, "%s[%u]=%.17g\n", f->name, k, u->values[i][k].f);
-            else
-                len += (size_t)snprintf(out + len, cap - len, "%s[%u]=%lld\n", f->name, k,
-                                        (long long)u->values[i][k].i);
-        }
-    }
-    return out;
 }
 
 static int alloc_set(tc_user_set *u)
@@ -94,75 +86,67 @@ static int alloc_set(tc_user_set *u)
     return 0;
 }
 
-/* Parse a saved set into u (starting from the current values, so a file that
- * misses a feature leaves it as it is). Returns the number of values read. */
-static int parse_set(tc_device *d, FILE *fp, tc_user_set *u)
+/* The largest state file read: a saved set is a few KiB; anything much
+ * larger was not written by the camera. */
+#define STATE_FILE_MAX (256u * 1024u)
+
+/* Open a state file for reading, or NULL. A missing file is no problem
+ * (never saved); any other is logged, in one line, and the file skipped. */
+static FILE *open_state_file(tc_device *d, int dir, const char *what)
 {
-    memcpy(u->values, d->values, tc_feature_count * sizeof(*u->values));
-    memcpy(u->strings, d->strings, tc_feature_count * sizeof(*u->strings));
-    char line[256];
-    int n = 0;
-    while (fgets(line, sizeof(line), fp)) {
-        size_t l = strlen(line);
-        if (l == sizeof(line) - 1 && line[l - 1] != '\n') { /* overlong: skip the rest */
-            int ch;
-            while ((ch = fgetc(fp)) != EOF && ch != '\n')
-                ;
-            continue;
-        }
-        line[strcspn(line, "\r\n")] = 0;
-        char *br = strchr(line, '['), *eq = strchr(line, '=');
-        if (line[0] == '#' || !br || !eq || eq < br)
-            continue;
-        *br = 0;
-        const tc_feature *f = tc_feature_find(line);
-        char *end;
-        unsigned long k = strtoul(br + 1, &end, 10);
-        if (!f || !(f->flags & TC_FF_PERSIST) || *end != ']' || end + 1 != eq ||
-            k >= (f->n_index ? f->n_index : 1u))
-            continue;
-        unsigned i = tc_feature_index(f);
-        const char *val = eq + 1;
-        errno = 0;
-        if (f->type == TC_FT_STRING) {
-            if (strlen(val) < TC_STRING_MAX && strlen(val) < f->length)
-                snprintf(u->strings[i], TC_STRING_MAX, "%s", val), n++;
-        } else if (f->type == TC_FT_FLOAT) {
-            double x = strtod(val, &end);
-            if (!*end && !errno && end != val)
-                u->values[i][k].f = x, n++;
-        } else {
-            long long x = strtoll(val, &end, 10);
-            if (!*end && !errno && end != val)
-                u->values[i][k].i = x, n++;
-        }
+    char name[256], why[600];
+    if (state_name(d, what, name, sizeof(name)) != 0)
+        return NULL;
+    int fd = tc_file_open_read(dir, name, 1, STATE_FILE_MAX, why, sizeof(why));
+    if (fd < 0) {
+        if (errno != ENOENT)
+            tc_log("core", "state file %s/%s not read: %s", d->state_dir, name, why);
+        return NULL;
     }
-    return n;
+    FILE *fp = fdopen(fd, "r");
+    if (!fp)
+        close(fd);
+    return fp;
 }
 
+/* At open: the saved sets and the power-up choice. Whatever the directory
+ * holds, the camera comes up (with the factory settings at worst). */
 void tc_user_sets_restore(tc_device *d)
 {
     if (!d->state_dir[0])
         return;
-    char path[512];
+    char why[600];
+    int dir = open_state_dir(d, why, sizeof(why));
+    if (dir < 0) {
+        tc_log("core", "%s; user sets start empty", why);
+        return;
+    }
     for (unsigned n = 1; n < TC_USER_SETS; n++) {
-        if (state_path(d, set_names[n], path, sizeof(path)) != 0)
-            continue;
-        FILE *fp = fopen(path, "r");
+        FILE *fp = open_state_file(d, dir, set_names[n]);
         if (!fp)
             continue;
-        if (alloc_set(&d->user_sets[n]) == 0 && parse_set(d, fp, &d->user_sets[n]) > 0)
-            d->user_sets[n].valid = true;
+        tc_user_set *u = &d->user_sets[n];
+        if (alloc_set(u) == 0) {
+            memcpy(u->values, d->values, tc_feature_count * sizeof(*u->values));
+            memcpy(u->strings, d->strings, tc_feature_count * sizeof(*u->strings));
+            u->valid = tc_user_set_parse(fp, u) > 0;
+            if (!u->valid)
+                tc_log("core", "state file for %s holds no values; ignored", set_names[n]);
+        }
         fclose(fp);
     }
     /* Power-up set */
-    FILE *fp = state_path(d, "startup", path, sizeof(path)) == 0 ? fopen(path, "r") : NULL;
+    FILE *fp = open_state_file(d, dir, "startup");
+    close(dir);
     long startup = 0;
     if (fp) {
         char line[64] = "";
         if (fgets(line, sizeof(line), fp) && !strncmp(line, "UserSetDefault=", 15))
             startup = strtol(line + 15, NULL, 10);
         fclose(fp);
+        if (startup <= 0 || startup >= TC_USER_SETS || !d->user_sets[startup].valid)
+            tc_log("core", "power-up set %ld in the state directory is not a saved set; Default instead",
+                   startup);
     }
     /* tc_device_power_up loads it. */
     if (startup > 0 && startup < TC_USER_SETS && d->user_sets[startup].valid)
@@ -198,7 +182,7 @@ int tc_cmd_user_set_save(tc_device *d, const tc_feature *f, unsigned idx, tc_val
     if (alloc_set(u) != 0)
         return tc_device_refuse(d, TC_ENOMEM, "no memory for the user set");
     tc_user_set now = { true, d->values, d->strings };
-    char *text = serialise_set(&now);
+    char *text = tc_user_set_format(&now);
     if (!text)
         return tc_device_refuse(d, TC_ENOMEM, "no memory for the user set");
     int rc = write_state(d, set_names[sel], text);

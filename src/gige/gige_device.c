@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "gige/gige_int.h"
+#include "util/log.h"
 #include "util/endian.h"
 #include "util/rng.h"
 
@@ -135,6 +136,14 @@ static void follow_resets(tc_gige *g)
     g->resets_seen = n;
     tc_gige_reset_transport(g);
     tc_gige_logf(g, "device reset: features and stream channel back to power-on values");
+}
+
+void tc_gige_heard(tc_gige *g, const tc_gige_peer *from, int64_t now_ns)
+{
+    pthread_mutex_lock(&g->mu);
+    if (g->ccp && is_controller(g, from) && now_ns > g->last_heard_ns)
+        g->last_heard_ns = now_ns;
+    pthread_mutex_unlock(&g->mu);
 }
 
 int64_t tc_gige_tick(tc_gige *g, int64_t now_ns)
@@ -303,8 +312,13 @@ size_t tc_gige_handle(tc_gige *g, const tc_gige_peer *from, const uint8_t *req, 
         tc_gvcp_ack_header(ack, TC_GEV_SUCCESS, TC_GVCP_DISCOVERY_ACK, TC_GIGE_DISCOVERY_LEN, c.req_id);
         tc_gige_discovery_image(g, ack + TC_GVCP_HEADER);
         out = TC_GVCP_HEADER + TC_GIGE_DISCOVERY_LEN;
-        tc_gige_logf(g, "discovery from %u.%u.%u.%u:%u", from->ip >> 24, (from->ip >> 16) & 255,
-              (from->ip >> 8) & 255, from->ip & 255, from->port);
+        long left_out = tc_log_limit_take(&g->discovery_log); /* any peer, at any rate */
+        char more[64] = "";
+        if (left_out > 0)
+            snprintf(more, sizeof(more), " (and %ld before it, not logged)", left_out);
+        if (left_out >= 0)
+            tc_gige_logf(g, "discovery from %u.%u.%u.%u:%u%s", from->ip >> 24, (from->ip >> 16) & 255,
+                         (from->ip >> 8) & 255, from->ip & 255, from->port, more);
         break;
     case TC_GVCP_READREG_CMD:
         out = do_readreg(g, from, &c, ack);

@@ -67,6 +67,11 @@ void tc_gige_free(tc_gige *g);
 size_t tc_gige_handle(tc_gige *g, const tc_gige_peer *from, const uint8_t *req, size_t n,
                       uint8_t *ack, size_t cap, int64_t now_ns);
 
+/* The command `from` sent has just been answered, at now_ns: for the
+ * controller this is heard too, so a command that outlasted the heartbeat
+ * timeout (PENDING_ACKs meanwhile) does not cost it its session. */
+void tc_gige_heard(tc_gige *g, const tc_gige_peer *from, int64_t now_ns);
+
 /* Expire the controller's privilege if its heartbeat timed out. Returns the
  * monotonic time of the next expiry to check (INT64_MAX if none). */
 int64_t tc_gige_tick(tc_gige *g, int64_t now_ns);

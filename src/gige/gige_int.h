@@ -9,14 +9,17 @@
 #include <stdint.h>
 
 #include "gige/gige_device.h"
+#include "util/log.h"
 
 enum { TC_CCP_EXCLUSIVE = 1u << 0, TC_CCP_CONTROL = 1u << 1 };
 
 struct tc_gige {
     tc_device *dev;
     tc_gige_hooks hooks;
-    pthread_mutex_t mu;    /* everything below */
+    pthread_mutex_t mu;    /* everything below; the control thread, the only one that
+                              changes it, lets it go around a core write (gige_regs.c) */
     const char *xml;       /* the device's big-endian XML (owned by the device) */
+    tc_log_limit discovery_log; /* "discovery from" lines: any peer can repeat them */
     size_t xml_len;
     uint32_t ip;
     uint64_t mac;          /* locally administered, from the serial */
@@ -43,7 +46,9 @@ struct tc_gige {
 void tc_gige_logf(tc_gige *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* gige_regs.c: the register space. `a` and `len` are 4-aligned (the
- * command parsers check); caller holds g->mu. Return a GVCP status. */
+ * command parsers check); caller holds g->mu (space_write lets it go while
+ * the core writes a feature, and holds it again before returning). Return
+ * a GVCP status. */
 uint16_t tc_gige_space_read(tc_gige *g, uint32_t a, uint8_t *buf, size_t len);
 uint16_t tc_gige_space_write(tc_gige *g, const tc_gige_peer *from, uint32_t a, const uint8_t *p,
                              size_t len, int64_t now_ns);

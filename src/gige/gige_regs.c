@@ -286,8 +286,8 @@ static uint16_t write_scps(tc_gige *g, uint32_t v)
     if (size != g->packet_size) {
         if (size < PACKET_SIZE_MIN || size > PACKET_SIZE_MAX || size % 4)
             return TC_GEV_INVALID_PARAMETER;
-        if (tc_port_tl_locked(g->dev))
-            return TC_GEV_BUSY; /* the host sized its buffers for the old size */
+        if (tc_port_tl_locked(g->dev)) /* the host sized its buffers for the old size */
+            return TC_GEV_ACCESS_DENIED; /* locked while streaming, as the core's features */
         g->packet_size = size;
     }
     g->dont_fragment = (v >> 30) & 1;
@@ -345,7 +345,7 @@ static uint16_t write_port_feature(tc_gige *g, const greg *r, const uint8_t *p)
         if (v > 1)
             return TC_GEV_INVALID_PARAMETER;
         if (tc_port_tl_locked(g->dev))
-            return TC_GEV_BUSY;
+            return TC_GEV_ACCESS_DENIED;
         g->extended_ids = (int)v;
         return TC_GEV_SUCCESS;
     }
@@ -404,7 +404,13 @@ uint16_t tc_gige_space_write(tc_gige *g, const tc_gige_peer *from, uint32_t a, c
         return TC_GEV_WRITE_PROTECT;
     tc_port_reg r;
     int known = tc_port_register(a, &r) == 0;
+    /* The core write may be slow (a scene, a user set: seconds): the port
+     * lock is let go meanwhile, so the stream thread can still read its
+     * channel (tc_gige_stream) and send frames. Only the control thread
+     * changes port state, and it is here. */
+    pthread_mutex_unlock(&g->mu);
     int rc = tc_port_write(g->dev, a, p, len, 1);
+    pthread_mutex_lock(&g->mu);
     if (rc != 0)
         tc_gige_logf(g, "write 0x%05x (%s) refused: %s", a, known ? r.name : "?", tc_port_why());
     else if (known && r.type == TC_FT_COMMAND)

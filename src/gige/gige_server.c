@@ -5,6 +5,10 @@
  *    interface that owns ADDR (IP_PKTINFO); heartbeat expiry. It only queues
  *    PACKETRESEND requests, so no resend ever delays a heartbeat's answer.
  *  - the stream channel: gvsp_sender.c (stream and resend threads).
+ *  - PENDING_ACK thread (pending_ack.h): while the control thread runs a
+ *    slow command, it repeats the command's PENDING_ACK every
+ *    TC_PENDING_REPEAT_MS, so the host's wait never lapses; the heartbeat
+ *    period of the controller counts from the command's end.
  *
  * The camera binds ADDR only; it sends only to the address a controlling
  * client wrote into GevSCDA. */
@@ -27,8 +31,12 @@
 #include "gige/gige_device.h"
 #include "gige/gvsp.h"
 #include "gige/gvsp_sender.h"
+#include "gige/pending_ack.h"
 #include "util/clock.h"
 #include "util/log.h"
+
+/* Half the 2000 ms each PENDING_ACK promises (gige_device.c). */
+#define TC_PENDING_REPEAT_MS 1000
 
 typedef struct server {
     tc_device *dev;
@@ -41,6 +49,8 @@ typedef struct server {
     volatile sig_atomic_t *stop;
     /* the request being handled, for PENDING_ACK */
     struct sockaddr_in cur_peer;
+    tc_pending_ack pending;
+    int pending_started;
 } server;
 
 static void log_line(void *ctx, const char *line)
@@ -65,10 +75,20 @@ static void on_fire_test(void *ctx, const tc_gige_stream_cfg *cfg)
         tc_gvsp_sender_fire_test(s->sender, cfg);
 }
 
-static void on_send_now(void *ctx, const uint8_t *data, size_t n)
+static void send_to_requester(void *ctx, const uint8_t *data, size_t n)
 {
     server *s = ctx;
     sendto(s->gvcp_fd, data, n, 0, (struct sockaddr *)&s->cur_peer, sizeof(s->cur_peer));
+}
+
+/* The PENDING_ACK of a slow command: now, and again until its ack. */
+static void on_send_now(void *ctx, const uint8_t *data, size_t n)
+{
+    server *s = ctx;
+    if (s->pending_started)
+        tc_pending_ack_arm(&s->pending, data, n);
+    else
+        send_to_requester(s, data, n);
 }
 
 /* ---- sockets ---- */
@@ -149,6 +169,8 @@ static void handle_datagram(server *s, int fd)
     tc_gige_peer peer = { ntohl(from.sin_addr.s_addr), ntohs(from.sin_port) };
     s->cur_peer = from;
     size_t out = tc_gige_handle(s->gige, &peer, req, (size_t)n, ack, sizeof(ack), tc_mono_ns());
+    if (s->pending_started && tc_pending_ack_disarm(&s->pending))
+        tc_gige_heard(s->gige, &peer, tc_mono_ns()); /* a slow command: heard at its end */
     if (out)
         sendto(s->gvcp_fd, ack, out, 0, (struct sockaddr *)&from, sizeof(from));
 }
@@ -185,6 +207,7 @@ int tc_gige_serve(tc_device *dev, const char *address, volatile sig_atomic_t *st
         setsockopt(s->bcast_fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
     setsockopt(s->stream_fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
 
+    s->pending_started = tc_pending_ack_init(&s->pending, TC_PENDING_REPEAT_MS, send_to_requester, s) == 0;
     tc_gige_hooks hooks = { s, on_fire_test, on_resend, on_send_now, log_line };
     s->gige = tc_gige_new(dev, s->ip, &hooks);
     if (!s->gige)
@@ -242,6 +265,8 @@ int tc_gige_serve(tc_device *dev, const char *address, volatile sig_atomic_t *st
     log_line(s, stats);
     rc = 0;
 out:
+    if (s->pending_started)
+        tc_pending_ack_destroy(&s->pending);
     tc_gvsp_sender_free(s->sender);
     tc_gige_free(s->gige);
     if (s->gvcp_fd >= 0)

@@ -1,13 +1,18 @@
 /* PNG reading and writing through libpng.
  *
- * Reading treats the file as hostile: every libpng error longjmps back here
- * and becomes -1 with libpng's message; dimensions are capped (16384) before
- * any image memory is allocated, as is the memory libpng may spend on
- * ancillary chunks; and a file too short to hold its declared image even at
- * deflate's best compression ratio is refused before allocating for it. */
+ * Reading treats the file as hostile: it is opened once without blocking
+ * (a FIFO or a device is refused, util/file_open.h) and must be a regular
+ * file of at most TC_PNG_MAX_FILE bytes; every libpng error longjmps back
+ * here and becomes -1 with libpng's message; dimensions are capped (16384)
+ * and the decoded image must fit TC_PNG_MAX_DECODED bytes, both checked on
+ * the header before any image memory is allocated or a row decoded, as is
+ * the memory libpng may spend on ancillary chunks; and a file too short to
+ * hold its declared image even at deflate's best compression ratio is
+ * refused before allocating for it. */
 #include "image/png_io.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <png.h>
 #include <setjmp.h>
@@ -16,6 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/file_open.h"
 
 #define TC_PNG_MAX_DIM 16384u
 /* Deflate never compresses better than about 1032:1. */
@@ -82,6 +90,56 @@ void tc_image16_free(tc_image16 *img)
     img->width = img->height = img->channels = 0;
 }
 
+/* Walk the file's chunks (after the signature) before libpng sees them:
+ * every declared length must fit in what is left of the file. libpng
+ * allocates (and zeroes) a text chunk's declared length before it finds the
+ * file short: a 90-byte file declaring 2 GB took seconds and as many bytes.
+ * The file is regular (tc_file_open_read), so it can be walked and rewound.
+ * Returns 0, or -1 with st->msg. */
+static int check_chunks(png_state *st, long long file_size)
+{
+    long long pos = 8;
+    for (;;) {
+        uint8_t h[8];
+        if (pos + 12 > file_size || fread(h, 1, 8, st->fp) != 8) {
+            snprintf(st->msg, sizeof st->msg, "file ends before its IEND chunk (truncated PNG)");
+            return -1;
+        }
+        uint32_t len = (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 | (uint32_t)h[2] << 8 | h[3];
+        char type[5] = { 0 };
+        for (int i = 0; i < 4; i++)
+            type[i] = (h[4 + i] >= 0x20 && h[4 + i] < 0x7F) ? (char)h[4 + i] : '?';
+        if (len > 0x7FFFFFFFu || pos + 12 + (long long)len > file_size) {
+            snprintf(st->msg, sizeof st->msg,
+                     "chunk %s at byte %lld declares %lu bytes, past the end of the file (%lld bytes)",
+                     type, pos, (unsigned long)len, file_size);
+            return -1;
+        }
+        pos += 12 + (long long)len;
+        if (!memcmp(h + 4, "IEND", 4))
+            break;
+        if (fseeko(st->fp, (off_t)len + 4, SEEK_CUR) != 0) {
+            snprintf(st->msg, sizeof st->msg, "cannot seek: %s", strerror(errno));
+            return -1;
+        }
+    }
+    if (fseeko(st->fp, 8, SEEK_SET) != 0) {
+        snprintf(st->msg, sizeof st->msg, "cannot seek: %s", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Ancillary chunks the camera has no use for (a scene is samples only):
+ * libpng skips them unread instead of allocating for them. */
+static const png_byte unused_chunks[] = {
+    'b', 'K', 'G', 'D', 0, 'c', 'H', 'R', 'M', 0, 'e', 'X', 'I', 'f', 0, 'g', 'A', 'M', 'A', 0,
+    'h', 'I', 'S', 'T', 0, 'i', 'C', 'C', 'P', 0, 'i', 'T', 'X', 't', 0, 'o', 'F', 'F', 's', 0,
+    'p', 'C', 'A', 'L', 0, 'p', 'H', 'Y', 's', 0, 's', 'B', 'I', 'T', 0, 's', 'C', 'A', 'L', 0,
+    's', 'P', 'L', 'T', 0, 's', 'R', 'G', 'B', 0, 't', 'E', 'X', 't', 0, 't', 'I', 'M', 'E', 0,
+    't', 'R', 'N', 'S', 0, 'z', 'T', 'X', 't', 0,
+};
+
 /* The reading proper; on any failure st->msg says why and the caller frees
  * what st holds. Returns 0 or -1. */
 static int read_png(png_state *st, tc_image16 *out)
@@ -93,6 +151,11 @@ static int read_png(png_state *st, tc_image16 *out)
     }
     struct stat sb;
     long long file_size = fstat(fileno(st->fp), &sb) == 0 ? (long long)sb.st_size : -1;
+    if (file_size < 0 || check_chunks(st, file_size) != 0) {
+        if (file_size < 0)
+            snprintf(st->msg, sizeof st->msg, "cannot stat: %s", strerror(errno));
+        return -1;
+    }
 
     st->png = png_create_read_struct(PNG_LIBPNG_VER_STRING, st, on_error, on_warning);
     if (!st->png) {
@@ -112,6 +175,8 @@ static int read_png(png_state *st, tc_image16 *out)
     png_set_user_limits(st->png, TC_PNG_MAX_DIM, TC_PNG_MAX_DIM);
     png_set_chunk_cache_max(st->png, 128);
     png_set_chunk_malloc_max(st->png, 8u << 20);
+    png_set_keep_unknown_chunks(st->png, PNG_HANDLE_CHUNK_NEVER, unused_chunks,
+                                (int)(sizeof unused_chunks / 5));
     png_read_info(st->png, st->info);
     st->warning[0] = 0; /* header read: older warnings explain nothing below */
 
@@ -121,6 +186,17 @@ static int read_png(png_state *st, tc_image16 *out)
     if (w == 0 || h == 0 || w > TC_PNG_MAX_DIM || h > TC_PNG_MAX_DIM) {
         snprintf(st->msg, sizeof st->msg, "image %lux%lu is outside 1..%u per side",
                  (unsigned long)w, (unsigned long)h, TC_PNG_MAX_DIM);
+        return -1;
+    }
+    /* What the decoded image will take (gray stays 1 sample a pixel, all
+     * else becomes RGB; 16 bits a sample), before a row is decoded. */
+    unsigned out_channels = (color & PNG_COLOR_MASK_COLOR) ? 3u : 1u;
+    unsigned long long decoded = (unsigned long long)w * h * out_channels * sizeof(uint16_t);
+    if (decoded > TC_PNG_MAX_DECODED) {
+        snprintf(st->msg, sizeof st->msg,
+                 "image %lux%lu (%s) needs %llu MiB decoded, over the memory budget of %u MiB",
+                 (unsigned long)w, (unsigned long)h, out_channels == 3 ? "colour" : "gray",
+                 decoded >> 20, (unsigned)(TC_PNG_MAX_DECODED >> 20));
         return -1;
     }
     /* The filtered image data the file must decompress to (non-interlaced:
@@ -215,9 +291,16 @@ int tc_png_read(const char *path, tc_image16 *out, char *err, size_t errlen)
     }
     png_state st;
     memset(&st, 0, sizeof st);
-    st.fp = fopen(path, "rb");
+    char why[160];
+    int fd = tc_file_open_read(AT_FDCWD, path, 0, TC_PNG_MAX_FILE, why, sizeof why);
+    if (fd < 0) {
+        set_err(err, errlen, "%s: %s", path, why);
+        return -1;
+    }
+    st.fp = fdopen(fd, "rb");
     if (!st.fp) {
         set_err(err, errlen, "%s: %s", path, strerror(errno));
+        close(fd);
         return -1;
     }
     int rc = read_png(&st, out);

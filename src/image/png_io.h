@@ -12,9 +12,18 @@ typedef struct tc_image16 {
     uint16_t *data; /* width*height*channels samples, row-major; owned */
 } tc_image16;
 
+/* What a PNG read may cost: the file (a regular file, never a FIFO or a
+ * device) and the decoded image, 16 bits a sample. 256 MiB holds a 8192 x
+ * 8192 16-bit gray image or a 5461 x 5461 colour one, far more than the
+ * 4056 x 3040 sensor it is resampled to; a 16384 x 16384 16-bit RGB file
+ * (1.5 GiB decoded) is refused by its header, before decoding. */
+#define TC_PNG_MAX_FILE (512ull << 20)
+#define TC_PNG_MAX_DECODED (256ull << 20)
+
 /* Read an 8- or 16-bit PNG (gray, gray+alpha, RGB, RGBA or palette; alpha is
- * dropped, palette and low-depth gray expanded). Dimensions up to 16384 x 16384.
- * Returns 0, or -1 with a reason in err. The caller frees with tc_image16_free. */
+ * dropped, palette and low-depth gray expanded). Dimensions up to 16384 per
+ * side and TC_PNG_MAX_DECODED bytes decoded. Returns 0, or -1 with a reason
+ * in err. The caller frees with tc_image16_free. */
 int tc_png_read(const char *path, tc_image16 *out, char *err, size_t errlen);
 void tc_image16_free(tc_image16 *img);
 

@@ -1,7 +1,16 @@
 /* The I/O port (io_server.h): a poll loop over a Unix listening socket and
  * its clients, plus a line watcher that queues "edge" lines for watching
  * clients. The watcher runs on the camera's acquisition thread, so it only
- * appends to buffers and wakes the loop through a pipe. */
+ * appends to buffers and wakes the loop through a pipe.
+ *
+ * Limits (docs/io.md): max_clients at once; a client that is not watching
+ * and sends no command for idle_ms is told so and closed; when every slot
+ * is taken, a new client takes the slot of the longest-idle client that is
+ * not watching and has been idle at least EVICT_AFTER_MS (or is told "too
+ * many clients" if there is none), so clients that say nothing can never
+ * lock the others out. A client's output buffer grows by doubling, up to
+ * OUT_MAX; a watcher that far behind is dropped. Repeated events are logged
+ * rate-limited (util/log.h). */
 #include "io/io_server.h"
 
 #include <errno.h>
@@ -12,11 +21,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
-#define MAX_CLIENTS 16
+#include "util/log.h"
+
+#define DEFAULT_MAX_CLIENTS 16
+#define DEFAULT_IDLE_MS 30000
+#define EVICT_AFTER_MS 1000
 #define LINE_MAX_LEN 256
+#define OUT_MIN 4096
 #define OUT_MAX (256 * 1024) /* a watcher this far behind is dropped */
 
 typedef struct client {
@@ -25,21 +41,34 @@ typedef struct client {
     char in[LINE_MAX_LEN];
     size_t in_len;
     int discarding; /* inside an over-long line */
-    char *out;
-    size_t out_len;
+    char *out;      /* out_len bytes to send from out + out_off; out_cap allocated */
+    size_t out_off, out_len, out_cap;
+    int64_t last_ms; /* connection or last command */
     int dead;
 } client;
 
 struct tc_io_server {
     tc_camera *cam;
     char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+    char label[sizeof(((struct sockaddr_un *)0)->sun_path) + 8];
     int listen_fd, wake[2];
     pthread_t thread;
     volatile int stop;
+    tc_io_limits lim;
     pthread_mutex_t mu; /* clients' out buffers and watch flags */
-    client clients[MAX_CLIENTS];
+    client *clients;    /* lim.max_clients */
+    struct pollfd *pfd; /* the loop's, lim.max_clients + 2 */
+    int *idx;
+    tc_log_limit log_limit; /* the loop's lines: clients can repeat them */
     int watch_handle;
 };
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 /* ---- commands ---- */
 
@@ -139,22 +168,38 @@ int tc_io_command(tc_camera *cam, const char *line, char *reply, size_t cap)
 
 /* ---- buffers ---- */
 
-/* Append to a client's output; caller holds s->mu. */
+/* Append to a client's output; caller holds s->mu. The buffer grows by
+ * doubling, and what was sent is dropped from its front only when the
+ * space is needed, so a line costs a copy, not an allocation. */
 static void append(client *c, const char *text, size_t n)
 {
     if (c->dead)
         return;
     if (c->out_len + n > OUT_MAX) {
-        c->dead = 1; /* too far behind: drop it rather than slow the camera */
+        c->dead = 2; /* too far behind: drop it rather than slow the camera */
         return;
     }
-    char *p = realloc(c->out, c->out_len + n);
-    if (!p) {
-        c->dead = 1;
-        return;
+    if (c->out_off + c->out_len + n > c->out_cap) {
+        if (c->out_off) {
+            memmove(c->out, c->out + c->out_off, c->out_len);
+            c->out_off = 0;
+        }
+        if (c->out_len + n > c->out_cap) {
+            size_t cap = c->out_cap ? c->out_cap : OUT_MIN;
+            while (cap < c->out_len + n)
+                cap *= 2;
+            if (cap > OUT_MAX)
+                cap = OUT_MAX;
+            char *p = realloc(c->out, cap);
+            if (!p) {
+                c->dead = 1;
+                return;
+            }
+            c->out = p;
+            c->out_cap = cap;
+        }
     }
-    c->out = p;
-    memcpy(c->out + c->out_len, text, n);
+    memcpy(c->out + c->out_off + c->out_len, text, n);
     c->out_len += n;
 }
 
@@ -165,7 +210,7 @@ static void on_edge(void *ctx, unsigned line, int level, uint64_t t)
     int n = snprintf(text, sizeof(text), "edge Line%u %d %llu\n", line, level, (unsigned long long)t);
     int any = 0;
     pthread_mutex_lock(&s->mu);
-    for (int i = 0; i < MAX_CLIENTS; i++)
+    for (unsigned i = 0; i < s->lim.max_clients; i++)
         if (s->clients[i].fd >= 0 && s->clients[i].watch) {
             append(&s->clients[i], text, (size_t)n);
             any = 1;
@@ -213,6 +258,7 @@ static void handle_input(tc_io_server *s, client *c)
         }
         c->in_len = 0;
         c->discarding = 0;
+        c->last_ms = mono_ms();
         size_t len = strlen(reply);
         reply[len++] = '\n';
         pthread_mutex_lock(&s->mu);
@@ -227,10 +273,12 @@ static void flush_output(tc_io_server *s, client *c)
 {
     pthread_mutex_lock(&s->mu);
     if (c->out_len) {
-        ssize_t w = send(c->fd, c->out, c->out_len, MSG_DONTWAIT | MSG_NOSIGNAL);
+        ssize_t w = send(c->fd, c->out + c->out_off, c->out_len, MSG_DONTWAIT | MSG_NOSIGNAL);
         if (w > 0) {
-            memmove(c->out, c->out + w, c->out_len - (size_t)w);
+            c->out_off += (size_t)w;
             c->out_len -= (size_t)w;
+            if (!c->out_len)
+                c->out_off = 0;
         } else if (w < 0 && errno != EAGAIN && errno != EINTR) {
             c->dead = 1;
         }
@@ -238,65 +286,144 @@ static void flush_output(tc_io_server *s, client *c)
     pthread_mutex_unlock(&s->mu);
 }
 
+/* Say why, as the client's last line, and close it at the next turn. */
+static void say_goodbye(tc_io_server *s, client *c, const char *text)
+{
+    pthread_mutex_lock(&s->mu);
+    append(c, text, strlen(text));
+    if (!c->dead)
+        c->dead = 1;
+    pthread_mutex_unlock(&s->mu);
+    flush_output(s, c);
+}
+
+/* A free slot for a new client, or the slot of the longest-idle one that
+ * is not watching (told why and closed), or NULL. The loop's thread is the
+ * only one that changes slots, so it reads them without the lock. */
+static client *slot_for_new(tc_io_server *s, int64_t now)
+{
+    client *idlest = NULL;
+    for (unsigned i = 0; i < s->lim.max_clients; i++) {
+        client *c = &s->clients[i];
+        if (c->fd < 0)
+            return c;
+        if (!c->watch && !c->dead && (!idlest || c->last_ms < idlest->last_ms))
+            idlest = c;
+    }
+    unsigned after = s->lim.idle_ms < EVICT_AFTER_MS ? s->lim.idle_ms : EVICT_AFTER_MS;
+    if (!idlest || now - idlest->last_ms < (int64_t)after)
+        return NULL;
+    tc_log_limited(&s->log_limit, s->label, "all %u slots taken: the client idle longest (%lld ms) closed for a new one",
+                   s->lim.max_clients, (long long)(now - idlest->last_ms));
+    say_goodbye(s, idlest, "error idle while every slot is taken; closed for a new client\n");
+    pthread_mutex_lock(&s->mu);
+    close_client(idlest);
+    pthread_mutex_unlock(&s->mu);
+    return idlest;
+}
+
+static void accept_clients(tc_io_server *s, int64_t now)
+{
+    for (;;) {
+        int fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+        if (fd < 0)
+            return;
+        client *c = slot_for_new(s, now);
+        if (c) {
+            pthread_mutex_lock(&s->mu);
+            c->fd = fd;
+            c->last_ms = now;
+            pthread_mutex_unlock(&s->mu);
+        }
+        if (!c) {
+            tc_log_limited(&s->log_limit, s->label,
+                           "a client refused: all %u slots taken by watchers or clients active within %u ms",
+                           s->lim.max_clients,
+                           s->lim.idle_ms < EVICT_AFTER_MS ? s->lim.idle_ms : EVICT_AFTER_MS);
+            const char *full = "error too many clients\n";
+            ssize_t w = send(fd, full, strlen(full), MSG_DONTWAIT | MSG_NOSIGNAL);
+            (void)w;
+            close(fd);
+        }
+    }
+}
+
+/* Close the clients that are dead, and those idle too long. Returns how
+ * long the loop may sleep before the next one's idle time is up. */
+static int64_t sweep(tc_io_server *s, int64_t now)
+{
+    int64_t wait = 200; /* stop is checked at least this often */
+    for (unsigned i = 0; i < s->lim.max_clients; i++) {
+        client *c = &s->clients[i];
+        if (c->fd < 0)
+            continue;
+        if (!c->dead && !c->watch && now - c->last_ms >= (int64_t)s->lim.idle_ms) {
+            tc_log_limited(&s->log_limit, s->label, "a client idle for %u ms closed", s->lim.idle_ms);
+            char bye[80];
+            snprintf(bye, sizeof(bye), "error idle for %u ms; closed\n", s->lim.idle_ms);
+            say_goodbye(s, c, bye);
+        }
+        if (c->dead) {
+            if (c->dead == 2)
+                tc_log_limited(&s->log_limit, s->label, "a watcher %d KiB behind its edges dropped",
+                               OUT_MAX / 1024);
+            pthread_mutex_lock(&s->mu);
+            close_client(c);
+            pthread_mutex_unlock(&s->mu);
+            continue;
+        }
+        if (!c->watch && c->last_ms + (int64_t)s->lim.idle_ms - now < wait)
+            wait = c->last_ms + (int64_t)s->lim.idle_ms - now;
+    }
+    return wait < 0 ? 0 : wait;
+}
+
 static void *io_main(void *arg)
 {
     tc_io_server *s = arg;
     pthread_setname_np(pthread_self(), "tc-io");
+    struct pollfd *p = s->pfd;
+    int *idx = s->idx;
     while (!s->stop) {
-        struct pollfd p[MAX_CLIENTS + 2];
-        int idx[MAX_CLIENTS + 2];
+        int64_t wait = sweep(s, mono_ms());
         int n = 0;
         p[n++] = (struct pollfd){ s->listen_fd, POLLIN, 0 };
         p[n++] = (struct pollfd){ s->wake[0], POLLIN, 0 };
         pthread_mutex_lock(&s->mu);
-        for (int i = 0; i < MAX_CLIENTS; i++) {
+        for (unsigned i = 0; i < s->lim.max_clients; i++) {
             if (s->clients[i].fd < 0)
                 continue;
-            if (s->clients[i].dead) {
-                close_client(&s->clients[i]);
-                continue;
-            }
-            idx[n] = i;
+            idx[n] = (int)i;
             p[n++] = (struct pollfd){ s->clients[i].fd, (short)(POLLIN | (s->clients[i].out_len ? POLLOUT : 0)), 0 };
         }
         pthread_mutex_unlock(&s->mu);
-        if (poll(p, (nfds_t)n, 200) <= 0)
+        if (poll(p, (nfds_t)n, (int)wait) <= 0)
             continue;
         if (p[1].revents & POLLIN) {
             char drain[256];
             while (read(s->wake[0], drain, sizeof(drain)) > 0)
                 ;
         }
-        if (p[0].revents & POLLIN) {
-            int fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-            if (fd >= 0) {
-                int placed = 0;
-                pthread_mutex_lock(&s->mu);
-                for (int i = 0; i < MAX_CLIENTS && !placed; i++)
-                    if (s->clients[i].fd < 0) {
-                        s->clients[i].fd = fd;
-                        placed = 1;
-                    }
-                pthread_mutex_unlock(&s->mu);
-                if (!placed) {
-                    const char *full = "error too many clients\n";
-                    ssize_t w = send(fd, full, strlen(full), MSG_DONTWAIT | MSG_NOSIGNAL);
-                    (void)w;
-                    close(fd);
-                }
-            }
-        }
         for (int k = 2; k < n; k++) {
             client *c = &s->clients[idx[k]];
+            if (c->fd < 0)
+                continue;
             if (p[k].revents & (POLLIN | POLLHUP | POLLERR))
                 handle_input(s, c);
             flush_output(s, c);
         }
+        if (p[0].revents & POLLIN)
+            accept_clients(s, mono_ms());
     }
     return NULL;
 }
 
 tc_io_server *tc_io_server_start(tc_camera *cam, const char *path)
+{
+    return tc_io_server_start_with(cam, path, NULL);
+}
+
+tc_io_server *tc_io_server_start_with(tc_camera *cam, const char *path, const tc_io_limits *lim)
 {
     tc_io_server *s = calloc(1, sizeof(*s));
     if (!s)
@@ -304,20 +431,39 @@ tc_io_server *tc_io_server_start(tc_camera *cam, const char *path)
     s->cam = cam;
     s->listen_fd = -1;
     s->wake[0] = s->wake[1] = -1;
-    for (int i = 0; i < MAX_CLIENTS; i++)
-        s->clients[i].fd = -1;
+    s->lim.max_clients = lim && lim->max_clients ? lim->max_clients : DEFAULT_MAX_CLIENTS;
+    s->lim.idle_ms = lim && lim->idle_ms ? lim->idle_ms : DEFAULT_IDLE_MS;
+    s->clients = calloc(s->lim.max_clients, sizeof(*s->clients));
+    s->pfd = calloc(s->lim.max_clients + 2, sizeof(*s->pfd));
+    s->idx = calloc(s->lim.max_clients + 2, sizeof(*s->idx));
     pthread_mutex_init(&s->mu, NULL);
+    if (!s->clients || !s->pfd || !s->idx) {
+        fprintf(stderr, "twincam: no memory for the I/O port\n");
+        goto fail;
+    }
+    for (unsigned i = 0; i < s->lim.max_clients; i++)
+        s->clients[i].fd = -1;
     if (strlen(path) >= sizeof(s->path)) {
         fprintf(stderr, "twincam: I/O socket path too long: %s\n", path);
         goto fail;
     }
     snprintf(s->path, sizeof(s->path), "%s", path);
+    snprintf(s->label, sizeof(s->label), "io %s", path);
     s->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     struct sockaddr_un a = { .sun_family = AF_UNIX };
     memcpy(a.sun_path, s->path, strlen(s->path) + 1);
-    unlink(s->path);
+    /* Replace an old socket (a camera that did not stop cleanly), never
+     * anything else: the path may be a typo, or another user's choice. */
+    struct stat sb;
+    if (lstat(s->path, &sb) == 0) {
+        if (!S_ISSOCK(sb.st_mode)) {
+            fprintf(stderr, "twincam: %s exists and is not a socket; not replaced\n", s->path);
+            goto fail;
+        }
+        unlink(s->path);
+    }
     if (s->listen_fd < 0 || bind(s->listen_fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
-        listen(s->listen_fd, 8) != 0 || pipe2(s->wake, O_CLOEXEC | O_NONBLOCK) != 0) {
+        listen(s->listen_fd, 64) != 0 || pipe2(s->wake, O_CLOEXEC | O_NONBLOCK) != 0) {
         fprintf(stderr, "twincam: cannot listen on %s: %s\n", s->path, strerror(errno));
         goto fail;
     }
@@ -337,6 +483,9 @@ fail:
         close(s->wake[1]);
     }
     pthread_mutex_destroy(&s->mu);
+    free(s->clients);
+    free(s->pfd);
+    free(s->idx);
     free(s);
     return NULL;
 }
@@ -348,7 +497,7 @@ void tc_io_server_stop(tc_io_server *s)
     tc_unwatch_lines(s->cam, s->watch_handle);
     s->stop = 1;
     pthread_join(s->thread, NULL);
-    for (int i = 0; i < MAX_CLIENTS; i++)
+    for (unsigned i = 0; i < s->lim.max_clients; i++)
         if (s->clients[i].fd >= 0)
             close_client(&s->clients[i]);
     close(s->listen_fd);
@@ -356,5 +505,8 @@ void tc_io_server_stop(tc_io_server *s)
     close(s->wake[1]);
     unlink(s->path);
     pthread_mutex_destroy(&s->mu);
+    free(s->clients);
+    free(s->pfd);
+    free(s->idx);
     free(s);
 }

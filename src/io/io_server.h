@@ -1,7 +1,7 @@
 /* The I/O port: the camera's electrical lines over a local socket, so
  * something outside the camera can drive inputs and watch every edge.
  *
- * A Unix stream socket at a path; any number of clients; one command per
+ * A Unix stream socket at a path; up to 16 clients (tc_io_limits); one command per
  * line (at most 255 bytes), answered by one line:
  *   drive LINE LEVEL [T_NS]      -> ok | error REASON    (LINE: Line0..Line3 or 0..3)
  *   pulse LINE WIDTH_US [T_NS]   -> ok | error REASON    (high at T, low WIDTH_US later)
@@ -12,7 +12,9 @@
  * Times are camera time in ns: host CLOCK_MONOTONIC on the real clock, so
  * cameras on one host agree; T_NS omitted or 0 means now. Levels are
  * electrical (after LineInverter). A client that cannot keep up with its
- * edges is disconnected rather than slowing the camera. See docs/io.md. */
+ * edges is disconnected rather than slowing the camera; one that is not
+ * watching and stays idle is closed, and makes room for a new client when
+ * every slot is taken (tc_io_limits). See docs/io.md. */
 #ifndef TC_IO_SERVER_H
 #define TC_IO_SERVER_H
 
@@ -20,9 +22,18 @@
 
 typedef struct tc_io_server tc_io_server;
 
-/* Listen on `path` (an existing file there is replaced) and serve on a thread
- * of its own. NULL with a message on stderr on failure. */
+/* Listen on `path` (an old socket there is replaced; any other file is
+ * refused and kept) and serve on a thread of its own. NULL with a message
+ * on stderr on failure. */
 tc_io_server *tc_io_server_start(tc_camera *cam, const char *path);
+
+/* The server's limits (docs/io.md); 0 in a field means its default. */
+typedef struct tc_io_limits {
+    unsigned max_clients; /* clients served at once (default 16) */
+    unsigned idle_ms;     /* a client that is not watching and sends no
+                             command for this long is closed (default 30 s) */
+} tc_io_limits;
+tc_io_server *tc_io_server_start_with(tc_camera *cam, const char *path, const tc_io_limits *lim);
 void tc_io_server_stop(tc_io_server *s); /* NULL-safe; removes the socket file */
 
 /* Parse one command line and act on the camera; writes the reply line

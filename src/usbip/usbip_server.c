@@ -1,8 +1,12 @@
 /* The USB/IP port (usbip_server.h): sockets and threads around the U3V core.
  *
- *  - main thread (the caller's): accepts TCP connections on ADDR:PORT and
- *    answers the operation phase: OP_REQ_DEVLIST (reply, close) and
- *    OP_REQ_IMPORT (reply, then hand the socket to a connection).
+ *  - main thread (the caller's): a poll loop that accepts TCP connections on
+ *    ADDR:PORT and answers the operation phase: OP_REQ_DEVLIST (reply,
+ *    close) and OP_REQ_IMPORT (reply, then hand the socket to a
+ *    connection). It never blocks on a host: each one in the operation
+ *    phase has a buffer and a deadline (OP_DEADLINE_MS for the whole
+ *    request, however it dribbles in), at most OP_PENDING_MAX at once, so
+ *    a slow or silent host delays no other.
  *  - connection reader thread: reads URBs (CMD_SUBMIT, CMD_UNLINK) and
  *    answers ep0 requests, control-channel bulk OUT (one GenCP command ->
  *    tc_u3v_cp_serve -> ack queued for the next bulk IN of endpoint 1),
@@ -25,6 +29,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -98,9 +103,26 @@ typedef struct conn {
     int64_t stream_ns; /* time from a frame's leader to its trailer, summed */
 } conn;
 
+/* Limits of the operation phase (docs/usb3vision.md): a request is 8 or 40
+ * bytes, so a host that has not sent it within the deadline is dropped. */
+#define OP_DEADLINE_MS 2000
+#define OP_PENDING_MAX 32
+#define LISTEN_BACKLOG 64
+
+/* A host in the operation phase: its request so far. */
+typedef struct op_host {
+    int fd; /* -1: free slot */
+    char peer[64];
+    uint8_t req[TC_USBIP_OP_HEADER_LEN + TC_USBIP_BUSID_LEN];
+    size_t len;
+    int64_t deadline_ms;
+} op_host;
+
 struct tc_usbip_server {
     tc_device *dev;
     int listen_fd;
+    op_host ops[OP_PENDING_MAX];
+    tc_log_limit op_log; /* operation-phase lines: any host can repeat them */
     uint16_t port;
     char label[64];
     pthread_mutex_t bs_mu;
@@ -714,34 +736,39 @@ static void device_record(const tc_usbip_server *s, const char *busid, tc_usbip_
     d->interfaces = ifs;
 }
 
-static void handle_client(tc_usbip_server *s, int fd, const char *peer)
+static int64_t mono_ms(void)
 {
-    struct timeval tv = { 2, 0 }; /* the operation phase must not hang the server */
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    uint8_t req[TC_USBIP_OP_HEADER_LEN + TC_USBIP_BUSID_LEN], rep[1024];
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+#define op_logf(s, ...) tc_log_limited(&(s)->op_log, (s)->label, __VA_ARGS__)
+
+/* A reply of the operation phase: at most a few hundred bytes, which the
+ * fresh socket's buffer always takes, so this never waits on the host. */
+static void op_reply(int fd, const uint8_t *rep, size_t n)
+{
+    ssize_t w = send(fd, rep, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+    (void)w;
+}
+
+/* A whole request of h: answer it. Returns whether the socket went to a
+ * connection (otherwise the caller closes it). */
+static int answer_request(tc_usbip_server *s, op_host *h)
+{
+    uint8_t rep[1024];
     tc_usbip_op_req op;
     tc_usbip_device dev;
-    if (recv_all(fd, req, TC_USBIP_OP_HEADER_LEN) != 0) {
-        logf_(s, "%s: closed before a request", peer);
-        goto drop;
-    }
-    size_t len = TC_USBIP_OP_HEADER_LEN;
-    if (req[2] == 0x80 && req[3] == 0x03) { /* OP_REQ_IMPORT: the busid follows */
-        if (recv_all(fd, req + len, TC_USBIP_BUSID_LEN) != 0)
-            goto drop;
-        len += TC_USBIP_BUSID_LEN;
-    }
-    if (tc_usbip_parse_op_req(req, len, &op) < 0) {
-        logf_(s, "%s: not a USB/IP request (code 0x%02x%02x), closed", peer, req[2], req[3]);
-        goto drop;
+    if (tc_usbip_parse_op_req(h->req, h->len, &op) < 0) {
+        op_logf(s, "%s: not a USB/IP request (code 0x%02x%02x), closed", h->peer, h->req[2], h->req[3]);
+        return 0;
     }
     if (op.code == TC_USBIP_OP_REQ_DEVLIST) {
         device_record(s, TC_USBIP_BUSID, &dev);
-        size_t n = tc_usbip_build_rep_devlist(rep, sizeof(rep), &dev, 1);
-        struct iovec iov = { rep, n };
-        send_iov(fd, &iov, 1);
-        logf_(s, "%s: device list", peer);
-        goto drop;
+        op_reply(h->fd, rep, tc_usbip_build_rep_devlist(rep, sizeof(rep), &dev, 1));
+        op_logf(s, "%s: device list", h->peer);
+        return 0;
     }
     /* OP_REQ_IMPORT */
     reap(s, 0);
@@ -749,27 +776,28 @@ static void handle_client(tc_usbip_server *s, int fd, const char *peer)
                          : s->active                       ? "already imported"
                                                            : NULL;
     if (refuse) {
-        size_t n = tc_usbip_build_rep_import(rep, sizeof(rep), 1, NULL);
-        struct iovec iov = { rep, n };
-        send_iov(fd, &iov, 1);
-        logf_(s, "%s: import of %s refused: %s", peer, op.busid, refuse);
-        goto drop;
+        op_reply(h->fd, rep, tc_usbip_build_rep_import(rep, sizeof(rep), 1, NULL));
+        op_logf(s, "%s: import of %s refused: %s", h->peer, op.busid, refuse);
+        return 0;
     }
-    conn *c = conn_new(s, fd, peer);
+    /* The connection's threads read and write blocking, without timeouts
+     * (URBs may be far apart). */
+    int fl = fcntl(h->fd, F_GETFL);
+    if (fl < 0 || fcntl(h->fd, F_SETFL, fl & ~O_NONBLOCK) != 0)
+        return 0;
+    conn *c = conn_new(s, h->fd, h->peer);
     if (!c)
-        goto drop;
+        return 0;
     device_record(s, op.busid, &dev);
     size_t n = tc_usbip_build_rep_import(rep, sizeof(rep), 0, &dev);
     struct iovec iov = { rep, n };
-    tv.tv_sec = 0; /* URBs may be far apart */
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
     pthread_mutex_lock(&s->bs_mu);
     tc_u3v_bootstrap_reset(&s->bs);
     pthread_mutex_unlock(&s->bs_mu);
-    if (send_iov(fd, &iov, 1) != 0) {
+    if (send_iov(h->fd, &iov, 1) != 0) {
         c->fd = -1;
         conn_free(c);
-        goto drop;
+        return 0;
     }
     if (pthread_create(&c->streamer, NULL, stream_main, c) == 0)
         c->streamer_started = 1;
@@ -778,14 +806,74 @@ static void handle_client(tc_usbip_server *s, int fd, const char *peer)
         tc_port_cancel(s->dev, &c->waiter);
         if (c->streamer_started)
             pthread_join(c->streamer, NULL);
+        c->fd = -1;
         conn_free(c);
-        return;
+        return 0;
     }
     s->active = c;
-    logf_(s, "%s: imported %s (SuperSpeed, camera %s, GUID %s)", peer, op.busid, SERIAL(s), GUID(s));
-    return;
-drop:
-    close(fd);
+    logf_(s, "%s: imported %s (SuperSpeed, camera %s, GUID %s)", h->peer, op.busid, SERIAL(s), GUID(s));
+    return 1;
+}
+
+static void op_close(op_host *h)
+{
+    if (h->fd >= 0)
+        close(h->fd);
+    h->fd = -1;
+}
+
+/* Read what h has sent (never blocking); answer once the request is whole. */
+static void op_read(tc_usbip_server *s, op_host *h)
+{
+    size_t want = TC_USBIP_OP_HEADER_LEN;
+    if (h->len >= 4 && h->req[2] == 0x80 && h->req[3] == 0x03) /* OP_REQ_IMPORT: the busid follows */
+        want += TC_USBIP_BUSID_LEN;
+    ssize_t n = recv(h->fd, h->req + h->len, want - h->len, MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return;
+    if (n <= 0) {
+        op_logf(s, "%s: closed before a whole request", h->peer);
+        op_close(h);
+        return;
+    }
+    h->len += (size_t)n;
+    if (h->len == TC_USBIP_OP_HEADER_LEN && h->req[2] == 0x80 && h->req[3] == 0x03)
+        return; /* the busid is still to come */
+    if (h->len < want)
+        return;
+    if (answer_request(s, h))
+        h->fd = -1; /* the connection owns it now */
+    else
+        op_close(h);
+}
+
+static void op_accept(tc_usbip_server *s, int64_t now)
+{
+    for (;;) {
+        struct sockaddr_in from;
+        socklen_t fl = sizeof(from);
+        int fd = accept4(s->listen_fd, (struct sockaddr *)&from, &fl, SOCK_CLOEXEC | SOCK_NONBLOCK);
+        if (fd < 0)
+            return;
+        int one = 1;
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+        char ip[INET_ADDRSTRLEN] = "?";
+        inet_ntop(AF_INET, &from.sin_addr, ip, sizeof(ip));
+        op_host *h = NULL;
+        for (unsigned i = 0; i < OP_PENDING_MAX && !h; i++)
+            if (s->ops[i].fd < 0)
+                h = &s->ops[i];
+        if (!h) {
+            op_logf(s, "%s:%u: closed: %d hosts are already sending requests", ip,
+                    ntohs(from.sin_port), OP_PENDING_MAX);
+            close(fd);
+            continue;
+        }
+        h->fd = fd;
+        h->len = 0;
+        h->deadline_ms = now + OP_DEADLINE_MS;
+        snprintf(h->peer, sizeof(h->peer), "%s:%u", ip, ntohs(from.sin_port));
+    }
 }
 
 /* ---- server ---- */
@@ -804,6 +892,8 @@ int tc_usbip_server_new(tc_device *dev, const char *address, uint16_t port,
         return -1;
     s->dev = dev;
     s->listen_fd = -1;
+    for (unsigned i = 0; i < OP_PENDING_MAX; i++)
+        s->ops[i].fd = -1;
     const char *trace = getenv("TWINCAM_USBIP_TRACE");
     s->trace = trace && *trace == '1';
     pthread_mutex_init(&s->bs_mu, NULL);
@@ -818,12 +908,12 @@ int tc_usbip_server_new(tc_device *dev, const char *address, uint16_t port,
         goto fail;
     }
 
-    s->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    s->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     int one = 1;
     struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port), .sin_addr = in };
     if (s->listen_fd < 0 ||
         setsockopt(s->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
-        bind(s->listen_fd, (struct sockaddr *)&a, sizeof(a)) != 0 || listen(s->listen_fd, 8) != 0) {
+        bind(s->listen_fd, (struct sockaddr *)&a, sizeof(a)) != 0 || listen(s->listen_fd, LISTEN_BACKLOG) != 0) {
         fprintf(stderr, "twincam: cannot listen on %s:%u: %s\n", address, port, strerror(errno));
         goto fail;
     }
@@ -849,21 +939,39 @@ int tc_usbip_server_run(tc_usbip_server *s, volatile sig_atomic_t *stop)
           TC_USBIP_BUSID, TC_USBIP_VENDOR_ID, TC_USBIP_PRODUCT_ID, GUID(s));
     while (!*stop) {
         reap(s, 0);
-        struct pollfd p = { s->listen_fd, POLLIN, 0 };
-        if (poll(&p, 1, 200) <= 0 || !(p.revents & POLLIN))
+        struct pollfd p[1 + OP_PENDING_MAX];
+        op_host *of[1 + OP_PENDING_MAX];
+        nfds_t n = 0;
+        p[n++] = (struct pollfd){ s->listen_fd, POLLIN, 0 };
+        int64_t now = mono_ms(), wait = 200; /* *stop is checked at least this often */
+        for (unsigned i = 0; i < OP_PENDING_MAX; i++) {
+            op_host *h = &s->ops[i];
+            if (h->fd < 0)
+                continue;
+            if (h->deadline_ms - now < wait)
+                wait = h->deadline_ms - now > 0 ? h->deadline_ms - now : 0;
+            of[n] = h;
+            p[n++] = (struct pollfd){ h->fd, POLLIN, 0 };
+        }
+        if (poll(p, n, (int)wait) < 0)
             continue;
-        struct sockaddr_in from;
-        socklen_t fl = sizeof(from);
-        int fd = accept4(s->listen_fd, (struct sockaddr *)&from, &fl, SOCK_CLOEXEC);
-        if (fd < 0)
-            continue;
-        int one = 1;
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-        char peer[64], ip[INET_ADDRSTRLEN] = "?";
-        inet_ntop(AF_INET, &from.sin_addr, ip, sizeof(ip));
-        snprintf(peer, sizeof(peer), "%s:%u", ip, ntohs(from.sin_port));
-        handle_client(s, fd, peer);
+        now = mono_ms();
+        for (nfds_t k = 1; k < n; k++)
+            if (p[k].revents)
+                op_read(s, of[k]);
+        for (unsigned i = 0; i < OP_PENDING_MAX; i++) {
+            op_host *h = &s->ops[i];
+            if (h->fd >= 0 && now >= h->deadline_ms) {
+                op_logf(s, "%s: no whole request within %d ms (%zu bytes), closed", h->peer,
+                        OP_DEADLINE_MS, h->len);
+                op_close(h);
+            }
+        }
+        if (p[0].revents & POLLIN)
+            op_accept(s, now);
     }
+    for (unsigned i = 0; i < OP_PENDING_MAX; i++)
+        op_close(&s->ops[i]);
     reap(s, 1);
     logf_(s, "stopping");
     return 0;
@@ -874,6 +982,8 @@ void tc_usbip_server_free(tc_usbip_server *s)
     if (!s)
         return;
     reap(s, 1);
+    for (unsigned i = 0; i < OP_PENDING_MAX; i++)
+        op_close(&s->ops[i]);
     if (s->listen_fd >= 0)
         close(s->listen_fd);
     pthread_mutex_destroy(&s->bs_mu);

@@ -37,7 +37,9 @@ int tc_usbip_server_new(tc_device *dev, const char *address, uint16_t port,
 uint16_t tc_usbip_server_port(const tc_usbip_server *s);
 /* Serve clients until *stop becomes non-zero (checked at least every 200
  * ms). One import at a time; DEVLIST is answered while a host is attached.
- * Returns 0. */
+ * A host has 2 s from its connection to send its whole request, up to 32
+ * hosts at once (more are closed at once), so a slow or silent host delays
+ * no other. Returns 0. */
 int tc_usbip_server_run(tc_usbip_server *s, volatile sig_atomic_t *stop);
 void tc_usbip_server_free(tc_usbip_server *s);
 

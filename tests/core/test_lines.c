@@ -284,6 +284,25 @@ static void bad_line_input_is_refused(void **state)
     tc_camera_close(cam);
 }
 
+/* A time a client sends is bounded: an edge more than a minute ahead of now
+ * (or past INT64_MAX, negative as the core's time) is refused with a reason.
+ * Accepted, it would stay the line's last edge and refuse every later edge
+ * at an earlier time: the line dead for everyone. */
+static void far_future_edges_are_refused(void **state)
+{
+    (void)state;
+    tc_camera *cam = open_small();
+    uint64_t now = tc_host_time(cam);
+    assert_int_equal(tc_drive_line(cam, 0, 1, now + 3600ull * 1000000000ull), TC_ERANGE);
+    assert_non_null(strstr(tc_camera_last_error(cam), "ahead"));
+    assert_int_equal(tc_drive_line(cam, 0, 1, UINT64_MAX), TC_ERANGE);
+    assert_int_equal(tc_drive_line(cam, 0, 1, (uint64_t)INT64_MAX + 1), TC_ERANGE);
+    /* the line still takes edges now, and half a minute ahead */
+    assert_int_equal(tc_drive_line(cam, 0, 1, 0), 0);
+    assert_int_equal(tc_drive_line(cam, 0, 0, tc_host_time(cam) + 30ull * 1000000000ull), 0);
+    tc_camera_close(cam);
+}
+
 /* Real clock: software triggers issued back to back (microseconds apart, far
  * inside one frame period) give one frame and count the rest as missed. */
 static void software_triggers_faster_than_the_rate_real_clock(void **state)
@@ -324,6 +343,7 @@ int main(void)
         cmocka_unit_test(outputs_follow_the_rolling_shutter),
         cmocka_unit_test(user_outputs_and_acquisition_active_levels),
         cmocka_unit_test(bad_line_input_is_refused),
+        cmocka_unit_test(far_future_edges_are_refused),
         cmocka_unit_test(timestamp_reset_moves_timestamps_not_edges),
         cmocka_unit_test(software_triggers_faster_than_the_rate_real_clock),
     };

@@ -91,7 +91,7 @@ static void a_future_edge_acts_at_its_time(void **state)
 {
     (void)state;
     tc_camera *cam = open_camera(false);
-    assert_int_equal(tc_drive_line(cam, 2, 1, tc_host_time(cam) + 3600000 * MS), 0);
+    assert_int_equal(tc_drive_line(cam, 2, 1, tc_host_time(cam) + 30000 * MS), 0); /* within 60 s */
     assert_int_equal(tc_line_level(cam, 2), 0);
     assert_int_equal(tc_drive_line(cam, 3, 1, 0), 0); /* now */
     assert_int_equal(tc_line_level(cam, 3), 1);

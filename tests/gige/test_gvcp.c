@@ -8,6 +8,7 @@
  * cannot agree on a wrong layout. The camera runs in-process with the
  * deterministic clock; the port is driven through tc_gige_handle/tc_gige_tick
  * with a test-controlled monotonic time. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,13 +16,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "core/device.h"
 #include "core/feature.h"
 #include "gige/gige_device.h"
 #include "gige/gvcp.h"
 #include "gige/gvsp.h"
+#include "image/png_io.h"
 #include "inproc/camera_int.h"
 #include "twincam/twincam.h"
 
@@ -318,6 +323,19 @@ static void discovery_ack_layout(void **state)
     assert_true(f->logs > 0);
 }
 
+/* Any peer can send discoveries as fast as it likes: each is answered, but
+ * their log lines are rate-limited (util/log.h: 5 per 10 s). */
+static void discovery_flood_logs_a_few_lines(void **state)
+{
+    fx *f = *state;
+    static const uint8_t cmd[] = { 0x42, 0x11, 0x00, 0x02, 0x00, 0x00, 0x00, 0x09 };
+    int before = f->logs;
+    for (int i = 0; i < 100; i++)
+        assert_int_equal(handle(f, &PEER_B, cmd, sizeof(cmd)), 256);
+    assert_true(f->logs - before >= 1);
+    assert_true(f->logs - before <= 5);
+}
+
 static void discovery_mac_follows_serial(void **state)
 {
     fx *f = *state;
@@ -606,6 +624,25 @@ static void tl_params_locked_denies_payload_features(void **state)
     assert_int_equal(wr(f, &PEER_A, R_ACQ_START, 1), 0);
     assert_int_equal(wr(f, &PEER_A, R_WIDTH, 600), 0x8006);
     assert_int_equal(tc_stop(f->cam), 0);
+}
+
+/* The port's own features that size the stream lock the same way, with the
+ * same status (docs/gige.md: 0x8006; they answered BUSY 0x8007): the packet
+ * size and the extended-id mode, while TLParamsLocked is 1. */
+static void tl_params_locked_denies_stream_features(void **state)
+{
+    fx *f = *state;
+    take_control(f, &PEER_A);
+    assert_int_equal(wr(f, &PEER_A, R_SCPS, 1400), 0);
+    assert_int_equal(wr(f, &PEER_A, 0x10A04, 1), 0);
+    assert_int_equal(wr(f, &PEER_A, R_SCPS, 9000), 0x8006);
+    assert_int_equal(rdv(f, &PEER_A, R_SCPS) & 0xFFFF, 1400);
+    assert_int_equal(wr(f, &PEER_A, R_SCPS, 1400), 0); /* the same size is no change */
+    assert_int_equal(wr(f, &PEER_A, 0x10E00, 1), 0x8006); /* GevGVSPExtendedIDMode */
+    assert_int_equal(rdv(f, &PEER_A, 0x10E00), 0);
+    assert_int_equal(wr(f, &PEER_A, 0x10A04, 0), 0);
+    assert_int_equal(wr(f, &PEER_A, R_SCPS, 9000), 0);
+    assert_int_equal(wr(f, &PEER_A, 0x10E00, 1), 0);
 }
 
 static void writemem_width_and_ack_layout(void **state)
@@ -1063,6 +1100,94 @@ static void heartbeat_refreshed_by_any_command(void **state)
     assert_int_equal(rdv(f, &PEER_B, R_CCP), 2);
     assert_int_equal(tc_gige_tick(f->g, t0 + 8000 * MS), INT64_MAX);
     assert_int_equal(rdv(f, &PEER_B, R_CCP), 0);
+}
+
+/* A command of the controller's that takes longer than the heartbeat
+ * timeout (a large scene: PENDING_ACKs sent meanwhile) must not cost its
+ * session: the port says when it ended (tc_gige_heard), and the heartbeat
+ * period counts from then. Another peer's command ending counts for
+ * nothing. */
+static void heartbeat_counts_from_a_slow_commands_end(void **state)
+{
+    fx *f = *state;
+    take_control(f, &PEER_A);
+    int64_t t0 = f->now;
+    assert_int_equal(wr(f, &PEER_A, R_TWIN_SCENE, 1), 0); /* started at t0 */
+    tc_gige_heard(f->g, &PEER_A, t0 + 9500 * MS);         /* ended 9.5 s later */
+    assert_int_equal(tc_gige_tick(f->g, t0 + 9500 * MS), t0 + 12500 * MS);
+    assert_int_equal(rdv(f, &PEER_B, R_CCP), 2);
+    tc_gige_heard(f->g, &PEER_B, t0 + 12000 * MS);
+    assert_int_equal(tc_gige_tick(f->g, t0 + 12500 * MS), INT64_MAX);
+    assert_int_equal(rdv(f, &PEER_B, R_CCP), 0);
+}
+
+/* A slow write (a PNG scene: a fraction of a second here, seconds for
+ * larger ones) holds no port lock the stream thread needs: while the core
+ * is still loading (its device lock held), the stream's configuration can
+ * be read (tc_gige_stream, which the stream thread does for every frame).
+ * It waited for the whole load. */
+typedef struct slow_write {
+    fx *f;
+    uint8_t req[16];
+    size_t n;
+    uint8_t ack[1024];
+    size_t out;
+} slow_write;
+
+static void *slow_write_main(void *arg)
+{
+    slow_write *w = arg;
+    w->out = tc_gige_handle(w->f->g, &PEER_A, w->req, w->n, w->ack, sizeof(w->ack), w->f->now);
+    return NULL;
+}
+
+static void slow_write_holds_no_port_lock(void **state)
+{
+    fx *f = *state;
+    take_control(f, &PEER_A);
+    char path[] = "/tmp/twincam-gvcp-scene-XXXXXX.png";
+    int fd = mkstemps(path, 4);
+    assert_true(fd >= 0);
+    close(fd);
+    enum { SIDE = 4096 }; /* 32 MiB decoded: a few hundred ms to load */
+    uint8_t *px = calloc((size_t)SIDE * SIDE, 1);
+    assert_non_null(px);
+    for (size_t i = 0; i < (size_t)SIDE * SIDE; i += 4099)
+        px[i] = (uint8_t)i;
+    char err[200];
+    assert_int_equal(tc_png_write8(path, px, SIDE, SIDE, 1, err, sizeof(err)), 0);
+    free(px);
+    assert_int_equal(tc_set_string(f->cam, "TwinScenePath", path), 0);
+
+    slow_write w = { .f = f };
+    uint32_t words[2] = { R_TWIN_SCENE, 3 }; /* PngFile */
+    w.n = build(w.req, 0x01, 0x0082, next_req++, words, 2);
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, slow_write_main, &w), 0);
+    /* Until the core holds its device lock: the write is loading. */
+    pthread_mutex_t *core = &tc_camera_device(f->cam)->lock;
+    int loading = 0;
+    for (int i = 0; i < 20000 && !loading; i++) {
+        if (pthread_mutex_trylock(core) == 0) {
+            pthread_mutex_unlock(core);
+            struct timespec ms = { 0, 1000000 };
+            nanosleep(&ms, NULL);
+        } else {
+            loading = 1;
+        }
+    }
+    assert_true(loading);
+    tc_gige_stream_cfg cfg;
+    tc_gige_stream(f->g, &cfg);
+    int still_loading = pthread_mutex_trylock(core) != 0;
+    if (!still_loading)
+        pthread_mutex_unlock(core);
+    pthread_join(t, NULL);
+    unlink(path);
+    assert_int_equal(w.out, 12);
+    assert_int_equal(be16(w.ack), 0); /* the scene loaded */
+    if (!still_loading)
+        fail_msg("the stream's configuration was readable only after the load");
 }
 
 static void heartbeat_out_of_range(void **state)
@@ -1581,6 +1706,10 @@ int main(void)
         T(writereg_stops_at_first_refused_value),
         T(writemem_span_is_all_or_nothing),
         T(tl_params_locked_denies_payload_features),
+        T(tl_params_locked_denies_stream_features),
+        T(heartbeat_counts_from_a_slow_commands_end),
+        T(discovery_flood_logs_a_few_lines),
+        T(slow_write_holds_no_port_lock),
         T(writemem_width_and_ack_layout),
         T(writemem_into_xml_is_write_protected),
         T(not_gvcp_gets_no_answer),

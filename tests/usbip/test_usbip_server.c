@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -18,6 +19,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -230,6 +232,67 @@ static void write_reg(int fd, uint32_t *seq, uint64_t addr, uint32_t value)
 }
 
 /* ---- tests ---- */
+
+/* ---- slow and idle hosts (issue 11) ---- */
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Wait until fd is readable, at most ms; returns whether it became so. */
+static int readable_within(int fd, int ms)
+{
+    struct pollfd p = { fd, POLLIN, 0 };
+    return poll(&p, 1, ms) == 1;
+}
+
+/* A DEVLIST answered within a second, whatever other hosts are doing. */
+static void devlist_within_a_second(fixture *f)
+{
+    int fd = dial(f->port);
+    int64_t t0 = now_ms();
+    send_all(fd, ((uint8_t[]){ 0x01, 0x11, 0x80, 0x05, 0, 0, 0, 0 }), 8);
+    if (!readable_within(fd, 1000))
+        fail_msg("DEVLIST not answered within 1 s (%lld ms so far)", (long long)(now_ms() - t0));
+    uint8_t rep[12];
+    recv_all(fd, rep, sizeof(rep));
+    assert_int_equal(rep[3], 0x05);
+    close(fd);
+}
+
+/* A host that sends its import request one byte at a time, far apart, and
+ * twenty hosts that connect and say nothing, delay no other host; and the
+ * slow one is dropped once its operation phase has lasted its deadline. */
+static void slow_hosts_delay_no_other(void **state)
+{
+    fixture *f = *state;
+    int slow = dial(f->port);
+    send_all(slow, "\x01", 1);
+    int silent[20];
+    for (int i = 0; i < 20; i++)
+        silent[i] = dial(f->port);
+    send_all(slow, "\x11", 1);
+    devlist_within_a_second(f);
+    send_all(slow, "\x80", 1);
+    devlist_within_a_second(f);
+    /* The dribbler gets no more than its deadline: EOF, not a reply. */
+    int64_t t0 = now_ms();
+    assert_true(readable_within(slow, 10000));
+    char c;
+    assert_int_equal(recv(slow, &c, 1, 0), 0);
+    assert_true(now_ms() - t0 < 10000);
+    close(slow);
+    for (int i = 0; i < 20; i++)
+        close(silent[i]);
+    /* and the camera still imports */
+    int fd = import(f, "1-1");
+    assert_true(fd >= 0);
+    close(fd);
+}
+
 
 static void devlist(void **state)
 {
@@ -454,6 +517,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(gencp_readmem, setup, teardown),
         cmocka_unit_test_setup_teardown(unlink_pending_in, setup, teardown),
         cmocka_unit_test_setup_teardown(stream_frames_and_vanish, setup, teardown),
+        cmocka_unit_test_setup_teardown(slow_hosts_delay_no_other, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,105 @@
+/* Opening files that may be hostile (file_open.h). */
+#include "util/file_open.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int tc_file_open_read(int dirfd, const char *path, int nofollow, uint64_t max_bytes, char *why,
+                      size_t cap)
+{
+    int fd = openat(dirfd, path,
+                    O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY | (nofollow ? O_NOFOLLOW : 0));
+    if (fd < 0) {
+        int e = errno;
+        snprintf(why, cap, "%s", e == ELOOP && nofollow ? "is a symbolic link" : strerror(e));
+        errno = e;
+        return -1;
+    }
+    struct stat sb;
+    const char *bad = NULL;
+    int e = EINVAL;
+    if (fstat(fd, &sb) != 0)
+        bad = strerror(e = errno);
+    else if (!S_ISREG(sb.st_mode))
+        bad = "not a regular file", e = EINVAL;
+    else if ((uint64_t)sb.st_size > max_bytes)
+        bad = "too large", e = EFBIG;
+    if (bad) {
+        if (e == EFBIG)
+            snprintf(why, cap, "%s (%lld bytes, at most %llu)", bad, (long long)sb.st_size,
+                     (unsigned long long)max_bytes);
+        else
+            snprintf(why, cap, "%s", bad);
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    /* A regular file: blocking reads from here on, as stdio expects. */
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0)
+        fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    return fd;
+}
+
+static int write_all(int fd, const char *p, size_t len)
+{
+    while (len) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int tc_file_replace(int dirfd, const char *name, const void *data, size_t len, char *why,
+                    size_t cap)
+{
+    static unsigned counter;
+    char tmp[300];
+    int fd = -1;
+    /* A name of this process's own; O_EXCL refuses anything already there,
+     * a link included, so a few tries get past a planted one. */
+    for (int tries = 0; fd < 0 && tries < 8; tries++) {
+        unsigned n = __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED);
+        if (snprintf(tmp, sizeof(tmp), ".%s.%ld.%u.tmp", name, (long)getpid(), n) >= (int)sizeof(tmp)) {
+            snprintf(why, cap, "file name too long");
+            errno = ENAMETOOLONG;
+            return -1;
+        }
+        fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0644);
+        if (fd < 0 && errno != EEXIST)
+            break;
+    }
+    if (fd < 0) {
+        int e = errno;
+        snprintf(why, cap, "cannot create a temporary file: %s", strerror(e));
+        errno = e;
+        return -1;
+    }
+    const char *step = NULL;
+    if (write_all(fd, data, len) != 0)
+        step = "write";
+    else if (fsync(fd) != 0)
+        step = "fsync";
+    int e = errno;
+    if (close(fd) != 0 && !step)
+        step = "close", e = errno;
+    if (!step && renameat(dirfd, tmp, dirfd, name) != 0)
+        step = "rename", e = errno;
+    if (step) {
+        unlinkat(dirfd, tmp, 0);
+        snprintf(why, cap, "%s: %s", step, strerror(e));
+        errno = e;
+        return -1;
+    }
+    fsync(dirfd); /* the rename itself survives a power cut */
+    return 0;
+}
