@@ -205,6 +205,11 @@ int tc_gige_serve(tc_device *dev, const char *address, volatile sig_atomic_t *st
     int one = 1, sndbuf = 8 << 20;
     if (s->bcast_fd >= 0)
         setsockopt(s->bcast_fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
+    /* A flood of small requests (PACKETRESEND from any peer) must not crowd
+     * the controller's out of the control socket: as much room as the
+     * system allows (net.core.rmem_max). */
+    int rcvbuf = 4 << 20;
+    setsockopt(s->gvcp_fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
     setsockopt(s->stream_fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
 
     s->pending_started = tc_pending_ack_init(&s->pending, TC_PENDING_REPEAT_MS, send_to_requester, s) == 0;
