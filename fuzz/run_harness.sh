@@ -8,8 +8,10 @@
 # which fails the test; the last lines show the input that did it.
 set -eu
 harness=$1 corpus=$2 mode=$3
-# Bounds for one input: a slow or huge one is a finding too.
-limits="-timeout=10 -rss_limit_mb=2560 -malloc_limit_mb=2048"
+# Bounds for one input: a slow or huge one is a finding too. UNIT_TIMEOUT
+# (seconds, default 10) is for harnesses whose inputs do bounded but slow
+# work under the sanitizers.
+limits="-timeout=${UNIT_TIMEOUT:-10} -rss_limit_mb=2560 -malloc_limit_mb=2048"
 case $mode in
 replay)
     # shellcheck disable=SC2086
