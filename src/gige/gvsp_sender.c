@@ -25,11 +25,15 @@
  * of 48 KiB took a third less of the camera's CPU here, and lost fewer
  * frames). */
 #define TC_BURST_COST 133120
-/* Requests waiting for the resend thread; overlapping ones are merged. */
-#define TC_RESEND_QUEUE 64
-/* Resends may use this share of the link, with a bucket of 50 ms of it. */
+/* Requests waiting for the resend thread (overlapping ones merged): room
+ * for every range a host that lost bursts of several frames asks for. */
+#define TC_RESEND_QUEUE 256
+/* Resends may use this share of the link, with a bucket of 250 ms of it:
+ * a host that lost a burst of packets while it was descheduled gets them
+ * back at once (50 ms, 5 MB, was refused part of such a burst beside a CPU
+ * hog), while a flood still gets only the share. */
 #define TC_RESEND_SHARE 0.25
-#define TC_RESEND_BUCKET_S 0.05
+#define TC_RESEND_BUCKET_S 0.25
 /* A batch this far behind its readout time counts as late. */
 #define TC_LATE_NS 1000000
 
@@ -378,7 +382,7 @@ void tc_gvsp_sender_resend(tc_gvsp_sender *s, const tc_gvcp_resend *r)
 }
 
 /* Take `bytes` from the resend budget (q_mu held): a quarter of the link's
- * rate, filled continuously, holding at most 50 ms of it. */
+ * rate, filled continuously, holding at most 250 ms of it. */
 static int spend_budget(tc_gvsp_sender *s, size_t bytes, double link_Bps)
 {
     double rate = (link_Bps > 0 ? link_Bps : 450e6) * TC_RESEND_SHARE;
