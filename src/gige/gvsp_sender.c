@@ -81,6 +81,8 @@ struct tc_gvsp_sender {
     int64_t budget_ns;       /* when it was last filled */
     int quit;
 
+    int dont_fragment;       /* the socket's DF setting (-1: not set yet); ring_mu */
+
     tc_gvsp_sender_stats st; /* counters: each written by one thread */
 };
 
@@ -187,13 +189,23 @@ static size_t bytes_through(const held_frame *h, uint32_t pid)
     return end < h->f.size ? end : h->f.size;
 }
 
+/* GevSCPSDoNotFragment on the socket (ring_mu held): a system call only when
+ * it changes, not one per batch. */
+static void set_dont_fragment(tc_gvsp_sender *s, int df)
+{
+    if (s->dont_fragment == df)
+        return;
+    int v = df ? IP_PMTUDISC_DO : IP_PMTUDISC_DONT;
+    setsockopt(s->fd, IPPROTO_IP, IP_MTU_DISCOVER, &v, sizeof(v));
+    s->dont_fragment = df;
+}
+
 static void set_destination(tc_gvsp_sender *s, const tc_gige_stream_cfg *cfg)
 {
     s->b.dest.sin_family = AF_INET;
     s->b.dest.sin_addr.s_addr = htonl(cfg->dest_ip);
     s->b.dest.sin_port = htons(cfg->dest_port);
-    int v = cfg->dont_fragment ? IP_PMTUDISC_DO : IP_PMTUDISC_DONT;
-    setsockopt(s->fd, IPPROTO_IP, IP_MTU_DISCOVER, &v, sizeof(v));
+    set_dont_fragment(s, cfg->dont_fragment != 0);
 }
 
 /* Wait for the link to carry `bytes` that may leave from due_ns on. */
@@ -502,6 +514,7 @@ tc_gvsp_sender *tc_gvsp_sender_new(tc_device *dev, tc_gige *gige, int fd)
     pthread_mutex_init(&s->q_mu, NULL);
     pthread_cond_init(&s->q_cv, NULL);
     s->budget_ns = tc_mono_ns();
+    s->dont_fragment = -1;
     return s;
 }
 
@@ -553,8 +566,7 @@ void tc_gvsp_sender_fire_test(tc_gvsp_sender *s, const tc_gige_stream_cfg *cfg)
     struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(cfg->dest_port),
                               .sin_addr.s_addr = htonl(cfg->dest_ip) };
     pthread_mutex_lock(&s->ring_mu);
-    int v = cfg->dont_fragment ? IP_PMTUDISC_DO : IP_PMTUDISC_DONT;
-    setsockopt(s->fd, IPPROTO_IP, IP_MTU_DISCOVER, &v, sizeof(v));
+    set_dont_fragment(s, cfg->dont_fragment != 0);
     sendto(s->fd, zeros, cfg->packet_size - TC_GVSP_IP_UDP, 0, (struct sockaddr *)&to, sizeof(to));
     pthread_mutex_unlock(&s->ring_mu);
 }
