@@ -51,6 +51,7 @@
 #include "usbip/usbip_proto.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/tcp_keepalive.h"
 
 #define EP_CONTROL (TC_U3V_EP_CONTROL_OUT & 0x0F)
 #define EP_EVENT (TC_U3V_EP_EVENT_IN & 0x0F)
@@ -108,6 +109,14 @@ typedef struct conn {
 #define OP_DEADLINE_MS 2000
 #define OP_PENDING_MAX 32
 #define LISTEN_BACKLOG 64
+/* A host that vanishes without closing (powered off, VM killed) is noticed
+ * like an unplugged cable: an idle connection is probed after 10 s, every
+ * 5 s, and dropped after 3 unanswered probes; stream data left
+ * unacknowledged for 30 s drops it too (docs/usb3vision.md). */
+#define PEER_IDLE_S 10
+#define PEER_INTVL_S 5
+#define PEER_PROBES 3
+#define PEER_UNACKED_MS 30000
 
 /* A host in the operation phase: its request so far. */
 typedef struct op_host {
@@ -857,6 +866,7 @@ static void op_accept(tc_usbip_server *s, int64_t now)
             return;
         int one = 1;
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+        tc_tcp_watch_peer(fd, PEER_IDLE_S, PEER_INTVL_S, PEER_PROBES, PEER_UNACKED_MS);
         char ip[INET_ADDRSTRLEN] = "?";
         inet_ntop(AF_INET, &from.sin_addr, ip, sizeof(ip));
         op_host *h = NULL;

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -329,6 +330,36 @@ static void import_refuses_unknown_busid(void **state)
     close(fd);
 }
 
+/* The camera's side of an imported connection (local port = the server's,
+ * ESTABLISHED) as /proc/net/tcp shows it: its timer field, 2 while the
+ * keepalive timer runs. -1 if there is no such socket. */
+static int camera_side_timer(uint16_t port)
+{
+    FILE *fp = fopen("/proc/net/tcp", "r");
+    assert_non_null(fp);
+    char line[512];
+    int timer = -1;
+    while (fgets(line, sizeof(line), fp)) {
+        unsigned lport, state, tr;
+        if (sscanf(line, " %*u: %*x:%x %*x:%*x %x %*x:%*x %x:", &lport, &state, &tr) == 3 &&
+            lport == port && state == 0x01)
+            timer = (int)tr;
+    }
+    fclose(fp);
+    return timer;
+}
+
+/* A host that vanishes without a FIN or RST (powered off) is noticed: the
+ * imported connection runs TCP's keepalive timer from the start. */
+static void vanished_host_is_probed(void **state)
+{
+    fixture *f = *state;
+    int fd = import(f, "1-1");
+    assert_true(fd >= 0);
+    assert_int_equal(camera_side_timer(f->port), 2);
+    close(fd);
+}
+
 static void get_descriptor(void **state)
 {
     fixture *f = *state;
@@ -513,6 +544,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(devlist, setup, teardown),
         cmocka_unit_test_setup_teardown(import_refuses_unknown_busid, setup, teardown),
+        cmocka_unit_test_setup_teardown(vanished_host_is_probed, setup, teardown),
         cmocka_unit_test_setup_teardown(get_descriptor, setup, teardown),
         cmocka_unit_test_setup_teardown(gencp_readmem, setup, teardown),
         cmocka_unit_test_setup_teardown(unlink_pending_in, setup, teardown),
