@@ -7,7 +7,7 @@
  *       SRC's LineN is driven onto each DST line with the same timestamp
  *       (cameras on one host share CLOCK_MONOTONIC time), until SIGINT.
  * Exit status: 0 ok, 1 the camera answered "error ...", 2 usage, 3 connection. */
-#include "io_client.h"
+#include "cli.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -194,8 +194,10 @@ static int wire(int argc, char **argv)
     return 0;
 }
 
-int tc_io_main(int argc, char **argv)
+/* argv[0] is "io". */
+static int io_main(int argc, char **argv)
 {
+    argc--, argv++;
     signal(SIGPIPE, SIG_IGN);
     if (argc >= 1 && !strcmp(argv[0], "wire"))
         return wire(argc - 1, argv + 1);
@@ -206,3 +208,32 @@ int tc_io_main(int argc, char **argv)
     }
     return command(argv[0], argc - 1, argv + 1);
 }
+
+const tc_cli_command tc_cli_cmd_io = {
+    .name = "io",
+    .summary = "drive, pulse, watch or wire a served camera's I/O lines",
+    .usage = "twincam io - drive, pulse, watch or wire a served camera's I/O lines\n"
+             "Usage: twincam io SOCKET COMMAND [ARGUMENT]...\n"
+             "  or:  twincam io SOCKET watch [--count N]\n"
+             "  or:  twincam io wire SRC_SOCKET:LineN DST_SOCKET:LineM [DST_SOCKET:LineM]...\n"
+             "\n"
+             "A client of the I/O socket of a camera served with --io SOCKET. With a\n"
+             "COMMAND it sends one command and prints the camera's reply; the commands\n"
+             "(docs/io.md) are:\n"
+             "  drive LineN 0|1 [T_NS]   drive an input line (at CLOCK_MONOTONIC time T_NS)\n"
+             "  pulse LineN US [T_NS]    a high pulse of US microseconds on an input line\n"
+             "  status                   every line's level and mode\n"
+             "  time                     the camera's clock\n"
+             "  watch                    print every edge on the lines until killed\n"
+             "With wire it copies every edge of SRC's output LineN onto each DST's input\n"
+             "line, with the same timestamp, until SIGINT.\n"
+             "\n"
+             "Options:\n"
+             "      --count=N            watch: exit after N edges\n"
+             "  -h, --help               print this help and exit\n"
+             "      --version            print the version and exit\n"
+             "\n"
+             "Exit status: 0 success, 1 the camera answered an error, 2 bad command line,\n"
+             "3 no connection to the socket.\n",
+    .main = io_main,
+};

@@ -1,0 +1,73 @@
+/* The twincam command line: what every subcommand file shares.
+ *
+ * A subcommand is one file tools/cmd_NAME.c defining
+ *     const tc_cli_command tc_cli_cmd_NAME = { name, summary, usage, main };
+ * and one line TC_CLI_COMMAND(NAME) in tools/cli_commands.h (which also
+ * declares it here); the dispatcher (twincam.c) finds it by name there.
+ *
+ * Exit status of every subcommand: 0 success, 1 the camera (or the system)
+ * refused something, 2 bad command line. */
+#ifndef TC_TOOLS_CLI_H
+#define TC_TOOLS_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "twincam/twincam.h"
+
+typedef struct tc_cli_command {
+    const char *name;    /* argv[1] */
+    const char *summary; /* one line: the global usage and the man page's NAME */
+    const char *usage;   /* the whole --help text (help2man reads it) */
+    /* argv[0] is the subcommand's name, as getopt expects a program name. */
+    int (*main)(int argc, char **argv);
+} tc_cli_command;
+
+#define TC_CLI_COMMAND(id) extern const tc_cli_command tc_cli_cmd_##id;
+#include "cli_commands.h"
+#undef TC_CLI_COMMAND
+
+/* The options the camera-opening subcommands share; each subcommand says
+ * which of them it accepts (TC_CLI_OPT_* bits). */
+#define TC_CLI_MAX_SETS 64
+typedef struct tc_cli_opts {
+    const char *out_png, *out_raw, *serial, *interface, *state_dir, *io_path, *ffs_dir, *gpio_spec;
+    const char *sets[TC_CLI_MAX_SETS];
+    unsigned n_sets;
+    unsigned long long seed;
+    int usb, usbip;
+} tc_cli_opts;
+
+enum {
+    TC_CLI_OPT_SET = 1u << 0,       /* --set F=V */
+    TC_CLI_OPT_SERIAL = 1u << 1,    /* --serial S */
+    TC_CLI_OPT_SEED = 1u << 2,      /* --seed N */
+    TC_CLI_OPT_OUTPUT = 1u << 3,    /* -o/--output FILE */
+    TC_CLI_OPT_RAW = 1u << 4,       /* --raw FILE */
+    TC_CLI_OPT_USB = 1u << 5,       /* --usb */
+    TC_CLI_OPT_INTERFACE = 1u << 6, /* --interface ADDR */
+    TC_CLI_OPT_STATE_DIR = 1u << 7, /* --state-dir DIR */
+    TC_CLI_OPT_IO = 1u << 8,        /* --io SOCKET */
+    TC_CLI_OPT_USBIP = 1u << 9,     /* --usbip */
+    TC_CLI_OPT_FFS = 1u << 10,      /* --ffs DIR */
+    TC_CLI_OPT_GPIO = 1u << 11,     /* --gpio SPEC */
+    TC_CLI_OPT_CAMERA = TC_CLI_OPT_SET | TC_CLI_OPT_SERIAL | TC_CLI_OPT_SEED,
+    TC_CLI_OPT_ALL = (1u << 12) - 1,
+};
+
+/* Parse argv (argv[0] the subcommand) into *o, accepting the options in
+ * `accepted`. Returns 0, or the exit status to leave with: 2 after a bad
+ * command line (the reason on stderr). */
+int tc_cli_parse(const tc_cli_command *cmd, unsigned accepted, int argc, char **argv, tc_cli_opts *o);
+
+/* Open a camera with the options' serial, seed, state directory and
+ * --set list applied in order. NULL with the reason on stderr. */
+tc_camera *tc_cli_open_camera(const tc_cli_opts *o, bool deterministic);
+
+/* Run the camera on a port (serve, gadget) until SIGINT/SIGTERM. */
+int tc_cli_run_port(tc_cli_opts *o, bool gadget);
+
+/* Print the global usage (every subcommand's summary). */
+void tc_cli_global_usage(FILE *to);
+
+#endif
