@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <twincam/version.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -66,6 +68,10 @@ typedef struct tc_options {
     unsigned frame_buffers;   /* frames the camera can hold (0: 3); a network port that
                                  keeps sent frames for resends wants more */
 } tc_options;
+
+/* The version of the library running ("0.1.0"), which may be newer than the
+ * headers' TWINCAM_VERSION_STRING. Static storage. */
+TC_API const char *tc_version(void);
 
 /* Fill `o` with defaults. */
 TC_API void tc_options_init(tc_options *o);
