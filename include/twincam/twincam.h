@@ -18,8 +18,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <twincam/version.h>
+
 #ifdef __cplusplus
 extern "C" {
+#endif
+
+/* Marks the functions libtwincam.so exports. The library is built with
+ * hidden visibility and src/libtwincam.map, so everything else in it stays
+ * internal; tests/api/check_exports.sh fails the build's tests if the
+ * exported set and the TC_API declarations here ever differ. */
+#ifndef TC_API
+#if defined(__GNUC__) || defined(__clang__)
+#define TC_API __attribute__((visibility("default")))
+#else
+#define TC_API
+#endif
 #endif
 
 /* (The twin's own sources may have these from the device core's
@@ -55,34 +69,38 @@ typedef struct tc_options {
                                  keeps sent frames for resends wants more */
 } tc_options;
 
+/* The version of the library running ("0.1.0"), which may be newer than the
+ * headers' TWINCAM_VERSION_STRING. Static storage. */
+TC_API const char *tc_version(void);
+
 /* Fill `o` with defaults. */
-void tc_options_init(tc_options *o);
+TC_API void tc_options_init(tc_options *o);
 
 /* Open a camera (options may be NULL for defaults). *out is NULL on failure. */
-int tc_camera_open(const tc_options *o, tc_camera **out);
+TC_API int tc_camera_open(const tc_options *o, tc_camera **out);
 /* Stop acquisition and free everything. NULL-safe. */
-void tc_camera_close(tc_camera *cam);
+TC_API void tc_camera_close(tc_camera *cam);
 
 /* Why the last call on this camera failed ("" if it did not). Valid until the
  * next call on the camera from the same thread. */
-const char *tc_camera_last_error(tc_camera *cam);
+TC_API const char *tc_camera_last_error(tc_camera *cam);
 
 /* Typed feature access. Enumerations are integers (their entry values) with
  * tc_get_int/tc_set_int, or symbolic names with tc_get_string/tc_set_string.
  * Booleans are integers 0/1. Selected features (LineMode, ...) act on the
  * current value of their selector. */
-int tc_get_int(tc_camera *cam, const char *feature, int64_t *value);
-int tc_set_int(tc_camera *cam, const char *feature, int64_t value);
-int tc_get_float(tc_camera *cam, const char *feature, double *value);
-int tc_set_float(tc_camera *cam, const char *feature, double value);
-int tc_get_string(tc_camera *cam, const char *feature, char *buf, size_t len);
-int tc_set_string(tc_camera *cam, const char *feature, const char *value);
-int tc_execute(tc_camera *cam, const char *feature);
+TC_API int tc_get_int(tc_camera *cam, const char *feature, int64_t *value);
+TC_API int tc_set_int(tc_camera *cam, const char *feature, int64_t value);
+TC_API int tc_get_float(tc_camera *cam, const char *feature, double *value);
+TC_API int tc_set_float(tc_camera *cam, const char *feature, double value);
+TC_API int tc_get_string(tc_camera *cam, const char *feature, char *buf, size_t len);
+TC_API int tc_set_string(tc_camera *cam, const char *feature, const char *value);
+TC_API int tc_execute(tc_camera *cam, const char *feature);
 
 /* Any feature as text, the way the CLI's --set Feature=Value takes it:
  * integers in decimal or 0x hex, floats, enum entry names, true/false. */
-int tc_get_as_text(tc_camera *cam, const char *feature, char *buf, size_t len);
-int tc_set_from_text(tc_camera *cam, const char *feature, const char *text);
+TC_API int tc_get_as_text(tc_camera *cam, const char *feature, char *buf, size_t len);
+TC_API int tc_set_from_text(tc_camera *cam, const char *feature, const char *text);
 
 /* Enumerate features: index 0 .. tc_feature_total()-1. `info` strings point
  * into the camera or static storage and stay valid until the next call. The
@@ -92,13 +110,13 @@ typedef struct tc_feature_info {
     char value[96];  /* current value as text ("" for commands and write-only) */
     char range[256]; /* "24..4056 step 12", "BayerGR8, BayerGR10, ...", "" */
 } tc_feature_info;
-unsigned tc_feature_total(void);
-int tc_feature_describe(tc_camera *cam, unsigned index, tc_feature_info *info);
+TC_API unsigned tc_feature_total(void);
+TC_API int tc_feature_describe(tc_camera *cam, unsigned index, tc_feature_info *info);
 
 /* Shorthands for AcquisitionStart / AcquisitionStop / TriggerSoftware. */
-int tc_start(tc_camera *cam);
-int tc_stop(tc_camera *cam);
-int tc_trigger_software(tc_camera *cam);
+TC_API int tc_start(tc_camera *cam);
+TC_API int tc_stop(tc_camera *cam);
+TC_API int tc_trigger_software(tc_camera *cam);
 
 typedef enum tc_frame_status {
     TC_FRAME_OK = 0,
@@ -119,11 +137,11 @@ typedef struct tc_frame {
 /* Wait up to timeout_ms (-1: forever) for the next frame. Every frame taken
  * must be given back with tc_release_frame. TC_ETIMEOUT if none came, TC_EBUSY
  * if acquisition is not running and no frame is queued. */
-int tc_wait_frame(tc_camera *cam, tc_frame *frame, int timeout_ms);
-void tc_release_frame(tc_camera *cam, tc_frame *frame);
+TC_API int tc_wait_frame(tc_camera *cam, tc_frame *frame, int timeout_ms);
+TC_API void tc_release_frame(tc_camera *cam, tc_frame *frame);
 /* Give a frame back as not delivered (no stream channel, link could not
  * carry it): counted in TwinFramesDropped, never lost silently. */
-void tc_drop_frame(tc_camera *cam, tc_frame *frame);
+TC_API void tc_drop_frame(tc_camera *cam, tc_frame *frame);
 
 /* The I/O lines' electrical side (Line0 trigger input, Line1 flash output,
  * Line2/Line3 GPIO). Edge times are host time in ns (tc_host_time): host
@@ -140,7 +158,7 @@ void tc_drop_frame(tc_camera *cam, tc_frame *frame);
  * TC_EINVAL for an edge earlier than the line's last one, TC_EBUSY when 64
  * edges of the line are still ahead of now, TC_ERANGE for an edge more than
  * 60 s ahead of now. */
-int tc_drive_line(tc_camera *cam, unsigned line, int level, uint64_t t_ns);
+TC_API int tc_drive_line(tc_camera *cam, unsigned line, int level, uint64_t t_ns);
 
 /* Watch every line edge: inputs as driven, outputs as the camera drives them
  * (ExposureActive, FrameActive, FlashWindow, AcquisitionActive, UserOutputN;
@@ -149,38 +167,38 @@ int tc_drive_line(tc_camera *cam, unsigned line, int level, uint64_t t_ns);
  * on a camera thread and must return quickly without calling the camera.
  * Returns a handle >= 0 or TC_EBUSY when 8 watchers exist already. */
 typedef void (*tc_line_callback)(void *ctx, unsigned line, int level, uint64_t t_ns);
-int tc_watch_lines(tc_camera *cam, tc_line_callback cb, void *ctx);
-void tc_unwatch_lines(tc_camera *cam, int handle);
+TC_API int tc_watch_lines(tc_camera *cam, tc_line_callback cb, void *ctx);
+TC_API void tc_unwatch_lines(tc_camera *cam, int handle);
 
 /* Electrical level (0/1, after the inverter) of a line now. */
-int tc_line_level(tc_camera *cam, unsigned line);
+TC_API int tc_line_level(tc_camera *cam, unsigned line);
 
 /* Direction of a line now, as LineMode says: 1 output (the camera drives it),
  * 0 input; TC_EINVAL for a line beyond Line3. Reads no selector, so it never
  * disturbs a client's LineSelector. */
-int tc_line_is_output(tc_camera *cam, unsigned line);
+TC_API int tc_line_is_output(tc_camera *cam, unsigned line);
 
 /* Camera time now (ns): the timestamp counter frame timestamps are read
  * from, which TimestampReset sets to zero. */
-uint64_t tc_camera_time(tc_camera *cam);
+TC_API uint64_t tc_camera_time(tc_camera *cam);
 /* Host time now (ns): the time base of line edges (tc_drive_line, line
  * watchers, the I/O socket). Equals tc_camera_time until a TimestampReset;
  * after it, host time - camera time is the time of the reset. */
-uint64_t tc_host_time(tc_camera *cam);
+TC_API uint64_t tc_host_time(tc_camera *cam);
 
 /* Counters of frames the camera could not deliver because every buffer was
  * still held by the application (never dropped silently). */
-uint64_t tc_frames_dropped(tc_camera *cam);
+TC_API uint64_t tc_frames_dropped(tc_camera *cam);
 
 /* The GenICam XML the camera describes itself with; byte order of the
  * registers as a port needs it (1 GigE Vision, 0 USB3 Vision). Owned by the
  * camera; *len excludes the terminating NUL. */
-const char *tc_camera_genicam_xml(tc_camera *cam, int big_endian, size_t *len);
+TC_API const char *tc_camera_genicam_xml(tc_camera *cam, int big_endian, size_t *len);
 
 /* Raw register access as a transport port does it (addresses of the feature
  * register map; see docs/features.md). */
-int tc_register_read(tc_camera *cam, uint64_t address, uint8_t *buf, size_t len, int big_endian);
-int tc_register_write(tc_camera *cam, uint64_t address, const uint8_t *buf, size_t len,
+TC_API int tc_register_read(tc_camera *cam, uint64_t address, uint8_t *buf, size_t len, int big_endian);
+TC_API int tc_register_write(tc_camera *cam, uint64_t address, const uint8_t *buf, size_t len,
                       int big_endian);
 
 #ifdef __cplusplus
