@@ -216,13 +216,13 @@ static void check_state(tc_gige *g, const tc_gige_peer *p)
         CHECK(ccp <= 3);
         CHECK(hb >= 500 && hb <= 600000);
         unsigned size = scps & 0xFFFF;
-        CHECK(size >= 576 && size <= 16380 && size % 4 == 0);
+        CHECK(size >= 576 && size <= 65532 && size % 4 == 0);
         CHECK((scps & 0xBFFF0000u) == 0); /* only DF may be set besides the size */
     }
     tc_gige_stream_cfg cfg;
     int open = tc_gige_stream(g, &cfg);
     CHECK(open == (cfg.dest_port != 0 && cfg.dest_ip != 0));
-    CHECK(cfg.packet_size >= 576 && cfg.packet_size <= 16380);
+    CHECK(cfg.packet_size >= 576 && cfg.packet_size <= 65532);
     CHECK(cfg.loss_percent >= 0 && cfg.loss_percent <= 50);
     CHECK(cfg.extended_ids == 0 || cfg.extended_ids == 1);
     CHECK(cfg.delay_ns <= 100000000);
