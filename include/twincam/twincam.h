@@ -6,8 +6,8 @@
  * set here behaves exactly as one written by Aravis over the wire.
  *
  * Errors: functions return 0 on success or a negative TC_E* code; the reason
- * for the last failure on a camera is in tc_camera_last_error(). A refused
- * write changes nothing.
+ * for the calling thread's last failure on a camera is in
+ * tc_camera_last_error(cam). A refused write changes nothing.
  *
  * Threads: one camera may be used from several threads; calls are serialised
  * inside. Frames are produced by the camera's own acquisition thread. */
@@ -81,8 +81,13 @@ TC_API int tc_camera_open(const tc_options *o, tc_camera **out);
 /* Stop acquisition and free everything. NULL-safe. */
 TC_API void tc_camera_close(tc_camera *cam);
 
-/* Why the last call on this camera failed ("" if it did not). Valid until the
- * next call on the camera from the same thread. */
+/* Why this thread's last call on `cam` failed ("" if it did not). Kept per
+ * camera and per thread: a failure on another camera, or in another thread
+ * on this one, never changes it. For cam NULL: why this thread's last
+ * tc_camera_open failed (or a call given a NULL camera). The text is the
+ * calling thread's own copy, valid until its next tc_camera_last_error
+ * call. A thread keeps the reasons of the 8 cameras it called most recently;
+ * beyond that the oldest is forgotten (""). */
 TC_API const char *tc_camera_last_error(tc_camera *cam);
 
 /* Typed feature access. Enumerations are integers (their entry values) with

@@ -1,9 +1,11 @@
 /* The in-process port: the public C API (include/twincam/twincam.h) over the
  * device core's port interface (core/device_port.h), like every other port.
  * It only translates names, types and text; every decision is the core's.
- * The reason of a refusal is copied to a thread-local buffer so it survives
- * other threads' calls. */
+ * The reason of a refusal is kept for the calling thread and this camera
+ * (inproc/last_error.h), so it survives other threads' calls and calls on
+ * other cameras. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 
 #include "core/device_port.h"
 #include "inproc/camera_int.h"
+#include "inproc/last_error.h"
 
 /* The core's codes go through unchanged: they must be the public ones. */
 #define SAME(code) ((int)TC_CORE_##code == (int)TC_##code)
@@ -23,14 +26,41 @@ _Static_assert(SAME(OK) && SAME(ENOFEATURE) && SAME(ETYPE) && SAME(ERANGE) && SA
 
 struct tc_camera {
     tc_device *dev;
+    uint64_t id; /* names its reasons in inproc/last_error.c; never reused */
 };
 
-static _Thread_local char t_error[256];
+static uint64_t id_of(const tc_camera *cam) { return cam ? cam->id : TC_NO_CAMERA; }
 
-static int fail(int code, const char *fmt, const char *name)
+/* Refuse: keep the reason (printf-style) for this thread and camera. */
+static int fail(const tc_camera *cam, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int fail(const tc_camera *cam, int code, const char *fmt, ...)
 {
-    snprintf(t_error, sizeof(t_error), fmt, name ? name : "");
+    char text[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof(text), fmt, ap);
+    va_end(ap);
+    tc_last_error_set(id_of(cam), "%s", text);
     return code;
+}
+
+/* A call succeeded (so far): the camera's reason is "" again. */
+static int ok(const tc_camera *cam)
+{
+    tc_last_error_clear(id_of(cam));
+    return 0;
+}
+
+/* Keep the core's reason of the call that returned rc (its reasons are
+ * thread-local too, so this is the reason of this very call). */
+static int kept(const tc_camera *cam, int rc)
+{
+    if (rc)
+        tc_last_error_set(id_of(cam), "%s", tc_port_why());
+    else
+        tc_last_error_clear(id_of(cam));
+    return rc;
 }
 
 void tc_options_init(tc_options *o)
@@ -41,11 +71,11 @@ void tc_options_init(tc_options *o)
 int tc_camera_open(const tc_options *o, tc_camera **out)
 {
     if (!out)
-        return fail(TC_EINVAL, "out is NULL%s", NULL);
+        return fail(NULL, TC_EINVAL, "tc_camera_open: out is NULL");
     *out = NULL;
     tc_camera *cam = calloc(1, sizeof(*cam));
     if (!cam)
-        return fail(TC_ENOMEM, "out of memory%s", NULL);
+        return fail(NULL, TC_ENOMEM, "out of memory");
     tc_device_options d = { 0 };
     if (o)
         d = (tc_device_options){ o->serial, o->vendor_name, o->model_name, o->noise_seed,
@@ -53,11 +83,11 @@ int tc_camera_open(const tc_options *o, tc_camera **out)
     cam->dev = tc_port_open(&d);
     if (!cam->dev) {
         free(cam);
-        return fail(TC_ENOMEM, "out of memory creating the device%s", NULL);
+        return fail(NULL, TC_ENOMEM, "out of memory creating the device");
     }
+    cam->id = tc_last_error_new_id();
     *out = cam;
-    t_error[0] = 0;
-    return 0;
+    return ok(NULL);
 }
 
 void tc_camera_close(tc_camera *cam)
@@ -70,37 +100,37 @@ void tc_camera_close(tc_camera *cam)
 
 struct tc_device *tc_camera_device(tc_camera *cam) { return cam ? cam->dev : NULL; }
 
-const char *tc_camera_last_error(tc_camera *cam)
-{
-    (void)cam;
-    return t_error;
-}
+const char *tc_camera_last_error(tc_camera *cam) { return tc_last_error_get(id_of(cam)); }
 
-/* Keep the core's reason of the call that returned rc. */
-static int kept(int rc)
-{
-    snprintf(t_error, sizeof(t_error), "%s", rc ? tc_port_why() : "");
-    return rc;
-}
-
+/* The feature a call names; the start of every feature call, so it clears
+ * the camera's reason. NULL (reason kept) for no camera or no such name:
+ * the callers then return TC_ENOFEATURE, or TC_EINVAL for no camera. */
 static const tc_feature *lookup(tc_camera *cam, const char *name)
 {
-    const tc_feature *f = cam ? tc_feature_find(name) : NULL;
+    if (!cam) {
+        fail(NULL, TC_EINVAL, "NULL camera");
+        return NULL;
+    }
+    ok(cam);
+    const tc_feature *f = name ? tc_feature_find(name) : NULL;
     if (!f)
-        fail(TC_ENOFEATURE, "no feature named '%s'", name);
+        fail(cam, TC_ENOFEATURE, "no feature named '%s'", name ? name : "(NULL)");
     return f;
 }
+
+/* What a failed lookup returns. */
+static int missing(const tc_camera *cam) { return cam ? TC_ENOFEATURE : TC_EINVAL; }
 
 static int get_value(tc_camera *cam, const tc_feature *f, tc_value *v)
 {
     if (f->access == TC_WO)
-        return fail(TC_EACCESS, "%s is write-only", f->name);
-    return kept(tc_port_get(cam->dev, f, v));
+        return fail(cam, TC_EACCESS, "%s is write-only", f->name);
+    return kept(cam, tc_port_get(cam->dev, f, v));
 }
 
 static int set_value(tc_camera *cam, const tc_feature *f, tc_value v)
 {
-    return kept(tc_port_set(cam->dev, f, v));
+    return kept(cam, tc_port_set(cam->dev, f, v));
 }
 
 static bool is_integral(const tc_feature *f)
@@ -112,9 +142,9 @@ int tc_get_int(tc_camera *cam, const char *feature, int64_t *value)
 {
     const tc_feature *f = lookup(cam, feature);
     if (!f)
-        return TC_ENOFEATURE;
+        return missing(cam);
     if (!is_integral(f))
-        return fail(TC_ETYPE, "%s is not an integer, enumeration or boolean", f->name);
+        return fail(cam, TC_ETYPE, "%s is not an integer, enumeration or boolean", f->name);
     tc_value v;
     int rc = get_value(cam, f, &v);
     if (rc == 0 && value)
@@ -126,9 +156,9 @@ int tc_set_int(tc_camera *cam, const char *feature, int64_t value)
 {
     const tc_feature *f = lookup(cam, feature);
     if (!f)
-        return TC_ENOFEATURE;
+        return missing(cam);
     if (!is_integral(f))
-        return fail(TC_ETYPE, "%s is not an integer, enumeration or boolean", f->name);
+        return fail(cam, TC_ETYPE, "%s is not an integer, enumeration or boolean", f->name);
     return set_value(cam, f, (tc_value){ .i = value });
 }
 
@@ -136,7 +166,7 @@ int tc_get_float(tc_camera *cam, const char *feature, double *value)
 {
     const tc_feature *f = lookup(cam, feature);
     if (!f)
-        return TC_ENOFEATURE;
+        return missing(cam);
     tc_value v;
     int rc;
     if (f->type == TC_FT_FLOAT) {
@@ -151,16 +181,16 @@ int tc_get_float(tc_camera *cam, const char *feature, double *value)
             *value = (double)v.i;
         return rc;
     }
-    return fail(TC_ETYPE, "%s is not a number", f->name);
+    return fail(cam, TC_ETYPE, "%s is not a number", f->name);
 }
 
 int tc_set_float(tc_camera *cam, const char *feature, double value)
 {
     const tc_feature *f = lookup(cam, feature);
     if (!f)
-        return TC_ENOFEATURE;
+        return missing(cam);
     if (f->type != TC_FT_FLOAT)
-        return fail(TC_ETYPE, "%s is not a float", f->name);
+        return fail(cam, TC_ETYPE, "%s is not a float", f->name);
     return set_value(cam, f, (tc_value){ .f = value });
 }
 
@@ -168,9 +198,9 @@ int tc_get_string(tc_camera *cam, const char *feature, char *buf, size_t len)
 {
     const tc_feature *f = lookup(cam, feature);
     if (!f)
-        return TC_ENOFEATURE;
+        return missing(cam);
     if (!buf || len == 0)
-        return fail(TC_EINVAL, "no buffer for %s", f->name);
+        return fail(cam, TC_EINVAL, "no buffer for %s", f->name);
     if (f->type == TC_FT_ENUM) {
         tc_value v;
         int rc = get_value(cam, f, &v);
@@ -181,37 +211,35 @@ int tc_get_string(tc_camera *cam, const char *feature, char *buf, size_t len)
         return 0;
     }
     if (f->type != TC_FT_STRING)
-        return fail(TC_ETYPE, "%s is not a string or enumeration", f->name);
-    return kept(tc_port_get_string(cam->dev, f, buf, len));
+        return fail(cam, TC_ETYPE, "%s is not a string or enumeration", f->name);
+    return kept(cam, tc_port_get_string(cam->dev, f, buf, len));
 }
 
 int tc_set_string(tc_camera *cam, const char *feature, const char *value)
 {
     const tc_feature *f = lookup(cam, feature);
     if (!f)
-        return TC_ENOFEATURE;
+        return missing(cam);
     if (!value)
-        return fail(TC_EINVAL, "NULL value for %s", f->name);
+        return fail(cam, TC_EINVAL, "NULL value for %s", f->name);
     if (f->type == TC_FT_ENUM) {
         const tc_enum_entry *e = tc_enum_by_name(f, value);
-        if (!e) {
-            snprintf(t_error, sizeof(t_error), "%s has no entry '%s'", f->name, value);
-            return TC_EINVAL;
-        }
+        if (!e)
+            return fail(cam, TC_EINVAL, "%s has no entry '%s'", f->name, value);
         return set_value(cam, f, (tc_value){ .i = e->value });
     }
     if (f->type != TC_FT_STRING)
-        return fail(TC_ETYPE, "%s is not a string or enumeration", f->name);
-    return kept(tc_port_set_string(cam->dev, f, value));
+        return fail(cam, TC_ETYPE, "%s is not a string or enumeration", f->name);
+    return kept(cam, tc_port_set_string(cam->dev, f, value));
 }
 
 int tc_execute(tc_camera *cam, const char *feature)
 {
     const tc_feature *f = lookup(cam, feature);
     if (!f)
-        return TC_ENOFEATURE;
+        return missing(cam);
     if (f->type != TC_FT_COMMAND)
-        return fail(TC_ETYPE, "%s is not a command", f->name);
+        return fail(cam, TC_ETYPE, "%s is not a command", f->name);
     return set_value(cam, f, (tc_value){ .i = 1 });
 }
 
@@ -219,9 +247,9 @@ int tc_get_as_text(tc_camera *cam, const char *feature, char *buf, size_t len)
 {
     const tc_feature *f = lookup(cam, feature);
     if (!f)
-        return TC_ENOFEATURE;
+        return missing(cam);
     if (!buf || len == 0)
-        return fail(TC_EINVAL, "no buffer for %s", f->name);
+        return fail(cam, TC_EINVAL, "no buffer for %s", f->name);
     tc_value v;
     int rc;
     switch (f->type) {
@@ -254,9 +282,9 @@ int tc_set_from_text(tc_camera *cam, const char *feature, const char *text)
 {
     const tc_feature *f = lookup(cam, feature);
     if (!f)
-        return TC_ENOFEATURE;
+        return missing(cam);
     if (!text)
-        return fail(TC_EINVAL, "no value for %s", f->name);
+        return fail(cam, TC_EINVAL, "no value for %s", f->name);
     char *end;
     errno = 0;
     switch (f->type) {
@@ -270,22 +298,17 @@ int tc_set_from_text(tc_camera *cam, const char *feature, const char *text)
             return tc_set_int(cam, feature, 1);
         if (!strcasecmp(text, "false") || !strcmp(text, "0") || !strcasecmp(text, "off"))
             return tc_set_int(cam, feature, 0);
-        snprintf(t_error, sizeof(t_error), "%s takes true or false, not '%s'", f->name, text);
-        return TC_EINVAL;
+        return fail(cam, TC_EINVAL, "%s takes true or false, not '%s'", f->name, text);
     case TC_FT_FLOAT: {
         double d = strtod(text, &end);
-        if (end == text || *end || errno) {
-            snprintf(t_error, sizeof(t_error), "%s takes a number, not '%s'", f->name, text);
-            return TC_EINVAL;
-        }
+        if (end == text || *end || errno)
+            return fail(cam, TC_EINVAL, "%s takes a number, not '%s'", f->name, text);
         return tc_set_float(cam, feature, d);
     }
     case TC_FT_INTEGER: {
         long long i = strtoll(text, &end, 0);
-        if (end == text || *end || errno) {
-            snprintf(t_error, sizeof(t_error), "%s takes an integer, not '%s'", f->name, text);
-            return TC_EINVAL;
-        }
+        if (end == text || *end || errno)
+            return fail(cam, TC_EINVAL, "%s takes an integer, not '%s'", f->name, text);
         return tc_set_int(cam, feature, i);
     }
     }
@@ -299,13 +322,13 @@ int tc_trigger_software(tc_camera *cam) { return tc_execute(cam, "TriggerSoftwar
 int tc_wait_frame(tc_camera *cam, tc_frame *frame, int timeout_ms)
 {
     if (!cam || !frame)
-        return fail(TC_EINVAL, "NULL argument%s", NULL);
+        return fail(cam, TC_EINVAL, "tc_wait_frame: NULL argument");
     tc_port_frame f;
     int rc = tc_port_take(cam->dev, &f, timeout_ms);
     if (rc == TC_ETIMEOUT)
-        return fail(rc, "no frame within the timeout%s", NULL);
+        return fail(cam, rc, "no frame within %d ms", timeout_ms);
     if (rc != 0)
-        return fail(rc, "acquisition is not running%s", NULL);
+        return fail(cam, rc, "acquisition is not running and no frame is queued");
     memset(frame, 0, sizeof(*frame));
     frame->block_id = f.block_id;
     frame->timestamp_ns = f.timestamp_ns;
@@ -318,7 +341,7 @@ int tc_wait_frame(tc_camera *cam, tc_frame *frame, int timeout_ms)
     frame->size = f.size;
     frame->status = TC_FRAME_OK;
     frame->priv_ = f.priv_;
-    return 0;
+    return ok(cam);
 }
 
 /* The port interface's view of a frame the application holds. */
@@ -357,15 +380,15 @@ const char *tc_camera_genicam_xml(tc_camera *cam, int big_endian, size_t *len)
 int tc_register_read(tc_camera *cam, uint64_t address, uint8_t *buf, size_t len, int big_endian)
 {
     if (!cam || (!buf && len))
-        return fail(TC_EINVAL, "NULL argument%s", NULL);
-    return kept(tc_port_read(cam->dev, address, buf, len, big_endian));
+        return fail(cam, TC_EINVAL, "tc_register_read: NULL argument");
+    return kept(cam, tc_port_read(cam->dev, address, buf, len, big_endian));
 }
 
 int tc_register_write(tc_camera *cam, uint64_t address, const uint8_t *buf, size_t len, int big_endian)
 {
     if (!cam || (!buf && len))
-        return fail(TC_EINVAL, "NULL argument%s", NULL);
-    return kept(tc_port_write(cam->dev, address, buf, len, big_endian));
+        return fail(cam, TC_EINVAL, "tc_register_write: NULL argument");
+    return kept(cam, tc_port_write(cam->dev, address, buf, len, big_endian));
 }
 
 unsigned tc_feature_total(void) { return tc_feature_count; }
@@ -375,7 +398,8 @@ int tc_feature_describe(tc_camera *cam, unsigned index, tc_feature_info *info)
     static const char *types[] = { "Integer", "Float", "Enumeration", "Boolean", "Command", "String" };
     static const char *acc[] = { "RO", "RW", "WO" };
     if (!cam || !info || index >= tc_feature_count)
-        return fail(TC_EINVAL, "no feature at that index%s", NULL);
+        return fail(cam, TC_EINVAL, "no feature at index %u (NULL argument or beyond %u)", index,
+                    tc_feature_count);
     const tc_feature *f = &tc_features[index];
     memset(info, 0, sizeof(*info));
     info->name = f->name;
@@ -413,23 +437,22 @@ int tc_feature_describe(tc_camera *cam, unsigned index, tc_feature_info *info)
     default:
         break;
     }
-    t_error[0] = 0;
-    return 0;
+    return ok(cam);
 }
 
 int tc_drive_line(tc_camera *cam, unsigned line, int level, uint64_t t_ns)
 {
     if (!cam)
-        return fail(TC_EINVAL, "NULL camera%s", NULL);
-    return kept(tc_port_drive_line(cam->dev, line, level, (int64_t)t_ns));
+        return fail(cam, TC_EINVAL, "NULL camera");
+    return kept(cam, tc_port_drive_line(cam->dev, line, level, (int64_t)t_ns));
 }
 
 int tc_watch_lines(tc_camera *cam, tc_line_callback cb, void *ctx)
 {
     if (!cam || !cb)
-        return fail(TC_EINVAL, "NULL argument%s", NULL);
+        return fail(cam, TC_EINVAL, "tc_watch_lines: NULL argument");
     int h = tc_port_watch_lines(cam->dev, cb, ctx);
-    return h < 0 ? kept(h) : h;
+    return h < 0 ? kept(cam, h) : (ok(cam), h);
 }
 
 void tc_unwatch_lines(tc_camera *cam, int handle)
@@ -446,5 +469,11 @@ int tc_line_level(tc_camera *cam, unsigned line) { return cam ? tc_port_line_lev
 
 int tc_line_is_output(tc_camera *cam, unsigned line)
 {
-    return cam ? tc_port_line_is_output(cam->dev, line) : TC_EINVAL;
+    if (!cam)
+        return fail(cam, TC_EINVAL, "NULL camera");
+    int rc = tc_port_line_is_output(cam->dev, line);
+    if (rc < 0)
+        return fail(cam, rc, "no Line%u: lines are Line0..Line3", line);
+    ok(cam);
+    return rc;
 }
