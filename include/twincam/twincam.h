@@ -58,7 +58,15 @@ enum {
 
 typedef struct tc_camera tc_camera;
 
+/* Options of tc_camera_open. Always fill them with tc_options_init first
+ * (it zeroes every byte, padding too, and sets struct_size), then set the
+ * fields wanted. The layout only grows: fields are never reordered or
+ * removed, new ones are added at the end only, so an application built
+ * against older headers (a smaller struct_size) keeps working with a newer
+ * library, the fields it does not know taking their defaults. */
 typedef struct tc_options {
+    size_t struct_size;       /* sizeof(tc_options) the application was built with; set by
+                                 tc_options_init. Must stay the first field. */
     const char *serial;       /* DeviceSerialNumber; seeds the fixed-pattern noise. NULL: "TC000001" */
     const char *vendor_name;  /* NULL: the twin's honest default */
     const char *model_name;   /* NULL: default */
@@ -67,6 +75,7 @@ typedef struct tc_options {
     const char *state_dir;    /* where user sets persist; NULL: in memory only */
     unsigned frame_buffers;   /* frames the camera can hold (0: 3); a network port that
                                  keeps sent frames for resends wants more */
+    /* New fields go here, at the end, and only here. */
 } tc_options;
 
 /* The version of the library running ("0.1.0"), which may be newer than the

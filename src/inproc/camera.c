@@ -6,6 +6,7 @@
  * other cameras. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,7 +66,57 @@ static int kept(const tc_camera *cam, int rc)
 
 void tc_options_init(tc_options *o)
 {
+    if (!o)
+        return;
     memset(o, 0, sizeof(*o));
+    o->struct_size = sizeof(*o);
+}
+
+/* The size field leads, so every version finds it. */
+_Static_assert(offsetof(tc_options, struct_size) == 0, "struct_size must be the first field");
+
+/* Beyond this a struct_size is garbage (an options struct never filled by
+ * tc_options_init), not a newer library's options: refused unread. */
+#define OPTIONS_SIZE_MAX 1024
+
+/* Whether the application's tc_options holds `field`: the field lies
+ * entirely within the struct_size it was built with. */
+#define HAS(o, field) ((o)->struct_size >= offsetof(tc_options, field) + sizeof((o)->field))
+
+/* The application's options as the device takes them: the fields its
+ * struct_size covers, defaults for the rest. A struct from a newer
+ * application (struct_size beyond ours) is accepted when every field this
+ * library does not know is zero, their default. */
+static int read_options(const tc_options *o, tc_device_options *d)
+{
+    *d = (tc_device_options){ 0 };
+    if (!o)
+        return 0;
+    if (o->struct_size < sizeof(o->struct_size) || o->struct_size > OPTIONS_SIZE_MAX)
+        return fail(NULL, TC_EINVAL,
+                    "tc_options.struct_size is %zu: fill the options with tc_options_init",
+                    o->struct_size);
+    const unsigned char *bytes = (const unsigned char *)o;
+    for (size_t i = sizeof(*o); i < o->struct_size; i++)
+        if (bytes[i])
+            return fail(NULL, TC_EINVAL,
+                        "tc_options: byte %zu is set, in a field libtwincam %s does not know",
+                        i, TWINCAM_VERSION_STRING);
+    if (HAS(o, serial))
+        d->serial = o->serial;
+    if (HAS(o, vendor_name))
+        d->vendor_name = o->vendor_name;
+    if (HAS(o, model_name))
+        d->model_name = o->model_name;
+    if (HAS(o, noise_seed))
+        d->noise_seed = o->noise_seed;
+    if (HAS(o, deterministic))
+        d->deterministic = o->deterministic;
+    if (HAS(o, state_dir))
+        d->state_dir = o->state_dir;
+    if (HAS(o, frame_buffers))
+        d->frame_buffers = o->frame_buffers;
+    return 0;
 }
 
 int tc_camera_open(const tc_options *o, tc_camera **out)
@@ -73,13 +124,13 @@ int tc_camera_open(const tc_options *o, tc_camera **out)
     if (!out)
         return fail(NULL, TC_EINVAL, "tc_camera_open: out is NULL");
     *out = NULL;
+    tc_device_options d;
+    int rc = read_options(o, &d);
+    if (rc)
+        return rc;
     tc_camera *cam = calloc(1, sizeof(*cam));
     if (!cam)
         return fail(NULL, TC_ENOMEM, "out of memory");
-    tc_device_options d = { 0 };
-    if (o)
-        d = (tc_device_options){ o->serial, o->vendor_name, o->model_name, o->noise_seed,
-                                 o->deterministic, o->state_dir, o->frame_buffers };
     cam->dev = tc_port_open(&d);
     if (!cam->dev) {
         free(cam);

@@ -156,6 +156,116 @@ static void open_failure_reason_is_under_null(void **state)
     tc_camera_close(cam);
 }
 
+static void init_sets_the_struct_size(void **state)
+{
+    (void)state;
+    tc_options o;
+    memset(&o, 0xa5, sizeof(o));
+    tc_options_init(&o);
+    assert_int_equal(o.struct_size, sizeof(tc_options));
+    assert_null(o.serial);
+    assert_int_equal(o.frame_buffers, 0);
+    tc_options_init(NULL); /* harmless */
+}
+
+static void read_string(tc_camera *cam, const char *feature, char *buf, size_t len)
+{
+    assert_int_equal(tc_get_string(cam, feature, buf, len), TC_OK);
+}
+
+/* An application built when tc_options ended earlier: its struct_size
+ * covers only the fields it knew. The camera opens, takes those fields, and
+ * defaults the rest even though the bytes beyond are set (they belong to
+ * the application's other variables, not to its options). */
+static void older_smaller_options_struct_opens(void **state)
+{
+    (void)state;
+    tc_options o;
+    tc_options_init(&o);
+    o.serial = "TCOLD0001";
+    o.noise_seed = 4242;
+    o.deterministic = true;
+    /* A directory that does not exist: honoured, UserSetSave would fail. */
+    o.state_dir = "/nonexistent/twincam-state";
+    o.struct_size = offsetof(tc_options, state_dir); /* the old fields only */
+    tc_camera *cam = NULL;
+    assert_int_equal(tc_camera_open(&o, &cam), TC_OK);
+    char serial[64];
+    read_string(cam, "DeviceSerialNumber", serial, sizeof(serial));
+    assert_string_equal(serial, "TCOLD0001");
+    int64_t seed;
+    assert_int_equal(tc_get_int(cam, "TwinNoiseSeed", &seed), TC_OK);
+    assert_int_equal(seed, 4242);
+    /* state_dir lay beyond struct_size: user sets stay in memory. */
+    assert_int_equal(tc_set_string(cam, "UserSetSelector", "UserSet1"), TC_OK);
+    assert_int_equal(tc_execute(cam, "UserSetSave"), TC_OK);
+    tc_camera_close(cam);
+
+    /* The same options with the full size do read state_dir: the missing
+     * directory is noticed (at open or at the save). */
+    o.struct_size = sizeof(o);
+    cam = NULL;
+    if (tc_camera_open(&o, &cam) == TC_OK) {
+        assert_int_equal(tc_set_string(cam, "UserSetSelector", "UserSet1"), TC_OK);
+        assert_int_equal(tc_execute(cam, "UserSetSave"), TC_EIO);
+        tc_camera_close(cam);
+    }
+
+    /* Only struct_size and serial: every later field defaults. */
+    o.struct_size = offsetof(tc_options, vendor_name);
+    assert_int_equal(tc_camera_open(&o, &cam), TC_OK);
+    assert_int_equal(tc_get_int(cam, "TwinNoiseSeed", &seed), TC_OK);
+    assert_int_equal(seed, 0);
+    read_string(cam, "DeviceSerialNumber", serial, sizeof(serial));
+    assert_string_equal(serial, "TCOLD0001");
+    tc_camera_close(cam);
+}
+
+/* struct_size 0 (options zeroed by hand, not by tc_options_init), smaller
+ * than the size field itself, or garbage: refused, with the reason under
+ * NULL, no camera. */
+static void missing_or_garbage_struct_size_is_refused(void **state)
+{
+    (void)state;
+    const size_t bad[] = { 0, 1, sizeof(size_t) - 1, (size_t)1 << 20, (size_t)-1 };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        tc_options o;
+        tc_options_init(&o);
+        o.struct_size = bad[i];
+        tc_camera *cam = (tc_camera *)&o; /* must come back NULL */
+        assert_int_equal(tc_camera_open(&o, &cam), TC_EINVAL);
+        assert_null(cam);
+        assert_non_null(strstr(tc_camera_last_error(NULL), "struct_size"));
+    }
+}
+
+/* An application built against newer headers (a larger struct) on this
+ * library: accepted while the fields this library does not know are zero
+ * (their defaults), refused once one is set. */
+static void newer_larger_options_struct(void **state)
+{
+    (void)state;
+    struct {
+        tc_options known;
+        uint64_t future_field;
+    } newer;
+    memset(&newer, 0, sizeof(newer));
+    tc_options_init(&newer.known);
+    newer.known.struct_size = sizeof(newer);
+    newer.known.serial = "TCNEW0001";
+    tc_camera *cam = NULL;
+    assert_int_equal(tc_camera_open(&newer.known, &cam), TC_OK);
+    char serial[64];
+    read_string(cam, "DeviceSerialNumber", serial, sizeof(serial));
+    assert_string_equal(serial, "TCNEW0001");
+    tc_camera_close(cam);
+
+    newer.future_field = 1;
+    assert_int_equal(tc_camera_open(&newer.known, &cam), TC_EINVAL);
+    assert_null(cam);
+    assert_non_null(strstr(tc_camera_last_error(NULL), "does not know"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -165,6 +275,10 @@ int main(void)
         cmocka_unit_test(another_thread_neither_sees_nor_clears_a_reason),
         cmocka_unit_test(returned_reason_is_a_stable_copy),
         cmocka_unit_test(open_failure_reason_is_under_null),
+        cmocka_unit_test(init_sets_the_struct_size),
+        cmocka_unit_test(older_smaller_options_struct_opens),
+        cmocka_unit_test(missing_or_garbage_struct_size_is_refused),
+        cmocka_unit_test(newer_larger_options_struct),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
