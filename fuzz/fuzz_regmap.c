@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "aoi_invariants.h"
+#include "inproc/camera_int.h"
 #include "twincam/twincam.h"
 
 static tc_camera *cam;

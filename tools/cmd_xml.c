@@ -1,6 +1,7 @@
 /* twincam xml: the GenICam XML the camera serves, on stdout and nothing
  * else (so `twincam xml > camera.xml` is a well-formed file). */
 #include "cli.h"
+#include "inproc/camera_int.h" /* the XML in the USB3 Vision byte order too */
 
 static int xml_main(int argc, char **argv)
 {

@@ -204,17 +204,6 @@ TC_API uint64_t tc_host_time(tc_camera *cam);
  * still held by the application (never dropped silently). */
 TC_API uint64_t tc_frames_dropped(tc_camera *cam);
 
-/* The GenICam XML the camera describes itself with; byte order of the
- * registers as a port needs it (1 GigE Vision, 0 USB3 Vision). Owned by the
- * camera; *len excludes the terminating NUL. */
-TC_API const char *tc_camera_genicam_xml(tc_camera *cam, int big_endian, size_t *len);
-
-/* Raw register access as a transport port does it (addresses of the feature
- * register map; see docs/features.md). */
-TC_API int tc_register_read(tc_camera *cam, uint64_t address, uint8_t *buf, size_t len, int big_endian);
-TC_API int tc_register_write(tc_camera *cam, uint64_t address, const uint8_t *buf, size_t len,
-                      int big_endian);
-
 #ifdef __cplusplus
 }
 #endif

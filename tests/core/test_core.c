@@ -16,6 +16,7 @@
 #include "core/regmap.h"
 #include "core/thermal.h"
 #include "core/timing.h"
+#include "inproc/camera_int.h"
 #include "twincam/twincam.h"
 #include "util/endian.h"
 

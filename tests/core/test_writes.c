@@ -22,6 +22,7 @@
 
 #include "core/feature.h"
 #include "core/regmap.h"
+#include "inproc/camera_int.h"
 #include "twincam/twincam.h"
 #include "util/endian.h"
 

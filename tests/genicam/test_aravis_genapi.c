@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "core/feature.h"
+#include "inproc/camera_int.h"
 #include "twincam/twincam.h"
 
 /* ---- an ArvDevice over tc_register_read/write ---- */

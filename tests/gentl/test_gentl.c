@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "gentl/gentl_abi.h"
+#include "inproc/camera_int.h"
 #include "twincam/twincam.h"
 
 #define GENTL_FUNCTIONS(X) \

@@ -28,6 +28,7 @@
 #include <time.h>
 
 #include "core/regmap.h"
+#include "inproc/camera_int.h"
 #include "twincam/twincam.h"
 #include "u3v/u3v_bootstrap.h"
 #include "u3v/u3v_cp.h"
