@@ -10,7 +10,8 @@ gir1.2-aravis-0.8 python3-gi iproute2 \
 libxml2-utils libglib2.0-bin gstreamer1.0-tools gstreamer1.0-plugins-base \
 gstreamer1.0-plugins-good gstreamer1.0-plugins-bad \
 qemu-system-x86 busybox-static cpio kmod usbip \
-libgpiod-dev make xz-utils libelf1 libssl3"
+libgpiod-dev make xz-utils libelf1 libssl3 \
+python3-cffi python3-numpy python3-pytest"
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
