@@ -35,7 +35,7 @@ typedef struct tc_cli_opts {
     const char *sets[TC_CLI_MAX_SETS];
     unsigned n_sets;
     unsigned long long seed;
-    int usb, usbip;
+    int usb, usbip, quiet;
 } tc_cli_opts;
 
 enum {
@@ -51,13 +51,14 @@ enum {
     TC_CLI_OPT_USBIP = 1u << 9,     /* --usbip */
     TC_CLI_OPT_FFS = 1u << 10,      /* --ffs DIR */
     TC_CLI_OPT_GPIO = 1u << 11,     /* --gpio SPEC */
+    TC_CLI_OPT_QUIET = 1u << 12,    /* --quiet */
     TC_CLI_OPT_CAMERA = TC_CLI_OPT_SET | TC_CLI_OPT_SERIAL | TC_CLI_OPT_SEED,
-    TC_CLI_OPT_ALL = (1u << 12) - 1,
 };
 
 /* Parse argv (argv[0] the subcommand) into *o, accepting the options in
- * `accepted`. Returns 0, or the exit status to leave with: 2 after a bad
- * command line (the reason on stderr). */
+ * `accepted` besides -h/--help (the subcommand's usage on stdout, exit 0)
+ * and --version (exit 0). Returns 0, or the exit status to leave with: 2
+ * after a bad command line (the reason and the usage on stderr). */
 int tc_cli_parse(const tc_cli_command *cmd, unsigned accepted, int argc, char **argv, tc_cli_opts *o);
 
 /* Open a camera with the options' serial, seed, state directory and
@@ -67,7 +68,14 @@ tc_camera *tc_cli_open_camera(const tc_cli_opts *o, bool deterministic);
 /* Run the camera on a port (serve, gadget) until SIGINT/SIGTERM. */
 int tc_cli_run_port(tc_cli_opts *o, bool gadget);
 
-/* Print the global usage (every subcommand's summary). */
-void tc_cli_global_usage(FILE *to);
+/* The meson project version (tools/cli_version.c.in). */
+extern const char tc_cli_version_string[];
+
+/* --help: the subcommand's usage on stdout; returns the exit status (0). */
+int tc_cli_help(const tc_cli_command *cmd);
+/* --version: "twincam X.Y.Z" on stdout; returns the exit status (0). */
+int tc_cli_version(void);
+/* After a bad command line's reason: the usage on stderr; returns 2. */
+int tc_cli_usage_error(const tc_cli_command *cmd);
 
 #endif

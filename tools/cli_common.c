@@ -27,6 +27,7 @@ int tc_cli_parse(const tc_cli_command *cmd, unsigned accepted, int argc, char **
         { { "usbip", no_argument, NULL, 'U' }, TC_CLI_OPT_USBIP },
         { { "ffs", required_argument, NULL, 'F' }, TC_CLI_OPT_FFS },
         { { "gpio", required_argument, NULL, 'G' }, TC_CLI_OPT_GPIO },
+        { { "quiet", no_argument, NULL, 'q' }, TC_CLI_OPT_QUIET },
     };
     enum { N_ALL = sizeof(all) / sizeof(all[0]) };
     struct option opts[N_ALL + 2];
@@ -35,16 +36,21 @@ int tc_cli_parse(const tc_cli_command *cmd, unsigned accepted, int argc, char **
         if (all[i].bit & accepted)
             opts[n++] = all[i].opt;
     opts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
+    opts[n++] = (struct option){ "version", no_argument, NULL, 'V' };
     opts[n] = (struct option){ NULL, 0, NULL, 0 };
-    const char *shorts = accepted & TC_CLI_OPT_OUTPUT ? "o:h" : "h";
+    /* Leading ':': a missing argument is told apart from an unknown option;
+     * opterr 0: the messages are ours, naming the subcommand. */
+    const char *shorts = accepted & TC_CLI_OPT_OUTPUT ? ":o:h" : ":h";
 
     int ch;
     optind = 1;
+    opterr = 0;
     while ((ch = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
         switch (ch) {
         case 's':
             if (o->n_sets == TC_CLI_MAX_SETS || !strchr(optarg, '=')) {
-                fprintf(stderr, "twincam: --set wants Feature=Value (at most %d)\n", TC_CLI_MAX_SETS);
+                fprintf(stderr, "twincam %s: --set wants Feature=Value (at most %d)\n", cmd->name,
+                        TC_CLI_MAX_SETS);
                 return 2;
             }
             o->sets[o->n_sets++] = optarg;
@@ -59,24 +65,54 @@ int tc_cli_parse(const tc_cli_command *cmd, unsigned accepted, int argc, char **
         case 'd': o->state_dir = optarg; break;
         case 'I': o->io_path = optarg; break;
         case 'G': o->gpio_spec = optarg; break;
+        case 'q': o->quiet = 1; break;
         case 'x': {
             char *end;
             o->seed = strtoull(optarg, &end, 0);
             if (*end || end == optarg) {
-                fprintf(stderr, "twincam: --seed wants a number, not '%s'\n", optarg);
+                fprintf(stderr, "twincam %s: --seed wants a number, not '%s'\n", cmd->name, optarg);
                 return 2;
             }
             break;
         }
-        case 'h': tc_cli_global_usage(stdout); exit(0);
-        default: tc_cli_global_usage(stderr); return 2;
+        case 'h': exit(tc_cli_help(cmd));
+        case 'V': exit(tc_cli_version());
+        case ':':
+            fprintf(stderr, "twincam %s: option '%s' needs a value\n", cmd->name, argv[optind - 1]);
+            return tc_cli_usage_error(cmd);
+        default:
+            /* optopt is the short option's letter; 0 for a long one, whose
+             * text getopt has just stepped over. */
+            if (optopt)
+                fprintf(stderr, "twincam %s: unknown option '-%c'\n", cmd->name, optopt);
+            else
+                fprintf(stderr, "twincam %s: unknown option '%s'\n", cmd->name, argv[optind - 1]);
+            return tc_cli_usage_error(cmd);
         }
     }
     if (optind < argc) {
         fprintf(stderr, "twincam %s: unexpected argument '%s'\n", cmd->name, argv[optind]);
-        return 2;
+        return tc_cli_usage_error(cmd);
     }
     return 0;
+}
+
+int tc_cli_help(const tc_cli_command *cmd)
+{
+    fputs(cmd->usage, stdout);
+    return fflush(stdout) == 0 ? 0 : 1;
+}
+
+int tc_cli_version(void)
+{
+    printf("twincam %s\n", tc_cli_version_string);
+    return fflush(stdout) == 0 ? 0 : 1;
+}
+
+int tc_cli_usage_error(const tc_cli_command *cmd)
+{
+    fputs(cmd->usage, stderr);
+    return 2;
 }
 
 tc_camera *tc_cli_open_camera(const tc_cli_opts *c, bool deterministic)

@@ -8,7 +8,7 @@
 static int docs_main(int argc, char **argv)
 {
     tc_cli_opts c = { 0 };
-    int rc = tc_cli_parse(&tc_cli_cmd_docs, TC_CLI_OPT_ALL, argc, argv, &c);
+    int rc = tc_cli_parse(&tc_cli_cmd_docs, 0, argc, argv, &c);
     if (rc != 0)
         return rc;
     size_t len;

@@ -5,7 +5,7 @@
 static int features_main(int argc, char **argv)
 {
     tc_cli_opts c = { 0 };
-    int rc = tc_cli_parse(&tc_cli_cmd_features, TC_CLI_OPT_ALL, argc, argv, &c);
+    int rc = tc_cli_parse(&tc_cli_cmd_features, TC_CLI_OPT_CAMERA | TC_CLI_OPT_STATE_DIR, argc, argv, &c);
     if (rc != 0)
         return rc;
     tc_camera *cam = tc_cli_open_camera(&c, true);
@@ -37,6 +37,7 @@ const tc_cli_command tc_cli_cmd_features = {
              "\n"
              "Options:\n"
              "      --set=FEATURE=VALUE  set a feature first (repeatable, applied in order)\n"
+             "      --state-dir=DIR      start with the user set saved there as the power-up set\n"
              "      --serial=S           DeviceSerialNumber (seeds the fixed-pattern noise)\n"
              "      --seed=N             TwinNoiseSeed (the temporal noise)\n"
              "  -h, --help               print this help and exit\n"

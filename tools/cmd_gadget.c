@@ -5,7 +5,10 @@
 static int gadget_main(int argc, char **argv)
 {
     tc_cli_opts c = { 0 };
-    int rc = tc_cli_parse(&tc_cli_cmd_gadget, TC_CLI_OPT_ALL, argc, argv, &c);
+    int rc = tc_cli_parse(&tc_cli_cmd_gadget,
+                          TC_CLI_OPT_CAMERA | TC_CLI_OPT_FFS | TC_CLI_OPT_IO | TC_CLI_OPT_GPIO |
+                              TC_CLI_OPT_STATE_DIR,
+                           argc, argv, &c);
     return rc != 0 ? rc : tc_cli_run_port(&c, true);
 }
 

@@ -198,13 +198,29 @@ static int wire(int argc, char **argv)
 static int io_main(int argc, char **argv)
 {
     argc--, argv++;
+    /* No getopt: the words after SOCKET are the camera's command. Help and
+     * version anywhere win; any other option before SOCKET is a mistake. */
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+            return tc_cli_help(&tc_cli_cmd_io);
+        if (!strcmp(argv[i], "--version"))
+            return tc_cli_version();
+    }
+    if (argc >= 1 && argv[0][0] == '-') {
+        fprintf(stderr, "twincam io: unknown option '%s'\n", argv[0]);
+        return tc_cli_usage_error(&tc_cli_cmd_io);
+    }
     signal(SIGPIPE, SIG_IGN);
-    if (argc >= 1 && !strcmp(argv[0], "wire"))
+    if (argc >= 1 && !strcmp(argv[0], "wire")) {
+        if (argc < 3) {
+            fprintf(stderr, "twincam io: wire wants SRC_SOCKET:LineN and at least one DST_SOCKET:LineM\n");
+            return tc_cli_usage_error(&tc_cli_cmd_io);
+        }
         return wire(argc - 1, argv + 1);
+    }
     if (argc < 2) {
-        fprintf(stderr, "usage: twincam io SOCKET drive|pulse|status|time|watch ...\n"
-                        "       twincam io wire SRC_SOCKET:LineN DST_SOCKET:LineM [DST...]\n");
-        return 2;
+        fprintf(stderr, "twincam io: wants SOCKET and a command\n");
+        return tc_cli_usage_error(&tc_cli_cmd_io);
     }
     return command(argv[0], argc - 1, argv + 1);
 }

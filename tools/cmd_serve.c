@@ -69,7 +69,10 @@ int tc_cli_run_port(tc_cli_opts *c, bool gadget)
 static int serve_main(int argc, char **argv)
 {
     tc_cli_opts c = { 0 };
-    int rc = tc_cli_parse(&tc_cli_cmd_serve, TC_CLI_OPT_ALL, argc, argv, &c);
+    int rc = tc_cli_parse(&tc_cli_cmd_serve,
+                          TC_CLI_OPT_CAMERA | TC_CLI_OPT_INTERFACE | TC_CLI_OPT_USBIP | TC_CLI_OPT_IO |
+                              TC_CLI_OPT_GPIO | TC_CLI_OPT_STATE_DIR,
+                           argc, argv, &c);
     return rc != 0 ? rc : tc_cli_run_port(&c, false);
 }
 

@@ -64,7 +64,7 @@ static int write_preview(const char *path, const tc_frame *fr)
 static int snapshot_main(int argc, char **argv)
 {
     tc_cli_opts c = { 0 };
-    int rc = tc_cli_parse(&tc_cli_cmd_snapshot, TC_CLI_OPT_ALL, argc, argv, &c);
+    int rc = tc_cli_parse(&tc_cli_cmd_snapshot, TC_CLI_OPT_CAMERA | TC_CLI_OPT_STATE_DIR | TC_CLI_OPT_OUTPUT | TC_CLI_OPT_RAW, argc, argv, &c);
     if (rc != 0)
         return rc;
     if (!c.out_png && !c.out_raw) {
@@ -89,7 +89,8 @@ static int snapshot_main(int argc, char **argv)
         rc |= write_preview(c.out_png, &fr);
     if (rc == 0) {
         const tc_pixel_format *pf = tc_pixel_format_by_code(fr.pixel_format);
-        printf("frame %llu: %ux%u+%u+%u %s, %zu bytes, timestamp %llu ns\n",
+        /* A report, not the output asked for (the files are): stderr. */
+        fprintf(stderr, "twincam snapshot: frame %llu: %ux%u+%u+%u %s, %zu bytes, timestamp %llu ns\n",
                (unsigned long long)fr.block_id, fr.width, fr.height, fr.offset_x, fr.offset_y,
                pf ? pf->name : "?", fr.size, (unsigned long long)fr.timestamp_ns);
     }
@@ -116,6 +117,7 @@ const tc_cli_command tc_cli_cmd_snapshot = {
              "      --raw=FILE           write the raw payload to FILE\n"
              "      --set=FEATURE=VALUE  set a feature first (repeatable, applied in order),\n"
              "                           e.g. --set PixelFormat=BayerGR12p --set Width=1200\n"
+             "      --state-dir=DIR      start with the user set saved there as the power-up set\n"
              "      --serial=S           DeviceSerialNumber (seeds the fixed-pattern noise)\n"
              "      --seed=N             TwinNoiseSeed (the temporal noise)\n"
              "  -h, --help               print this help and exit\n"

@@ -6,7 +6,7 @@
 static int xml_main(int argc, char **argv)
 {
     tc_cli_opts c = { 0 };
-    int rc = tc_cli_parse(&tc_cli_cmd_xml, TC_CLI_OPT_ALL, argc, argv, &c);
+    int rc = tc_cli_parse(&tc_cli_cmd_xml, TC_CLI_OPT_CAMERA | TC_CLI_OPT_USB, argc, argv, &c);
     if (rc != 0)
         return rc;
     tc_camera *cam = tc_cli_open_camera(&c, true);
