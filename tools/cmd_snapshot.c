@@ -1,6 +1,7 @@
 /* twincam snapshot: one frame as a demosaicked, white-balanced preview PNG
  * and/or the raw payload. */
 #include "cli.h"
+#include "cli_progress.h"
 
 #include <stdlib.h>
 
@@ -9,10 +10,11 @@
 #include "pixel/pixel_format.h"
 #include "sensor/sensor_model.h"
 
-static int write_file(const char *path, const uint8_t *data, size_t n)
+static int write_file(const char *path, const uint8_t *data, size_t n, tc_cli_progress *pr)
 {
     FILE *fp = fopen(path, "wb");
     if (!fp || fwrite(data, 1, n, fp) != n) {
+        tc_cli_progress_end(pr);
         fprintf(stderr, "twincam: cannot write %s\n", path);
         if (fp)
             fclose(fp);
@@ -21,12 +23,18 @@ static int write_file(const char *path, const uint8_t *data, size_t n)
     return fclose(fp) == 0 ? 0 : 1;
 }
 
+static void on_png_rows(void *ctx, unsigned done, unsigned total)
+{
+    tc_cli_progress_part(ctx, "compressing the PNG", done, total);
+}
+
 /* Host-side preview: unpack, subtract black, white-balance by the model's
  * quantum efficiencies, demosaic. */
-static int write_preview(const char *path, const tc_frame *fr)
+static int write_preview(const char *path, const tc_frame *fr, tc_cli_progress *pr)
 {
     const tc_pixel_format *pf = tc_pixel_format_by_code(fr->pixel_format);
     if (!pf) {
+        tc_cli_progress_end(pr);
         fprintf(stderr, "twincam: unknown pixel format 0x%08x\n", fr->pixel_format);
         return 1;
     }
@@ -35,9 +43,11 @@ static int write_preview(const char *path, const tc_frame *fr)
     uint8_t *rgb = malloc(npx * 3);
     if (!raw || !rgb) {
         free(raw), free(rgb);
+        tc_cli_progress_end(pr);
         fprintf(stderr, "twincam: out of memory\n");
         return 1;
     }
+    tc_cli_progress_stage(pr, "demosaicking the preview");
     size_t row_bytes = tc_pixel_row_bytes(pf, fr->width);
     unsigned maxv = (1u << pf->bits) - 1;
     double black = TC_MODEL_BLACK_LEVEL_DN / (double)(1u << (12 - pf->bits));
@@ -53,9 +63,12 @@ static int write_preview(const char *path, const tc_frame *fr)
                           (float)(TC_MODEL_QE_G / TC_MODEL_QE_B) };
     tc_preview_demosaic_gr(raw, fr->width, fr->height, pf->bits, wb, rgb);
     char err[256];
-    int rc = tc_png_write8(path, rgb, fr->width, fr->height, 3, err, sizeof(err));
-    if (rc != 0)
+    int rc = tc_png_write8_progress(path, rgb, fr->width, fr->height, 3, on_png_rows, pr, err,
+                                    sizeof(err));
+    if (rc != 0) {
+        tc_cli_progress_end(pr);
         fprintf(stderr, "twincam: %s\n", err);
+    }
     free(raw);
     free(rgb);
     return rc ? 1 : 0;
@@ -71,28 +84,39 @@ static int snapshot_main(int argc, char **argv)
         fprintf(stderr, "twincam: snapshot needs -o FILE.png (and/or --raw FILE)\n");
         return 2;
     }
+    /* Progress on a terminal's stderr; whatever stderr is, one summary
+     * line at the end (the files are the output asked for, stdout stays
+     * empty). */
+    tc_cli_progress pr;
+    tc_cli_progress_start(&pr, "twincam snapshot");
     /* Deterministic (virtual clock): one frame without waiting out its exposure. */
     tc_camera *cam = tc_cli_open_camera(&c, true);
     if (!cam)
         return 1;
+    tc_cli_progress_stage(&pr, "rendering the frame");
     tc_frame fr;
     if (tc_set_string(cam, "AcquisitionMode", "SingleFrame") != 0 || tc_start(cam) != 0 ||
         tc_wait_frame(cam, &fr, 60000) != 0) {
+        tc_cli_progress_end(&pr);
         fprintf(stderr, "twincam: no frame: %s\n", tc_camera_last_error(cam));
         tc_camera_close(cam);
         return 1;
     }
     rc = 0;
-    if (c.out_raw)
-        rc |= write_file(c.out_raw, fr.data, fr.size);
+    if (c.out_raw) {
+        tc_cli_progress_stage(&pr, "writing the raw payload");
+        rc |= write_file(c.out_raw, fr.data, fr.size, &pr);
+    }
     if (c.out_png)
-        rc |= write_preview(c.out_png, &fr);
+        rc |= write_preview(c.out_png, &fr, &pr);
+    tc_cli_progress_end(&pr);
     if (rc == 0) {
         const tc_pixel_format *pf = tc_pixel_format_by_code(fr.pixel_format);
-        /* A report, not the output asked for (the files are): stderr. */
-        fprintf(stderr, "twincam snapshot: frame %llu: %ux%u+%u+%u %s, %zu bytes, timestamp %llu ns\n",
-               (unsigned long long)fr.block_id, fr.width, fr.height, fr.offset_x, fr.offset_y,
-               pf ? pf->name : "?", fr.size, (unsigned long long)fr.timestamp_ns);
+        fprintf(stderr, "twincam snapshot: frame %llu: %ux%u+%u+%u %s, %zu bytes, timestamp %llu ns; %s%s%s in %.1f s\n",
+                (unsigned long long)fr.block_id, fr.width, fr.height, fr.offset_x, fr.offset_y,
+                pf ? pf->name : "?", fr.size, (unsigned long long)fr.timestamp_ns,
+                c.out_png ? c.out_png : "", c.out_png && c.out_raw ? " and " : "",
+                c.out_raw ? c.out_raw : "", tc_cli_progress_elapsed(&pr));
     }
     tc_release_frame(cam, &fr);
     tc_camera_close(cam);

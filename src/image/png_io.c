@@ -315,7 +315,7 @@ int tc_png_read(const char *path, tc_image16 *out, char *err, size_t errlen)
 }
 
 static int write_png(png_state *st, const uint8_t *pixels, unsigned width, unsigned height,
-                     unsigned channels)
+                     unsigned channels, tc_png_progress_fn progress, void *ctx)
 {
     st->png = png_create_write_struct(PNG_LIBPNG_VER_STRING, st, on_error, on_warning);
     if (!st->png) {
@@ -335,14 +335,24 @@ static int write_png(png_state *st, const uint8_t *pixels, unsigned width, unsig
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_write_info(st->png, st->info);
     size_t stride = (size_t)width * channels;
-    for (unsigned y = 0; y < height; y++)
+    for (unsigned y = 0; y < height; y++) {
         png_write_row(st->png, pixels + (size_t)y * stride);
+        if (progress)
+            progress(ctx, y + 1, height);
+    }
     png_write_end(st->png, NULL);
     return 0;
 }
 
 int tc_png_write8(const char *path, const uint8_t *pixels, unsigned width, unsigned height,
                   unsigned channels, char *err, size_t errlen)
+{
+    return tc_png_write8_progress(path, pixels, width, height, channels, NULL, NULL, err, errlen);
+}
+
+int tc_png_write8_progress(const char *path, const uint8_t *pixels, unsigned width,
+                           unsigned height, unsigned channels, tc_png_progress_fn progress,
+                           void *ctx, char *err, size_t errlen)
 {
     if (!path || !pixels) {
         set_err(err, errlen, "no path or no pixels");
@@ -363,7 +373,7 @@ int tc_png_write8(const char *path, const uint8_t *pixels, unsigned width, unsig
         set_err(err, errlen, "%s: %s", path, strerror(errno));
         return -1;
     }
-    int rc = write_png(&st, pixels, width, height, channels);
+    int rc = write_png(&st, pixels, width, height, channels, progress, ctx);
     if (st.png)
         png_destroy_write_struct(&st.png, st.info ? &st.info : NULL);
     if (fclose(st.fp) != 0 && rc == 0) {

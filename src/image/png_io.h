@@ -32,4 +32,14 @@ void tc_image16_free(tc_image16 *img);
 int tc_png_write8(const char *path, const uint8_t *pixels, unsigned width, unsigned height,
                   unsigned channels, char *err, size_t errlen);
 
+/* Told after each row a write has compressed (rows_done 1..rows_total), so
+ * a program can show progress: a full-frame preview takes seconds. */
+typedef void (*tc_png_progress_fn)(void *ctx, unsigned rows_done, unsigned rows_total);
+
+/* tc_png_write8, calling progress(ctx, ...) after every row (progress may
+ * be NULL). */
+int tc_png_write8_progress(const char *path, const uint8_t *pixels, unsigned width,
+                           unsigned height, unsigned channels, tc_png_progress_fn progress,
+                           void *ctx, char *err, size_t errlen);
+
 #endif

@@ -74,6 +74,50 @@ static void roundtrip8(unsigned channels, unsigned w, unsigned h)
     unlink(path);
 }
 
+/* The progress callback of a write sees every row once, in order, with the
+ * total, and the file is the same as one written without it. */
+typedef struct progress_log {
+    unsigned calls, last, total;
+    int in_order;
+} progress_log;
+
+static void on_progress(void *ctx, unsigned done, unsigned total)
+{
+    progress_log *p = ctx;
+    if (done != p->last + 1)
+        p->in_order = 0;
+    p->last = done;
+    p->total = total;
+    p->calls++;
+}
+
+static void test_write8_progress(void **state)
+{
+    (void)state;
+    enum { W = 19, H = 31 };
+    char a[64], b[64], err[256] = "";
+    temp_path(a, sizeof a);
+    temp_path(b, sizeof b);
+    uint8_t px[W * H * 3];
+    for (size_t i = 0; i < sizeof px; i++)
+        px[i] = (uint8_t)(i * 5 + i / 11);
+    progress_log p = { .in_order = 1 };
+    assert_int_equal(tc_png_write8_progress(a, px, W, H, 3, on_progress, &p, err, sizeof err), 0);
+    assert_int_equal(p.calls, H);
+    assert_int_equal(p.last, H);
+    assert_int_equal(p.total, H);
+    assert_true(p.in_order);
+    assert_int_equal(tc_png_write8(b, px, W, H, 3, err, sizeof err), 0);
+    size_t na, nb;
+    uint8_t *fa = slurp(a, &na), *fb = slurp(b, &nb);
+    assert_int_equal(na, nb);
+    assert_memory_equal(fa, fb, na);
+    free(fa);
+    free(fb);
+    unlink(a);
+    unlink(b);
+}
+
 static void test_rgb8_roundtrip(void **state)
 {
     (void)state;
@@ -494,6 +538,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rgb8_roundtrip),
+        cmocka_unit_test(test_write8_progress),
         cmocka_unit_test(test_gray8_roundtrip),
         cmocka_unit_test(test_write8_rejects),
         cmocka_unit_test(test_size_limit),

@@ -7,9 +7,11 @@
 #  - `twincam CMD --version` and `twincam --version`: "twincam VERSION";
 #  - an unknown option: nothing on stdout, the reason and the usage on
 #    stderr, exit 2;
-#  - `twincam xml` (both flavours): stdout is well-formed XML, stderr empty.
+#  - `twincam xml` (both flavours): stdout is well-formed XML, stderr empty;
+#  - `twincam snapshot` (stderr not a terminal: no progress drawn): stdout
+#    empty, one summary line on stderr, the PNG written.
 # No camera is served: no network use.
-# usage: check_help.sh TWINCAM_BINARY VERSION
+# usage: check_cli.sh TWINCAM_BINARY VERSION
 set -u
 tc=$1
 version=$2
@@ -59,5 +61,11 @@ for flavour in "" --usb; do
         head -c 5 "$tmp/camera.xml" | grep -q '^<?xml' || bad "xml $flavour: stdout does not start with <?xml"
     fi
 done
-[ $fail -eq 0 ] && echo "ok: $n commands: --help, -h, --version, unknown option; xml well-formed"
+"$tc" snapshot -o "$tmp/roi.png" --set Width=1200 --set Height=800 >"$tmp/out" 2>"$tmp/err" ||
+    bad "snapshot: exit $?"
+[ -s "$tmp/out" ] && bad "snapshot wrote to stdout: $(head -1 "$tmp/out")"
+[ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "^twincam snapshot: frame 1: 1200x800+0+0 .* in [0-9.]* s$" "$tmp/err" ||
+    bad "snapshot: stderr is not one summary line: $(cat "$tmp/err")"
+head -c 8 "$tmp/roi.png" | od -An -c | grep -q "P   N   G" || bad "snapshot: no PNG written"
+[ $fail -eq 0 ] && echo "ok: $n commands: --help, -h, --version, unknown option; xml well-formed; snapshot quiet on stdout"
 exit $fail
