@@ -36,6 +36,7 @@ typedef struct tc_cli_opts {
     unsigned n_sets;
     unsigned long long seed;
     int usb, usbip, quiet;
+    unsigned status_ms; /* serve's status line period; 0: the default */
 } tc_cli_opts;
 
 enum {
@@ -51,7 +52,7 @@ enum {
     TC_CLI_OPT_USBIP = 1u << 9,     /* --usbip */
     TC_CLI_OPT_FFS = 1u << 10,      /* --ffs DIR */
     TC_CLI_OPT_GPIO = 1u << 11,     /* --gpio SPEC */
-    TC_CLI_OPT_QUIET = 1u << 12,    /* --quiet */
+    TC_CLI_OPT_QUIET = 1u << 12,    /* -q/--quiet, --status-interval S */
     TC_CLI_OPT_CAMERA = TC_CLI_OPT_SET | TC_CLI_OPT_SERIAL | TC_CLI_OPT_SEED,
 };
 

@@ -2,9 +2,13 @@
  * subcommand uses, and opening a camera with those options. */
 #include "cli.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 int tc_cli_parse(const tc_cli_command *cmd, unsigned accepted, int argc, char **argv, tc_cli_opts *o)
 {
@@ -28,9 +32,10 @@ int tc_cli_parse(const tc_cli_command *cmd, unsigned accepted, int argc, char **
         { { "ffs", required_argument, NULL, 'F' }, TC_CLI_OPT_FFS },
         { { "gpio", required_argument, NULL, 'G' }, TC_CLI_OPT_GPIO },
         { { "quiet", no_argument, NULL, 'q' }, TC_CLI_OPT_QUIET },
+        { { "status-interval", required_argument, NULL, 'T' }, TC_CLI_OPT_QUIET },
     };
     enum { N_ALL = sizeof(all) / sizeof(all[0]) };
-    struct option opts[N_ALL + 2];
+    struct option opts[N_ALL + 3]; /* and help, version, the end */
     unsigned n = 0;
     for (unsigned i = 0; i < N_ALL; i++)
         if (all[i].bit & accepted)
@@ -40,7 +45,11 @@ int tc_cli_parse(const tc_cli_command *cmd, unsigned accepted, int argc, char **
     opts[n] = (struct option){ NULL, 0, NULL, 0 };
     /* Leading ':': a missing argument is told apart from an unknown option;
      * opterr 0: the messages are ours, naming the subcommand. */
-    const char *shorts = accepted & TC_CLI_OPT_OUTPUT ? ":o:h" : ":h";
+    char shorts[8] = ":h";
+    if (accepted & TC_CLI_OPT_OUTPUT)
+        strcat(shorts, "o:");
+    if (accepted & TC_CLI_OPT_QUIET)
+        strcat(shorts, "q");
 
     int ch;
     optind = 1;
@@ -66,6 +75,17 @@ int tc_cli_parse(const tc_cli_command *cmd, unsigned accepted, int argc, char **
         case 'I': o->io_path = optarg; break;
         case 'G': o->gpio_spec = optarg; break;
         case 'q': o->quiet = 1; break;
+        case 'T': {
+            char *end;
+            double sec = strtod(optarg, &end);
+            if (*end || end == optarg || !(sec >= 0.1 && sec <= 3600)) {
+                fprintf(stderr, "twincam %s: --status-interval wants seconds, 0.1 to 3600, not '%s'\n",
+                        cmd->name, optarg);
+                return tc_cli_usage_error(cmd);
+            }
+            o->status_ms = (unsigned)(sec * 1000 + 0.5);
+            break;
+        }
         case 'x': {
             char *end;
             o->seed = strtoull(optarg, &end, 0);
@@ -115,8 +135,47 @@ int tc_cli_usage_error(const tc_cli_command *cmd)
     return 2;
 }
 
+/* --state-dir: make it now (mkdir -p, new directories 0700: user sets are
+ * the operator's) or refuse now, so a UserSetSave never fails later in a
+ * client for a directory that was never there. 0, or -1 said on stderr. */
+static int prepare_state_dir(const char *dir)
+{
+    char path[4096];
+    if (!dir[0] || strlen(dir) >= sizeof(path)) {
+        fprintf(stderr, "twincam: --state-dir '%s': empty or too long\n", dir);
+        return -1;
+    }
+    snprintf(path, sizeof(path), "%s", dir);
+    /* Each component in turn; one that exists already is left as it is. */
+    for (char *p = path + 1;; p++) {
+        if (*p != '/' && *p)
+            continue;
+        char was = *p;
+        *p = 0;
+        if (mkdir(path, 0700) != 0 && errno != EEXIST) {
+            fprintf(stderr, "twincam: --state-dir %s: cannot create %s: %s\n", dir, path, strerror(errno));
+            return -1;
+        }
+        *p = was;
+        if (!was)
+            break;
+    }
+    struct stat sb;
+    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+        fprintf(stderr, "twincam: --state-dir %s: not a directory\n", dir);
+        return -1;
+    }
+    if (access(dir, W_OK | X_OK) != 0) {
+        fprintf(stderr, "twincam: --state-dir %s: cannot write there: %s\n", dir, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 tc_camera *tc_cli_open_camera(const tc_cli_opts *c, bool deterministic)
 {
+    if (c->state_dir && prepare_state_dir(c->state_dir) != 0)
+        return NULL;
     tc_options o;
     tc_options_init(&o);
     o.serial = c->serial;

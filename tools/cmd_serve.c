@@ -4,6 +4,8 @@
 #include "cli.h"
 
 #include <signal.h>
+#include <stdint.h>
+#include <time.h>
 
 #include "ffs/ffs_gadget.h"
 #include "inproc/camera_int.h"
@@ -12,7 +14,39 @@
 #include "io/io_server.h"
 #include "usbip/usbip_server.h"
 
+/* The status line's period: often enough to watch a run, rare enough to
+ * leave a log readable. */
+#define STATUS_PERIOD_MS 5000
+
 static volatile sig_atomic_t g_stop;
+
+/* The status line: rates over the last period from the port's counters,
+ * and the camera's own totals (features, read through the public API). */
+typedef struct status_line {
+    tc_camera *cam;
+    tc_port_status last;
+    int have_last;
+} status_line;
+
+static void on_status(void *ctx, const tc_port_status *st)
+{
+    status_line *sl = ctx;
+    if (sl->have_last && st->now_ns > sl->last.now_ns) {
+        double dt = (double)(st->now_ns - sl->last.now_ns) * 1e-9;
+        int64_t overruns = 0, dropped = 0;
+        tc_get_int(sl->cam, "TwinOverruns", &overruns);
+        tc_get_int(sl->cam, "TwinFramesDropped", &dropped);
+        fprintf(stderr,
+                "twincam serve: %.1f fps, %.1f MB/s, %u client%s, %llu packets resent (%llu requests), "
+                "%lld overruns, %lld frames dropped\n",
+                (double)(st->frames_sent - sl->last.frames_sent) / dt,
+                (double)(st->bytes_sent - sl->last.bytes_sent) / dt / 1e6, st->clients,
+                st->clients == 1 ? "" : "s", (unsigned long long)st->packets_resent,
+                (unsigned long long)st->resend_requests, (long long)overruns, (long long)dropped);
+    }
+    sl->last = *st;
+    sl->have_last = 1;
+}
 static void on_signal(int sig)
 {
     (void)sig;
@@ -53,9 +87,16 @@ int tc_cli_run_port(tc_cli_opts *c, bool gadget)
         fprintf(stderr, "twincam: gpio mapped:\n%s", text);
     }
     struct tc_device *dev = tc_camera_device(cam);
+    /* The port's counters start at zero now: the first line's baseline. */
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    status_line sl = { .cam = cam, .have_last = 1 };
+    sl.last.now_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+    tc_port_status_hook status = { on_status, &sl,
+                                   c->quiet ? 0 : c->status_ms ? c->status_ms : STATUS_PERIOD_MS };
     int rc = gadget     ? tc_ffs_gadget_serve(dev, c->ffs_dir, &g_stop)
              : c->usbip ? tc_usbip_serve(dev, c->interface, &g_stop)
-                        : tc_gige_serve(dev, c->interface, &g_stop);
+                        : tc_gige_serve_with(dev, c->interface, &g_stop, &status);
     if (gpio) {
         tc_gpio_map_describe(gpio, text, sizeof(text));
         fprintf(stderr, "twincam: gpio at exit:\n%s", text);
@@ -71,7 +112,7 @@ static int serve_main(int argc, char **argv)
     tc_cli_opts c = { 0 };
     int rc = tc_cli_parse(&tc_cli_cmd_serve,
                           TC_CLI_OPT_CAMERA | TC_CLI_OPT_INTERFACE | TC_CLI_OPT_USBIP | TC_CLI_OPT_IO |
-                              TC_CLI_OPT_GPIO | TC_CLI_OPT_STATE_DIR,
+                              TC_CLI_OPT_GPIO | TC_CLI_OPT_STATE_DIR | TC_CLI_OPT_QUIET,
                            argc, argv, &c);
     return rc != 0 ? rc : tc_cli_run_port(&c, false);
 }
@@ -89,6 +130,11 @@ const tc_cli_command tc_cli_cmd_serve = {
              "USB/IP on ADDR, TCP port 3240 (attach it with `usbip attach -r ADDR -b 1-1`\n"
              "after `modprobe vhci-hcd`, as root). ADDR defaults to 127.0.0.1.\n"
              "\n"
+             "It refuses to start, saying which, when another camera (or program) holds\n"
+             "ADDR's port or answers on the --io socket; a stale socket file there (its\n"
+             "camera died) is replaced, and a socket file it did not create is never\n"
+             "removed.\n"
+             "\n"
              "Options:\n"
              "      --interface=ADDR     the IPv4 address to serve on (default 127.0.0.1)\n"
              "      --usbip              serve USB3 Vision over USB/IP instead of GigE Vision\n"
@@ -96,7 +142,11 @@ const tc_cli_command tc_cli_cmd_serve = {
              "                           (twincam io SOCKET ..., docs/io.md)\n"
              "      --gpio=SPEC          the I/O lines on Linux GPIO lines, SPEC as\n"
              "                           Line0=gpiochip0:3,Line1=gpiochip0:4\n"
-             "      --state-dir=DIR      where UserSetSave keeps the user sets\n"
+             "      --state-dir=DIR      where UserSetSave keeps the user sets (created,\n"
+             "                           mode 0700, if missing)\n"
+             "  -q, --quiet              no status line (GigE Vision: every 5 s on stderr,\n"
+             "                           fps, MB/s, clients, resends, overruns, drops)\n"
+             "      --status-interval=S  the status line every S seconds (0.1 to 3600)\n"
              "      --set=FEATURE=VALUE  set a feature first (repeatable, applied in order)\n"
              "      --serial=S           DeviceSerialNumber (seeds the fixed-pattern noise)\n"
              "      --seed=N             TwinNoiseSeed (the temporal noise)\n"

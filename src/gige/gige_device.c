@@ -161,6 +161,14 @@ int64_t tc_gige_tick(tc_gige *g, int64_t now_ns)
     return next;
 }
 
+unsigned tc_gige_controllers(tc_gige *g)
+{
+    pthread_mutex_lock(&g->mu);
+    unsigned n = g->ccp ? 1 : 0;
+    pthread_mutex_unlock(&g->mu);
+    return n;
+}
+
 uint16_t tc_gige_write_ccp(tc_gige *g, const tc_gige_peer *from, uint32_t v, int64_t now_ns)
 {
     v &= TC_CCP_CONTROL | TC_CCP_EXCLUSIVE;

@@ -76,6 +76,9 @@ void tc_gige_heard(tc_gige *g, const tc_gige_peer *from, int64_t now_ns);
  * monotonic time of the next expiry to check (INT64_MAX if none). */
 int64_t tc_gige_tick(tc_gige *g, int64_t now_ns);
 
+/* 1 while a host holds control (CCP), else 0. */
+unsigned tc_gige_controllers(tc_gige *g);
+
 /* Snapshot of stream channel 0. Returns 1 if the channel is open. */
 int tc_gige_stream(tc_gige *g, tc_gige_stream_cfg *out);
 

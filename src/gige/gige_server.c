@@ -175,7 +175,27 @@ static void handle_datagram(server *s, int fd)
         sendto(s->gvcp_fd, ack, out, 0, (struct sockaddr *)&from, sizeof(from));
 }
 
+/* The status hook's snapshot: the sender's counters and the controller. */
+static void report_status(server *s, const tc_port_status_hook *hook)
+{
+    tc_gvsp_sender_stats st;
+    tc_gvsp_sender_stats_get(s->sender, &st);
+    tc_port_status ps = { .now_ns = tc_mono_ns(),
+                          .frames_sent = st.frames_sent,
+                          .bytes_sent = st.bytes_sent,
+                          .clients = tc_gige_controllers(s->gige),
+                          .resend_requests = st.resend_requests,
+                          .packets_resent = st.packets_resent };
+    hook->report(hook->ctx, &ps);
+}
+
 int tc_gige_serve(tc_device *dev, const char *address, volatile sig_atomic_t *stop)
+{
+    return tc_gige_serve_with(dev, address, stop, NULL);
+}
+
+int tc_gige_serve_with(tc_device *dev, const char *address, volatile sig_atomic_t *stop,
+                       const tc_port_status_hook *status)
 {
     server *s = calloc(1, sizeof(*s));
     if (!s)
@@ -192,12 +212,24 @@ int tc_gige_serve(tc_device *dev, const char *address, volatile sig_atomic_t *st
     s->stop = stop;
 
     int rc = -1;
-    s->gvcp_fd = udp_socket(s->ip, TC_GVCP_PORT, 1);
+    /* The control port without SO_REUSEADDR: with it, Linux lets a second
+     * UDP socket bind the same address and port, and two cameras then
+     * answer discovery while unicast reaches only the last one. Only the
+     * broadcast socket is shared (cameras on 127.0.0.1 and 127.0.0.2 each
+     * take the discovery broadcasts on it; each copy goes to every socket). */
+    s->bcast_fd = s->stream_fd = -1;
+    s->gvcp_fd = udp_socket(s->ip, TC_GVCP_PORT, 0);
+    if (s->gvcp_fd < 0) {
+        int e = errno;
+        fprintf(stderr, "twincam: cannot serve on %s:%d: %s%s\n", address, TC_GVCP_PORT, strerror(e),
+                e == EADDRINUSE ? " (another camera or program holds it)" : "");
+        goto out;
+    }
     s->bcast_fd = udp_socket(INADDR_BROADCAST, TC_GVCP_PORT, 1);
     s->stream_fd = udp_socket(s->ip, 0, 0);
     s->ifindex = interface_of(s->ip);
-    if (s->gvcp_fd < 0 || s->stream_fd < 0) {
-        fprintf(stderr, "twincam: cannot bind %s:%d: %s\n", address, TC_GVCP_PORT, strerror(errno));
+    if (s->stream_fd < 0) {
+        fprintf(stderr, "twincam: cannot bind a stream port on %s: %s\n", address, strerror(errno));
         goto out;
     }
     if (s->bcast_fd < 0)
@@ -235,8 +267,16 @@ int tc_gige_serve(tc_device *dev, const char *address, volatile sig_atomic_t *st
              TC_GVCP_PORT, mtu);
     log_line(s, line);
 
+    int64_t status_due = status && status->period_ms ? tc_mono_ns() + (int64_t)status->period_ms * 1000000
+                                                     : INT64_MAX;
     while (!*stop) {
+        if (tc_mono_ns() >= status_due) {
+            report_status(s, status);
+            status_due += (int64_t)status->period_ms * 1000000;
+        }
         int64_t next = tc_gige_tick(s->gige, tc_mono_ns());
+        if (status_due < next)
+            next = status_due;
         int timeout = 200;
         if (next != INT64_MAX) {
             int64_t ms = (next - tc_mono_ns()) / 1000000 + 1;

@@ -7,7 +7,14 @@
 #include <signal.h>
 
 #include "core/device_port.h"
+#include "core/port_status.h"
 
 int tc_gige_serve(tc_device *dev, const char *address, volatile sig_atomic_t *stop);
+/* The same, calling status->report from the control loop every
+ * status->period_ms (status may be NULL). ADDR:3956 is bound exclusively: a
+ * second camera on the same address is refused at start (-1, saying so),
+ * never let to share it. */
+int tc_gige_serve_with(tc_device *dev, const char *address, volatile sig_atomic_t *stop,
+                       const tc_port_status_hook *status);
 
 #endif

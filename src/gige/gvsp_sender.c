@@ -287,6 +287,7 @@ static void send_frame(tc_gvsp_sender *s, held_frame *h, const tc_gige_stream_cf
         }
     }
     s->st.frames_sent++;
+    s->st.bytes_sent += h->f.size;
 }
 
 static held_frame *hold(tc_gvsp_sender *s, const tc_port_frame *f, const tc_gige_stream_cfg *cfg)

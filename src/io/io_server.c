@@ -50,6 +50,8 @@ typedef struct client {
 struct tc_io_server {
     tc_camera *cam;
     char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+    dev_t sock_dev; /* the socket file bound at path (stop removes only it) */
+    ino_t sock_ino;
     char label[sizeof(((struct sockaddr_un *)0)->sun_path) + 8];
     int listen_fd, wake[2];
     pthread_t thread;
@@ -418,6 +420,21 @@ static void *io_main(void *arg)
     return NULL;
 }
 
+/* Whether something listens on the socket at a->sun_path: a stale file (its
+ * camera died) refuses the connection; a live one accepts it, or says its
+ * backlog is full (EAGAIN), which is alive too. Non-blocking: never waits on
+ * the other end. */
+static int socket_is_live(const struct sockaddr_un *a)
+{
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0)
+        return 0;
+    int live = connect(fd, (const struct sockaddr *)a, sizeof(*a)) == 0 || errno == EAGAIN ||
+               errno == EINPROGRESS;
+    close(fd);
+    return live;
+}
+
 tc_io_server *tc_io_server_start(tc_camera *cam, const char *path)
 {
     return tc_io_server_start_with(cam, path, NULL);
@@ -453,20 +470,30 @@ tc_io_server *tc_io_server_start_with(tc_camera *cam, const char *path, const tc
     struct sockaddr_un a = { .sun_family = AF_UNIX };
     memcpy(a.sun_path, s->path, strlen(s->path) + 1);
     /* Replace an old socket (a camera that did not stop cleanly), never
-     * anything else: the path may be a typo, or another user's choice. */
+     * anything else: the path may be a typo, or another user's choice; and
+     * never a live one: another camera serving there keeps it. */
     struct stat sb;
     if (lstat(s->path, &sb) == 0) {
         if (!S_ISSOCK(sb.st_mode)) {
             fprintf(stderr, "twincam: %s exists and is not a socket; not replaced\n", s->path);
             goto fail;
         }
+        if (socket_is_live(&a)) {
+            fprintf(stderr, "twincam: another camera (or program) answers on the I/O socket %s; not replaced\n",
+                    s->path);
+            goto fail;
+        }
         unlink(s->path);
     }
     if (s->listen_fd < 0 || bind(s->listen_fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
-        listen(s->listen_fd, 64) != 0 || pipe2(s->wake, O_CLOEXEC | O_NONBLOCK) != 0) {
+        listen(s->listen_fd, 64) != 0 || pipe2(s->wake, O_CLOEXEC | O_NONBLOCK) != 0 ||
+        stat(s->path, &sb) != 0) {
         fprintf(stderr, "twincam: cannot listen on %s: %s\n", s->path, strerror(errno));
         goto fail;
     }
+    /* The file this server made: stop removes it only if it is still this. */
+    s->sock_dev = sb.st_dev;
+    s->sock_ino = sb.st_ino;
     s->watch_handle = tc_watch_lines(cam, on_edge, s);
     if (s->watch_handle < 0 || pthread_create(&s->thread, NULL, io_main, s) != 0) {
         fprintf(stderr, "twincam: cannot start the I/O port\n");
@@ -503,7 +530,12 @@ void tc_io_server_stop(tc_io_server *s)
     close(s->listen_fd);
     close(s->wake[0]);
     close(s->wake[1]);
-    unlink(s->path);
+    /* Only the socket file this server bound: if it was replaced meanwhile
+     * (removed by hand, another camera started there), it is not ours. */
+    struct stat sb;
+    if (lstat(s->path, &sb) == 0 && S_ISSOCK(sb.st_mode) && sb.st_dev == s->sock_dev &&
+        sb.st_ino == s->sock_ino)
+        unlink(s->path);
     pthread_mutex_destroy(&s->mu);
     free(s->clients);
     free(s->pfd);

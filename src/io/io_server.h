@@ -22,9 +22,10 @@
 
 typedef struct tc_io_server tc_io_server;
 
-/* Listen on `path` (an old socket there is replaced; any other file is
- * refused and kept) and serve on a thread of its own. NULL with a message
- * on stderr on failure. */
+/* Listen on `path` and serve on a thread of its own. A stale socket there
+ * (nothing answers a connection) is replaced; a live one (another camera)
+ * and any other file are refused and kept. NULL with a message on stderr
+ * on failure. */
 tc_io_server *tc_io_server_start(tc_camera *cam, const char *path);
 
 /* The server's limits (docs/io.md); 0 in a field means its default. */
@@ -34,7 +35,8 @@ typedef struct tc_io_limits {
                              command for this long is closed (default 30 s) */
 } tc_io_limits;
 tc_io_server *tc_io_server_start_with(tc_camera *cam, const char *path, const tc_io_limits *lim);
-void tc_io_server_stop(tc_io_server *s); /* NULL-safe; removes the socket file */
+/* NULL-safe; removes the socket file if it is still the one start bound. */
+void tc_io_server_stop(tc_io_server *s);
 
 /* Parse one command line and act on the camera; writes the reply line
  * (without newline) into reply. Returns 1 if the client asked to watch.

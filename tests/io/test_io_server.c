@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -221,6 +222,51 @@ static void socket_path_replaces_only_a_socket(void **state)
     rmdir(dir);
 }
 
+/* A second camera on a path another one serves is refused, and the first
+ * keeps serving there (its file untouched). */
+static void live_socket_is_not_taken_over(void **state)
+{
+    fixture *f = *state;
+    struct stat before, after;
+    assert_int_equal(lstat(f->path, &before), 0);
+    tc_options o;
+    tc_options_init(&o);
+    tc_camera *cam2 = NULL;
+    assert_int_equal(tc_camera_open(&o, &cam2), 0);
+    tc_io_server *second = tc_io_server_start(cam2, f->path);
+    if (second)
+        tc_io_server_stop(second);
+    assert_null(second);
+    tc_camera_close(cam2);
+    assert_int_equal(lstat(f->path, &after), 0);
+    assert_true(before.st_ino == after.st_ino);
+    int fd = dial(f);
+    char line[128];
+    ask(fd, "time\n", line, sizeof(line));
+    assert_memory_equal(line, "time ", 5);
+    close(fd);
+}
+
+/* A server stops without deleting a socket file it did not create: here one
+ * put at its path after it started (another camera's). */
+static void stop_keeps_a_socket_it_did_not_create(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(unlink(f->path), 0);
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un a = { .sun_family = AF_UNIX };
+    snprintf(a.sun_path, sizeof(a.sun_path), "%s", f->path);
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+    assert_int_equal(listen(fd, 1), 0);
+    tc_io_server_stop(f->srv);
+    f->srv = NULL;
+    struct stat sb;
+    assert_int_equal(lstat(f->path, &sb), 0);
+    assert_true(S_ISSOCK(sb.st_mode));
+    close(fd);
+    unlink(f->path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -228,6 +274,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(watcher_is_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(client_beyond_the_slots_is_served, setup, teardown),
         cmocka_unit_test(socket_path_replaces_only_a_socket),
+        cmocka_unit_test_setup_teardown(live_socket_is_not_taken_over, setup, teardown),
+        cmocka_unit_test_setup_teardown(stop_keeps_a_socket_it_did_not_create, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
