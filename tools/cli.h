@@ -69,9 +69,6 @@ tc_camera *tc_cli_open_camera(const tc_cli_opts *o, bool deterministic);
 /* Run the camera on a port (serve, gadget) until SIGINT/SIGTERM. */
 int tc_cli_run_port(tc_cli_opts *o, bool gadget);
 
-/* The meson project version (tools/cli_version.c.in). */
-extern const char tc_cli_version_string[];
-
 /* --help: the subcommand's usage on stdout; returns the exit status (0). */
 int tc_cli_help(const tc_cli_command *cmd);
 /* --version: "twincam X.Y.Z" on stdout; returns the exit status (0). */

@@ -125,7 +125,9 @@ int tc_cli_help(const tc_cli_command *cmd)
 
 int tc_cli_version(void)
 {
-    printf("twincam %s\n", tc_cli_version_string);
+    /* The project version, a define of twincam/version.h (meson writes it):
+     * the program's own, which the library it runs with shares. */
+    printf("twincam %s\n", TWINCAM_VERSION_STRING);
     return fflush(stdout) == 0 ? 0 : 1;
 }
 
