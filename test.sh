@@ -1,12 +1,13 @@
 #!/bin/sh
-# The test command (README, CI): install dependencies, then build and run
+# The test command (README, CI): install the test dependencies
+# (scripts/install-deps.sh test), then build and run
 # every test three ways: gcc, gcc with AddressSanitizer + UBSan, and clang;
 # then the libFuzzer harnesses (clang): each replays its committed corpus and
 # fuzzes for FUZZ_SECONDS (default 20), a crash failing its test.
 # Ends with one line "N passed, N failed" (meson tests over all builds).
 set -u
 cd "$(dirname "$0")"
-scripts/install-deps.sh || { echo "dependency install failed"; echo "0 passed, 1 failed"; exit 1; }
+scripts/install-deps.sh test || { echo "dependency install failed"; echo "0 passed, 1 failed"; exit 1; }
 
 passed=0
 failed=0

@@ -308,6 +308,22 @@ class GigE(unittest.TestCase):
             r, g, b = pixel(95, 2940)     # blue marker, bottom left
             self.assertTrue(b > 1.5 * r and b > 1.5 * g, (r, g, b))
 
+    def test_readme_live_view_pipeline_into_fakesink(self):
+        """The README's live view (aravissrc ! bayer2rgb ! videoconvert !
+        autovideosink) with its display sink swapped for a fakesink that
+        takes N buffers: it ends by itself with exit 0 after exactly N full
+        frames, 4056 x 3040 of 4 bytes each as videoconvert hands them on."""
+        n = 5
+        pipeline = (f"aravissrc camera-name={ADDR} ! bayer2rgb ! videoconvert ! "
+                    f"fakesink num-buffers={n} silent=false")
+        out = subprocess.run(["gst-launch-1.0", "-v"] + pipeline.split(), capture_output=True,
+                             text=True, timeout=120)
+        self.assertEqual(out.returncode, 0, out.stderr[-2000:])
+        chains = [line for line in out.stdout.splitlines() if "last-message = chain" in line]
+        self.assertEqual(len(chains), n, out.stdout[-2000:])
+        for line in chains:
+            self.assertIn(f"({4056 * 3040 * 4} bytes", line)
+
     # ---- control channel ----
 
     def test_killed_controller_loses_control_after_heartbeat_timeout(self):
