@@ -238,7 +238,7 @@ const tc_cli_command tc_cli_cmd_io = {
              "(docs/io.md) are:\n"
              "  drive LineN 0|1 [T_NS]   drive an input line (at CLOCK_MONOTONIC time T_NS)\n"
              "  pulse LineN US [T_NS]    a high pulse of US microseconds on an input line\n"
-             "  status                   every line's level and mode\n"
+             "  status                   every line's electrical level, and the time\n"
              "  time                     the camera's clock\n"
              "  watch                    print every edge on the lines until killed\n"
              "With wire it copies every edge of SRC's output LineN onto each DST's input\n"

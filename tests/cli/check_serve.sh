@@ -2,8 +2,8 @@
 # `twincam serve` refuses what another camera holds (issue 12), inside a
 # private loopback-only network namespace (re-executes itself under
 # `unshare -rn`; only 127.0.0.0/8 is used):
-#  - a second serve on the first's address exits non-zero naming the
-#    address, and the first keeps serving (its I/O socket answers, its
+#  - a second serve on the first's address (GigE Vision, and USB/IP) exits
+#    non-zero naming the address, and the first keeps serving (its I/O socket answers, its
 #    control port answers GVCP via arv-tool-0.8 when installed);
 #  - a second serve on the first's --io path exits non-zero naming the path,
 #    the path still the first's socket; a stale socket file is replaced;
@@ -80,6 +80,16 @@ wait_for "$tmp/fourth.log" "serving GigE Vision camera" || bad "serve over a sta
 sleep 0.5
 kill -INT "$fourth"; wait "$fourth"; pids=""
 grep -q "^twincam serve: .* fps" "$tmp/fourth.log" && bad "--quiet still printed a status line"
+
+# The same for USB/IP on TCP 3240.
+"$tc" serve --usbip --interface 127.0.0.5 2>"$tmp/usbip1.log" &
+u1=$!; pids="$u1"
+wait_for "$tmp/usbip1.log" "serving USB3 Vision camera" || bad "usbip serve did not start: $(cat "$tmp/usbip1.log")"
+"$tc" serve --usbip --interface 127.0.0.5 2>"$tmp/usbip2.log"; rc=$?
+[ $rc -ne 0 ] || bad "second usbip serve on 127.0.0.5 exited 0"
+grep -q "127.0.0.5:3240" "$tmp/usbip2.log" || bad "second usbip serve's error does not name 127.0.0.5:3240: $(cat "$tmp/usbip2.log")"
+kill -0 "$u1" 2>/dev/null || bad "the first usbip serve died"
+kill -INT "$u1"; wait "$u1"; pids=""
 
 # A state directory that cannot be made: refused at start, nothing served.
 : >"$tmp/file"
