@@ -312,7 +312,11 @@ class GigE(unittest.TestCase):
         """The README's live view (aravissrc ! bayer2rgb ! videoconvert !
         autovideosink) with its display sink swapped for a fakesink that
         takes N buffers: it ends by itself with exit 0 after exactly N full
-        frames, 4056 x 3040 of 4 bytes each as videoconvert hands them on."""
+        frames, 4056 x 3040 of 4 bytes each as videoconvert hands them on.
+        The camera powers on first (DeviceReset): an earlier test may have
+        left a pixel format bayer2rgb does not take."""
+        cam = open_camera()
+        del cam  # control released: the pipeline's camera takes it
         n = 5
         pipeline = (f"aravissrc camera-name={ADDR} ! bayer2rgb ! videoconvert ! "
                     f"fakesink num-buffers={n} silent=false")
