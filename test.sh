@@ -67,6 +67,17 @@ if CC=clang build clang -Dtests=enabled; then
     run_tests "$dir" --num-processes 2 --no-suite integration --no-suite usbvm
 fi
 
+# The Debian packages (debian/): built with dpkg-buildpackage, lintian
+# clean of errors, unpacked into a clean tree and used from there (the
+# program, a C program through pkg-config, the Python module, the GenTL
+# producer). One test in the totals; about 1.5 minutes.
+echo "=== packaging: dpkg-buildpackage, lintian, smoke test of the unpacked packages"
+if tests/packaging/deb_smoke.sh . build-test-deb; then
+    passed=$((passed + 1))
+else
+    failed=$((failed + 1))
+fi
+
 # Fuzzing: 8 harnesses x (replay + FUZZ_SECONDS) one after the other, 4 to
 # 5 minutes of CI's 90 with the default, the clang build included (measured
 # 3 min 57 s and 4 min 51 s on 2 busy cores: 3 min of tests, the rest the

@@ -11,7 +11,9 @@
 #          fuzzers, cmocka, Aravis's headers, QEMU and the kernel-build tools
 #          for the USB/IP and GPIO VMs, the Python module's cffi, numpy and
 #          pytest, Xvfb and ImageMagick for the viewer
-#          screenshot (xdotool clicks in the viewer)
+#          screenshot (xdotool clicks in the viewer), and the Debian
+#          packaging tools (dpkg-buildpackage, debhelper, dh-python,
+#          lintian, help2man for the manual pages)
 # Does nothing when everything is already there; otherwise needs root (or
 # sudo) and the Debian archive. Prints only on stderr (so `run.sh xml >
 # camera.xml` stays XML), and only what it installs.
@@ -26,7 +28,8 @@ libxml2-utils libglib2.0-bin \
 qemu-system-x86 busybox-static cpio kmod usbip \
 make xz-utils libelf1 libssl3 \
 python3-cffi python3-numpy python3-pytest \
-xvfb xauth xdotool imagemagick"
+xvfb xauth xdotool imagemagick \
+help2man dpkg-dev debhelper dh-python python3-all lintian git"
 case $mode in
 run) pkgs=$run ;;
 view) pkgs=$view ;;

@@ -68,13 +68,14 @@ int main(void)
     return ok ? 0 : 1;
 }
 C
-export PKG_CONFIG_SYSROOT_DIR="$root" PKG_CONFIG_LIBDIR="$libdir/pkgconfig"
-flags=$(pkg-config --cflags --libs twincam) || fail "pkg-config twincam"
+# The unpacked twincam.pc, its prefix moved to the unpacked tree; the
+# libraries it requires privately come from the machine, as on an install.
+flags=$(PKG_CONFIG_PATH="$libdir/pkgconfig" pkg-config --define-variable=prefix="$root/usr" \
+        --cflags --libs twincam) || fail "pkg-config twincam"
 echo "pkg-config: $flags"
 # shellcheck disable=SC2086
 cc -std=c11 -Wall -Werror -o "$work/grab" "$work/grab.c" $flags || fail "compile against the package"
 "$work/grab" || fail "C program"
-unset PKG_CONFIG_SYSROOT_DIR PKG_CONFIG_LIBDIR
 
 echo "== Python"
 PYTHONPATH="$root/usr/lib/python3/dist-packages" /usr/bin/python3 - <<'PY' || fail "python module"
