@@ -4,7 +4,7 @@
 # root (or sudo) and the Debian archive.
 set -eu
 pkgs="meson ninja-build pkg-config gcc clang libclang-rt-14-dev \
-libpng-dev zlib1g-dev libcmocka-dev nettle-dev \
+libpng-dev zlib1g-dev libcmocka-dev nettle-dev libsodium-dev \
 libaravis-dev libusb-1.0-0-dev aravis-tools-cli aravis-tools \
 gir1.2-aravis-0.8 python3-gi iproute2 \
 libxml2-utils libglib2.0-bin gstreamer1.0-tools gstreamer1.0-plugins-base \
