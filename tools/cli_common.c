@@ -38,6 +38,9 @@ int tc_cli_parse(const tc_cli_command *cmd, unsigned accepted, int argc, char **
     opts[n] = (struct option){ NULL, 0, NULL, 0 };
     const char *shorts = accepted & TC_CLI_OPT_OUTPUT ? "o:h" : "h";
 
+    /* The dispatcher hands main's argv from argv[1] on: the whole command
+     * line starts one before (the boot loader runs it again, cli_boot.c). */
+    o->argv = argv - 1;
     int ch;
     optind = 1;
     while ((ch = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {

@@ -4,6 +4,9 @@
  *                         [--program PATH] [--key KEYFILE] [--model NAME]
  *   twincam firmware info FILE
  *   twincam firmware keygen PREFIX
+ *   twincam firmware install --state-dir DIR FILE   (offline, as a factory tool)
+ *   twincam firmware status --state-dir DIR
+ * and the glue of `twincam serve --state-dir` to the boot loader.
  *
  * Exit status: 0 success, 1 refused or failed (the reason on stderr),
  * 2 bad command line. */
@@ -20,6 +23,7 @@
 #include "firmware/keys.h"
 #include "firmware/package.h"
 #include "firmware/semver.h"
+#include "firmware/slots.h"
 #include "util/file_open.h"
 #include "util/file_read.h"
 
@@ -36,13 +40,18 @@ static void usage(FILE *to)
             "                             [--program PATH] [--key KEYFILE] [--model NAME]\n"
             "       twincam firmware info FILE\n"
             "       twincam firmware keygen PREFIX\n"
+            "       twincam firmware install --state-dir DIR FILE [--model NAME]\n"
+            "       twincam firmware status --state-dir DIR\n"
             "\n"
             "pack defaults: --program /proc/self/exe (this twincam), --version %s,\n"
             "  --min-version %s, --model %s, --key the public TEST key\n"
             "  (%s)\n"
             "info: the manifest and whether hash and signature hold; exit 0 only if they do\n"
             "keygen: a new key pair PREFIX.pub and PREFIX.sec (build with\n"
-            "  -Dfirmware_public_key=PREFIX.pub, pack with --key PREFIX.sec)\n",
+            "  -Dfirmware_public_key=PREFIX.pub, pack with --key PREFIX.sec)\n"
+            "install: verify FILE as the camera would and put it in the slot that boots\n"
+            "  next from DIR (twincam serve --state-dir DIR boots it)\n"
+            "status: the boot state and both slots of DIR\n",
             TC_FIRMWARE_VERSION, TC_FIRMWARE_FLOOR, TC_TWIN_MODEL_NAME, TC_TEST_SECRET_KEY);
 }
 
@@ -234,6 +243,108 @@ static int keygen(int argc, char **argv)
     return 0;
 }
 
+/* --state-dir DIR and one FILE (or none), for install and status. */
+static int state_args(int argc, char **argv, const char **dir, const char **file, const char **model)
+{
+    static const struct option opts[] = {
+        { "state-dir", required_argument, NULL, 'd' },
+        { "model", required_argument, NULL, 'M' },
+        { NULL, 0, NULL, 0 },
+    };
+    int ch;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (ch == 'd')
+            *dir = optarg;
+        else if (ch == 'M' && model)
+            *model = optarg;
+        else
+            return 2;
+    }
+    if (!*dir || (file && optind != argc - 1) || (!file && optind != argc))
+        return 2;
+    if (file)
+        *file = argv[optind];
+    return 0;
+}
+
+/* The version a slot's package carries, or the factory program's. */
+static void slot_version(const char *dir, tc_fw_slot slot, char *out, size_t cap, char *state,
+                         size_t scap)
+{
+    if (slot == TC_FW_FACTORY) {
+        snprintf(out, cap, "%s", TC_FIRMWARE_VERSION);
+        snprintf(state, scap, "the factory program");
+        return;
+    }
+    uint8_t *b;
+    size_t n;
+    tc_fw_package p;
+    tc_fw_reason r;
+    if (tc_fw_slot_load(dir, slot, &b, &n, &p, &r) != 0) {
+        snprintf(out, cap, "%s", "");
+        snprintf(state, scap, "%s", r.text);
+        return;
+    }
+    snprintf(out, cap, "%s", p.manifest.version);
+    snprintf(state, scap, "%s %s (replaces %s and later), program %zu bytes", p.manifest.model,
+             p.manifest.version, p.manifest.min_version, p.program_len);
+    free(b);
+}
+
+static int install(int argc, char **argv)
+{
+    const char *dir = NULL, *file = NULL, *model = TC_TWIN_MODEL_NAME;
+    if (state_args(argc, argv, &dir, &file, &model) != 0) {
+        fprintf(stderr, "usage: twincam firmware install --state-dir DIR FILE [--model NAME]\n");
+        return 2;
+    }
+    char why[512];
+    uint8_t *b = NULL;
+    size_t len = 0;
+    if (tc_file_read_all(AT_FDCWD, file, 0, TC_FW_PACKAGE_MAX, &b, &len, why, sizeof(why)) != 0) {
+        fprintf(stderr, "twincam: %s: %s\n", file, why);
+        return 1;
+    }
+    /* The firmware running (or that would boot) from DIR now. */
+    tc_fw_boot_state s;
+    tc_fw_boot_read(dir, &s, why, sizeof(why));
+    char running[TC_FW_VERSION_FIELD], state[300];
+    slot_version(dir, s.active, running, sizeof(running), state, sizeof(state));
+    if (!running[0])
+        snprintf(running, sizeof(running), "%s", TC_FIRMWARE_VERSION);
+    tc_fw_reason r;
+    int rc = tc_firmware_install(dir, b, len, model, running, &r);
+    free(b);
+    if (rc != 0) {
+        fprintf(stderr, "twincam: %s: refused (%s): %s\n", file, tc_fw_refusal_name(r.code), r.text);
+        return 1;
+    }
+    printf("%s\n", r.text);
+    return 0;
+}
+
+static int status(int argc, char **argv)
+{
+    const char *dir = NULL;
+    if (state_args(argc, argv, &dir, NULL, NULL) != 0) {
+        fprintf(stderr, "usage: twincam firmware status --state-dir DIR\n");
+        return 2;
+    }
+    char why[600], v[TC_FW_VERSION_FIELD], text[300];
+    tc_fw_boot_state s;
+    int rc = tc_fw_boot_read(dir, &s, why, sizeof(why));
+    if (rc != 0)
+        printf("boot state: %s; the factory program boots\n", why);
+    printf("active:   %s\nprevious: %s\ntries:    %u\nconfirmed: %s\n", tc_fw_slot_name(s.active),
+           tc_fw_slot_name(s.previous), s.tries, s.confirmed ? "yes" : "no");
+    for (tc_fw_slot k = TC_FW_FACTORY; k <= TC_FW_SLOT_B; k++) {
+        slot_version(dir, k, v, sizeof(v), text, sizeof(text));
+        printf("slot %-8s %s\n", tc_fw_slot_name(k), text);
+    }
+    return rc == 0 ? 0 : 1;
+}
+
 static int firmware_main(int argc, char **argv)
 {
     argc--, argv++; /* argv[0] is "firmware": from here on the action */
@@ -247,6 +358,10 @@ static int firmware_main(int argc, char **argv)
         return info(argc, argv);
     if (!strcmp(argv[0], "keygen"))
         return keygen(argc, argv);
+    if (!strcmp(argv[0], "install"))
+        return install(argc, argv);
+    if (!strcmp(argv[0], "status"))
+        return status(argc, argv);
     if (!strcmp(argv[0], "-h") || !strcmp(argv[0], "--help")) {
         fputs(tc_cli_cmd_firmware.usage, stdout);
         return 0;
@@ -268,6 +383,8 @@ const tc_cli_command tc_cli_cmd_firmware = {
              "                             [--program PATH] [--key KEYFILE] [--model NAME]\n"
              "  or:  twincam firmware info FILE\n"
              "  or:  twincam firmware keygen PREFIX\n"
+             "  or:  twincam firmware install --state-dir DIR FILE [--model NAME]\n"
+             "  or:  twincam firmware status --state-dir DIR\n"
              "\n"
              "A firmware package (docs/firmware.md) carries a program with a manifest\n"
              "(model, version, the oldest firmware it may replace, length, SHA-256) and an\n"
@@ -280,6 +397,9 @@ const tc_cli_command tc_cli_cmd_firmware = {
              "           a factory camera of this build would install it\n"
              "  keygen   a new key pair PREFIX.pub, PREFIX.sec (0600); build with\n"
              "           -Dfirmware_public_key=PREFIX.pub, pack with --key PREFIX.sec\n"
+             "  install  verify FILE as the camera would and put it in the slot of DIR that\n"
+             "           boots next (twincam serve --state-dir DIR boots it)\n"
+             "  status   the boot state of DIR and what each slot holds\n"
              "\n"
              "Options of pack:\n"
              "  -o, --output=FILE        the package to write (all or nothing)\n"

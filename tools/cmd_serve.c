@@ -27,9 +27,13 @@ int tc_cli_run_port(tc_cli_opts *c, bool gadget)
     }
     if (!c->interface)
         c->interface = "127.0.0.1";
+    int boot_rc;
+    if (tc_cli_firmware_boot(c->state_dir, c->argv, &g_stop, &boot_rc)) /* the boot loader */
+        return boot_rc;
     tc_camera *cam = tc_cli_open_camera(c, false);
     if (!cam)
         return 1;
+    tc_cli_firmware_supervise(tc_camera_device(cam), &g_stop);
     struct sigaction sa = { 0 };
     sa.sa_handler = on_signal; /* no SA_RESTART: poll() returns and the loop sees the flag */
     sigaction(SIGINT, &sa, NULL);
@@ -63,7 +67,7 @@ int tc_cli_run_port(tc_cli_opts *c, bool gadget)
     tc_gpio_map_stop(gpio);
     tc_io_server_stop(io);
     tc_camera_close(cam);
-    return rc == 0 ? 0 : 1;
+    return tc_cli_firmware_exit_status(rc == 0 ? 0 : 1);
 }
 
 static int serve_main(int argc, char **argv)
@@ -93,7 +97,9 @@ const tc_cli_command tc_cli_cmd_serve = {
              "                           (twincam io SOCKET ..., docs/io.md)\n"
              "      --gpio=SPEC          the I/O lines on Linux GPIO lines, SPEC as\n"
              "                           Line0=gpiochip0:3,Line1=gpiochip0:4\n"
-             "      --state-dir=DIR      where UserSetSave keeps the user sets\n"
+             "      --state-dir=DIR      where UserSetSave keeps the user sets and the\n"
+             "                           firmware slots: serve then runs as the boot loader,\n"
+             "                           the firmware as its child (docs/firmware.md)\n"
              "      --set=FEATURE=VALUE  set a feature first (repeatable, applied in order)\n"
              "      --serial=S           DeviceSerialNumber (seeds the fixed-pattern noise)\n"
              "      --seed=N             TwinNoiseSeed (the temporal noise)\n"

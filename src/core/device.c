@@ -273,6 +273,9 @@ void tc_device_defaults(tc_device *d, tc_value (*values)[TC_MAX_INDEX],
     for (unsigned k = 0; k < 3; k++)
         snprintf(strings[tc_feature_index(tc_feature_find(identity[k]))], TC_STRING_MAX, "%s",
                  d->identity[k]);
+    if (d->firmware_version[0])
+        snprintf(strings[tc_feature_index(tc_feature_find("DeviceFirmwareVersion"))], TC_STRING_MAX,
+                 "%s", d->firmware_version);
 }
 
 void tc_device_load_defaults(tc_device *d) { tc_device_defaults(d, d->values, d->strings); }

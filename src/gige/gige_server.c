@@ -34,6 +34,7 @@
 #include "gige/pending_ack.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/ready.h"
 
 /* Half the 2000 ms each PENDING_ACK promises (gige_device.c). */
 #define TC_PENDING_REPEAT_MS 1000
@@ -234,6 +235,7 @@ int tc_gige_serve(tc_device *dev, const char *address, volatile sig_atomic_t *st
     snprintf(line, sizeof(line), "serving GigE Vision camera %s on %s:%d (link MTU %u)", id.serial, address,
              TC_GVCP_PORT, mtu);
     log_line(s, line);
+    tc_ready_announce(line);
 
     while (!*stop) {
         int64_t next = tc_gige_tick(s->gige, tc_mono_ns());
