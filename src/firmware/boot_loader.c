@@ -265,8 +265,12 @@ static start_result start(boot *b, int prog, tc_fw_slot slot, const char *versio
     return res;
 }
 
-static int exit_code(int status)
+/* The loader's exit status for its child's wait status. A program ended by
+ * the SIGTERM a stop request sent it stopped as asked: 0. */
+static int exit_code(int status, bool stopping)
 {
+    if (stopping && WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM)
+        return 0;
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
@@ -345,7 +349,7 @@ int tc_fw_boot_loader_run(const tc_fw_loader_options *o)
         if (prog != b.factory_fd)
             close(prog);
         if (res == CHILD_STOPPED) {
-            rc = exit_code(status);
+            rc = exit_code(status, true);
             break;
         }
         if (res != CHILD_HEALTHY) {
@@ -370,7 +374,7 @@ int tc_fw_boot_loader_run(const tc_fw_loader_options *o)
         status = wait_child(&b, pid, pidfd, false, -1);
         close(pidfd);
         if (*o->stop) {
-            rc = exit_code(status);
+            rc = exit_code(status, true);
             break;
         }
         if (WIFEXITED(status) && WEXITSTATUS(status) == TC_FW_EXIT_RESTART) {
