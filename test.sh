@@ -78,7 +78,7 @@ else
     failed=$((failed + 1))
 fi
 
-# Fuzzing: 8 harnesses x (replay + FUZZ_SECONDS) one after the other, 4 to
+# Fuzzing: 10 harnesses x (replay + FUZZ_SECONDS) one after the other, 4 to
 # 5 minutes of CI's 90 with the default, the clang build included (measured
 # 3 min 57 s and 4 min 51 s on 2 busy cores: 3 min of tests, the rest the
 # build; fuzz/meson.build lists the harnesses).

@@ -19,7 +19,7 @@
 # camera.xml` stays XML), and only what it installs.
 set -eu
 mode=${1:-test}
-run="meson ninja-build pkg-config gcc libc6-dev libpng-dev zlib1g-dev nettle-dev libgpiod-dev"
+run="meson ninja-build pkg-config gcc libc6-dev libpng-dev zlib1g-dev nettle-dev libsodium-dev libgpiod-dev"
 view="$run aravis-tools-cli aravis-tools gstreamer1.0-tools gstreamer1.0-plugins-base \
 gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-x gstreamer1.0-gtk3"
 test="$view clang libclang-rt-14-dev libcmocka-dev \

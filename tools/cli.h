@@ -37,6 +37,7 @@ typedef struct tc_cli_opts {
     unsigned long long seed;
     int usb, usbip, quiet;
     unsigned status_ms; /* serve's status line period; 0: the default */
+    char **argv; /* the whole command line (tc_cli_parse), for the boot loader's child */
 } tc_cli_opts;
 
 enum {
@@ -66,6 +67,10 @@ int tc_cli_parse(const tc_cli_command *cmd, unsigned accepted, int argc, char **
  * --set list applied in order. NULL with the reason on stderr. */
 tc_camera *tc_cli_open_camera(const tc_cli_opts *o, bool deterministic);
 
+/* --state-dir: create it (mkdir -p, new directories 0700) or refuse now,
+ * saying why on stderr. 0 or -1. */
+int tc_cli_prepare_state_dir(const char *dir);
+
 /* Run the camera on a port (serve, gadget) until SIGINT/SIGTERM. */
 int tc_cli_run_port(tc_cli_opts *o, bool gadget);
 
@@ -75,5 +80,20 @@ int tc_cli_help(const tc_cli_command *cmd);
 int tc_cli_version(void);
 /* After a bad command line's reason: the usage on stderr; returns 2. */
 int tc_cli_usage_error(const tc_cli_command *cmd);
+
+/* serve and gadget with a state directory run under the firmware boot
+ * loader (cli_boot.c, docs/firmware.md). Installs the SIGINT/SIGTERM
+ * handler that sets *stop. A process that is not itself supervised becomes
+ * the boot loader: runs it with `argv` (the whole command line) until a
+ * signal and returns 1 with the exit status in *rc; otherwise 0: serve. */
+#include <signal.h>
+struct tc_device;
+int tc_cli_firmware_boot(const char *state_dir, char **argv, volatile sig_atomic_t *stop, int *rc);
+/* In a supervised program, once the camera is open: the booted version,
+ * DeviceReset ends the program (sets *stop), healthy once the port serves. */
+void tc_cli_firmware_supervise(struct tc_device *dev, volatile sig_atomic_t *stop);
+/* The exit status to leave with: TC_FW_EXIT_RESTART after a DeviceReset. */
+int tc_cli_firmware_exit_status(int rc);
+
 
 #endif

@@ -51,6 +51,9 @@ int tc_cli_parse(const tc_cli_command *cmd, unsigned accepted, int argc, char **
     if (accepted & TC_CLI_OPT_QUIET)
         strcat(shorts, "q");
 
+    /* The dispatcher hands main's argv from argv[1] on: the whole command
+     * line starts one before (the boot loader runs it again, cli_boot.c). */
+    o->argv = argv - 1;
     int ch;
     optind = 1;
     opterr = 0;
@@ -140,7 +143,7 @@ int tc_cli_usage_error(const tc_cli_command *cmd)
 /* --state-dir: make it now (mkdir -p, new directories 0700: user sets are
  * the operator's) or refuse now, so a UserSetSave never fails later in a
  * client for a directory that was never there. 0, or -1 said on stderr. */
-static int prepare_state_dir(const char *dir)
+int tc_cli_prepare_state_dir(const char *dir)
 {
     char path[4096];
     if (!dir[0] || strlen(dir) >= sizeof(path)) {
@@ -176,7 +179,7 @@ static int prepare_state_dir(const char *dir)
 
 tc_camera *tc_cli_open_camera(const tc_cli_opts *c, bool deterministic)
 {
-    if (c->state_dir && prepare_state_dir(c->state_dir) != 0)
+    if (c->state_dir && tc_cli_prepare_state_dir(c->state_dir) != 0)
         return NULL;
     tc_options o;
     tc_options_init(&o);

@@ -61,9 +61,16 @@ int tc_cli_run_port(tc_cli_opts *c, bool gadget)
     }
     if (!c->interface)
         c->interface = "127.0.0.1";
+    /* The boot loader keeps its slots there too: made before it looks. */
+    if (c->state_dir && tc_cli_prepare_state_dir(c->state_dir) != 0)
+        return 1;
+    int boot_rc;
+    if (tc_cli_firmware_boot(c->state_dir, c->argv, &g_stop, &boot_rc)) /* the boot loader */
+        return boot_rc;
     tc_camera *cam = tc_cli_open_camera(c, false);
     if (!cam)
         return 1;
+    tc_cli_firmware_supervise(tc_camera_device(cam), &g_stop);
     struct sigaction sa = { 0 };
     sa.sa_handler = on_signal; /* no SA_RESTART: poll() returns and the loop sees the flag */
     sigaction(SIGINT, &sa, NULL);
@@ -104,7 +111,7 @@ int tc_cli_run_port(tc_cli_opts *c, bool gadget)
     tc_gpio_map_stop(gpio);
     tc_io_server_stop(io);
     tc_camera_close(cam);
-    return rc == 0 ? 0 : 1;
+    return tc_cli_firmware_exit_status(rc == 0 ? 0 : 1);
 }
 
 static int serve_main(int argc, char **argv)
@@ -142,8 +149,10 @@ const tc_cli_command tc_cli_cmd_serve = {
              "                           (twincam io SOCKET ..., docs/io.md)\n"
              "      --gpio=SPEC          the I/O lines on Linux GPIO lines, SPEC as\n"
              "                           Line0=gpiochip0:3,Line1=gpiochip0:4\n"
-             "      --state-dir=DIR      where UserSetSave keeps the user sets (created,\n"
-             "                           mode 0700, if missing)\n"
+             "      --state-dir=DIR      where UserSetSave keeps the user sets and the\n"
+             "                           firmware slots (created, mode 0700, if missing):\n"
+             "                           serve then runs as the boot loader, the firmware\n"
+             "                           as its child (docs/firmware.md)\n"
              "  -q, --quiet              no status line (GigE Vision: every 5 s on stderr,\n"
              "                           fps, MB/s, clients, resends, overruns, drops)\n"
              "      --status-interval=S  the status line every S seconds (0.1 to 3600)\n"

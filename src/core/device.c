@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/acquisition.h"
+#include "core/firmware_version.h"
 #include "pixel/pixel_format.h"
 
 int tc_device_refuse(tc_device *d, int code, const char *fmt, ...)
@@ -272,6 +273,9 @@ void tc_device_defaults(tc_device *d, tc_value (*values)[TC_MAX_INDEX],
     for (unsigned k = 0; k < 3; k++)
         snprintf(strings[tc_feature_index(tc_feature_find(identity[k]))], TC_STRING_MAX, "%s",
                  d->identity[k]);
+    if (d->firmware_version[0])
+        snprintf(strings[tc_feature_index(tc_feature_find("DeviceFirmwareVersion"))], TC_STRING_MAX,
+                 "%s", d->firmware_version);
 }
 
 void tc_device_load_defaults(tc_device *d) { tc_device_defaults(d, d->values, d->strings); }
@@ -321,7 +325,7 @@ tc_device *tc_device_new(const tc_device_options *o)
     d->undo_strings = calloc(tc_feature_count, sizeof(*d->undo_strings));
     snprintf(d->identity[0], TC_STRING_MAX, "%s", o->vendor_name ? o->vendor_name : "twincam");
     snprintf(d->identity[1], TC_STRING_MAX, "%s",
-             o->model_name ? o->model_name : "IMX412C-12MP-twin");
+             o->model_name ? o->model_name : TC_TWIN_MODEL_NAME);
     snprintf(d->identity[2], TC_STRING_MAX, "%s", o->serial ? o->serial : "TC000001");
     tc_clock_init(&d->clock, o->deterministic);
     /* Timestamp 0 is the clock's own zero: on the real clock, camera time is

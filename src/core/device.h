@@ -49,6 +49,9 @@ typedef struct tc_device {
     struct tc_acq *acq;
     tc_user_set user_sets[TC_USER_SETS]; /* [0] unused: Default is the power-on table */
     char identity[3][TC_STRING_MAX];     /* vendor, model, serial as opened (for resets) */
+    char firmware_version[TC_STRING_MAX]; /* the booted firmware's ("" = this build's) */
+    void (*on_reset)(void *arg);          /* tc_port_on_reset */
+    void *on_reset_arg;
     int64_t power_on_seed;               /* TwinNoiseSeed at power-up (tc_device_options) */
     char state_dir[256];                 /* where user sets persist ("" = memory only) */
     /* The write in progress (transaction.c). */

@@ -42,6 +42,14 @@ static const tc_feature *feature(const char *name)
     return f;
 }
 
+/* A DeviceReset committed (lock held). */
+static void reset_done(tc_device *d)
+{
+    d->resets++;
+    if (d->on_reset)
+        d->on_reset(d->on_reset_arg);
+}
+
 /* ---- registers ---- */
 
 int tc_port_read(tc_device *d, uint64_t address, uint8_t *buf, size_t len, int big_endian)
@@ -58,7 +66,7 @@ int tc_port_write(tc_device *d, uint64_t address, const uint8_t *buf, size_t len
     pthread_mutex_lock(&d->lock);
     int rc = noted(d, tc_regmap_write(d, address, buf, len, big_endian));
     if (rc == 0 && (flags & TC_FF_RESET))
-        d->resets++;
+        reset_done(d);
     pthread_mutex_unlock(&d->lock);
     return rc;
 }
@@ -152,7 +160,7 @@ static int execute(tc_device *d, const char *name)
     pthread_mutex_lock(&d->lock);
     int rc = noted(d, tc_device_set(d, f, 0, (tc_value){ .i = 1 }));
     if (rc == 0 && (f->flags & TC_FF_RESET))
-        d->resets++;
+        reset_done(d);
     pthread_mutex_unlock(&d->lock);
     return rc;
 }
@@ -197,6 +205,23 @@ unsigned tc_port_host_gone(tc_device *d)
     return n;
 }
 
+void tc_port_set_firmware_version(tc_device *d, const char *version)
+{
+    pthread_mutex_lock(&d->lock);
+    snprintf(d->firmware_version, sizeof(d->firmware_version), "%s", version);
+    snprintf(d->strings[tc_feature_index(feature("DeviceFirmwareVersion"))], TC_STRING_MAX, "%s",
+             version);
+    pthread_mutex_unlock(&d->lock);
+}
+
+void tc_port_on_reset(tc_device *d, void (*fn)(void *arg), void *arg)
+{
+    pthread_mutex_lock(&d->lock);
+    d->on_reset = fn;
+    d->on_reset_arg = arg;
+    pthread_mutex_unlock(&d->lock);
+}
+
 uint64_t tc_port_resets(tc_device *d)
 {
     pthread_mutex_lock(&d->lock);
@@ -220,7 +245,7 @@ int tc_port_set(tc_device *d, const tc_feature *f, tc_value v)
     pthread_mutex_lock(&d->lock);
     int rc = noted(d, tc_device_set(d, f, tc_device_selector_index(d, f), v));
     if (rc == 0 && (f->flags & TC_FF_RESET))
-        d->resets++;
+        reset_done(d);
     pthread_mutex_unlock(&d->lock);
     return rc;
 }

@@ -117,6 +117,15 @@ unsigned tc_port_host_gone(tc_device *d);
  * when it moved. */
 uint64_t tc_port_resets(tc_device *d);
 
+/* Firmware (src/firmware/, docs/firmware.md). The version the boot loader
+ * booted, reported as DeviceFirmwareVersion from now on and after every
+ * DeviceReset. */
+void tc_port_set_firmware_version(tc_device *d, const char *version);
+/* `fn(arg)` after every DeviceReset that committed, through any port, with
+ * the device lock held: it may only note the fact (the program under the
+ * boot loader then exits to restart into the slot that boots next). */
+void tc_port_on_reset(tc_device *d, void (*fn)(void *arg), void *arg);
+
 /* ---- frames ---- */
 
 typedef struct tc_port_frame {

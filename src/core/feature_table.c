@@ -13,6 +13,7 @@
  * The register map, XML and docs are derived from this array; a test checks
  * that no two registers overlap. */
 #include "core/feature.h"
+#include "core/firmware_version.h"
 #include "core/handlers.h"
 
 #include <stddef.h>
@@ -111,12 +112,12 @@ const tc_feature tc_features[] = {
     { .name = "DeviceFamilyName", .display_name = "Family Name", .description = "Product family of the device.",
       .type = TC_FT_STRING, .category = TC_CAT_DEVICE, .access = TC_RO, .address = 0x10080, .length = 64, .flags = TC_FF_CONST,
       .sdefault = "twincam" },
-    { .name = "DeviceManufacturerInfo", .display_name = "Manufacturer Info", .description = "Additional manufacturer information.",
+    { .name = "DeviceManufacturerInfo", .display_name = "Manufacturer Info", .description = "Additional manufacturer information: names the twin's own build (twincam's version), apart from the firmware line.",
       .type = TC_FT_STRING, .category = TC_CAT_DEVICE, .access = TC_RO, .address = 0x10180, .length = 64, .flags = TC_FF_CONST,
-      .sdefault = "Software twin of a 12 MP IMX412 camera; not hardware" },
-    { .name = "DeviceFirmwareVersion", .display_name = "Firmware Version", .description = "Version of the device firmware (the 3.2 line of the real camera).",
+      .sdefault = "Software twin of a 12 MP IMX412 camera; twincam " TC_BUILD_VERSION },
+    { .name = "DeviceFirmwareVersion", .display_name = "Firmware Version", .description = "Version of the device firmware, on the real camera's line (3.20 and later; the twin's own build is in DeviceManufacturerInfo).",
       .type = TC_FT_STRING, .category = TC_CAT_DEVICE, .access = TC_RO, .address = 0x100C0, .length = 64, .flags = TC_FF_CONST,
-      .sdefault = "3.2.0-twincam-0.1.0" },
+      .sdefault = TC_FIRMWARE_VERSION },
     { .name = "DeviceSerialNumber", .display_name = "Serial Number", .description = "Serial number; also seeds this unit's fixed-pattern noise.",
       .type = TC_FT_STRING, .category = TC_CAT_DEVICE, .access = TC_RO, .address = 0x10100, .length = 64, .flags = TC_FF_CONST },
     { .name = "DeviceUserID", .display_name = "User ID", .description = "User-programmable device name.",

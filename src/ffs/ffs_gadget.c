@@ -45,6 +45,7 @@
 #include "u3v/u3v_device.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/ready.h"
 
 /* FunctionFS copies each request into a kernel buffer of its size; 256 KiB
  * pieces keep those allocations modest while four of them in flight keep a
@@ -541,6 +542,7 @@ int tc_ffs_gadget_serve(tc_device *dev, const char *dir, volatile sig_atomic_t *
     }
     threads = true;
     rc = 0;
+    tc_ready_announce("USB3 Vision through FunctionFS");
     while (!*stop) {
         struct pollfd p = { g->ep0, POLLIN, 0 };
         int pr = poll(&p, 1, 200);

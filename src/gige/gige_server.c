@@ -34,6 +34,7 @@
 #include "gige/pending_ack.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/ready.h"
 
 /* Half the 2000 ms each PENDING_ACK promises (gige_device.c). */
 #define TC_PENDING_REPEAT_MS 1000
@@ -266,6 +267,7 @@ int tc_gige_serve_with(tc_device *dev, const char *address, volatile sig_atomic_
     snprintf(line, sizeof(line), "serving GigE Vision camera %s on %s:%d (link MTU %u)", id.serial, address,
              TC_GVCP_PORT, mtu);
     log_line(s, line);
+    tc_ready_announce(line);
 
     int64_t status_due = status && status->period_ms ? tc_mono_ns() + (int64_t)status->period_ms * 1000000
                                                      : INT64_MAX;

@@ -51,6 +51,7 @@
 #include "usbip/usbip_proto.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/ready.h"
 #include "util/tcp_keepalive.h"
 
 #define EP_CONTROL (TC_U3V_EP_CONTROL_OUT & 0x0F)
@@ -947,6 +948,7 @@ int tc_usbip_server_run(tc_usbip_server *s, volatile sig_atomic_t *stop)
 {
     logf_(s, "serving USB3 Vision camera %s as USB/IP device %s (%04x:%04x, GUID %s)", SERIAL(s),
           TC_USBIP_BUSID, TC_USBIP_VENDOR_ID, TC_USBIP_PRODUCT_ID, GUID(s));
+    tc_ready_announce("USB3 Vision over USB/IP");
     while (!*stop) {
         reap(s, 0);
         struct pollfd p[1 + OP_PENDING_MAX];

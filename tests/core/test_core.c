@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "core/build_version.h"
 #include "core/feature.h"
 #include "core/regmap.h"
 #include "core/thermal.h"
@@ -47,6 +48,23 @@ static double getf(tc_camera *cam, const char *name)
 }
 
 /* ---------------- feature table ---------------- */
+
+/* DeviceFirmwareVersion is on the camera's line (datasheet: 1st supported
+ * firmware version 3.20); the twin's own build is named apart. */
+static void firmware_version_is_the_camera_line(void **state)
+{
+    (void)state;
+    tc_camera *cam = open_cam(1);
+    char fw[64] = "", info[64] = "";
+    assert_int_equal(tc_get_string(cam, "DeviceFirmwareVersion", fw, sizeof(fw)), 0);
+    assert_string_equal(fw, "3.20.0");
+    assert_int_equal(tc_get_string(cam, "DeviceManufacturerInfo", info, sizeof(info)), 0);
+    char build[64];
+    snprintf(build, sizeof(build), "twincam %s", TC_BUILD_VERSION);
+    if (!strstr(info, build))
+        fail_msg("DeviceManufacturerInfo '%s' does not name '%s'", info, build);
+    tc_camera_close(cam);
+}
 
 static void table_registers_do_not_overlap(void **state)
 {
@@ -675,6 +693,7 @@ static void timestamps_latch_and_reset(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(firmware_version_is_the_camera_line),
         cmocka_unit_test(table_registers_do_not_overlap),
         cmocka_unit_test(table_rows_are_consistent),
         cmocka_unit_test(aoi_defaults_are_the_datasheet),

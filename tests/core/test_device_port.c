@@ -213,6 +213,43 @@ static void slow_and_reset_flags(void **state)
     tc_port_close(d);
 }
 
+/* The firmware the boot loader booted: reported as DeviceFirmwareVersion,
+ * kept through DeviceReset; the reset hook hears of every committed reset,
+ * through a register write or a feature write, and of nothing else. */
+static void resets_call_the_hook(void *arg) { ++*(int *)arg; }
+
+static void firmware_version_and_reset_hook(void **state)
+{
+    (void)state;
+    tc_device *d = open_dev();
+    tc_port_identity id;
+    tc_port_identity_get(d, &id);
+    assert_string_equal(id.version, "3.20.0");
+    tc_port_set_firmware_version(d, "3.25.1");
+    tc_port_identity_get(d, &id);
+    assert_string_equal(id.version, "3.25.1");
+    int calls = 0;
+    tc_port_on_reset(d, resets_call_the_hook, &calls);
+    tc_value v = { .i = 360 }; /* a write that is not a reset: no call */
+    assert_int_equal(tc_port_set(d, tc_feature_find("Width"), v), 0);
+    assert_int_equal(calls, 0);
+    const tc_feature *reset = tc_feature_find("DeviceReset");
+    uint8_t one[4] = { 0, 0, 0, 1 };
+    assert_int_equal(tc_port_write(d, reset->address, one, 4, 1), 0);
+    assert_int_equal(calls, 1);
+    assert_int_equal(tc_port_set(d, reset, (tc_value){ .i = 1 }), 0);
+    assert_int_equal(calls, 2);
+    tc_port_identity_get(d, &id);
+    assert_string_equal(id.version, "3.25.1");
+    tc_value w;
+    assert_int_equal(tc_port_get(d, tc_feature_find("Width"), &w), 0);
+    assert_int_equal(w.i, 4056); /* the reset did happen: power-on width */
+    tc_port_on_reset(d, NULL, NULL);
+    assert_int_equal(tc_port_set(d, reset, (tc_value){ .i = 1 }), 0);
+    assert_int_equal(calls, 2);
+    tc_port_close(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -224,6 +261,7 @@ int main(void)
         cmocka_unit_test(pacing_last_byte_at_readout_end),
         cmocka_unit_test(link_catches_up_at_its_rate),
         cmocka_unit_test(slow_and_reset_flags),
+        cmocka_unit_test(firmware_version_and_reset_hook),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
