@@ -212,6 +212,8 @@ int tc_device_apply(tc_device *d, const tc_feature *f, unsigned idx, tc_value v)
         rc = check_value(d, f, v);
     if (rc != 0)
         return rc;
+    if (!(f->flags & TC_FF_NOT_ACQ))
+        d->acq_pending = true;
     if (f->set)
         return f->set(d, f, idx, v);
     d->values[tc_feature_index(f)][idx] = v;
@@ -237,6 +239,8 @@ int tc_device_apply_string(tc_device *d, const tc_feature *f, const char *s)
     int rc = check_writable(d, f);
     if (rc != 0)
         return rc;
+    if (!(f->flags & TC_FF_NOT_ACQ))
+        d->acq_pending = true;
     size_t n = strlen(s);
     if (n >= f->length || n >= TC_STRING_MAX)
         return tc_device_refuse(d, TC_ERANGE, "%s takes at most %u characters", f->name,

@@ -58,6 +58,7 @@ typedef struct tc_device {
     char (*undo_strings)[TC_STRING_MAX];
     bool scene_pending;   /* TwinScene written: load it into the sensor at commit */
     bool startup_pending; /* UserSetDefault written: persist it at commit */
+    bool acq_pending;     /* a feature the engine reads was applied: tell it at commit */
     /* Kept for the port interface (device_port.c): the GenICam XML per byte
      * order ([1] big-endian), made on first request, and DeviceResets so far. */
     char *xml[2];

@@ -63,6 +63,8 @@ enum {
                                   their own transport state too (tc_port_resets) */
     TC_FF_QUIET = 1 << 7,      /* executed thousands of times in a row (a file transfer's
                                   FileOperationExecute): ports log no line per execution */
+    TC_FF_NOT_ACQ = 1 << 8,    /* the acquisition engine never reads it (file access): a
+                                  write of only such features does not reconfigure it */
 };
 
 typedef struct tc_enum_entry {
