@@ -310,7 +310,7 @@ int tc_get_as_text(tc_camera *cam, const char *feature, char *buf, size_t len)
     case TC_FT_COMMAND:
         snprintf(buf, len, "(command)");
         return 0;
-    case TC_FT_REGISTER: /* bytes: tc_register_read at its address */
+    case TC_FT_REGISTER: /* bytes, for a port's register reads (camera_int.h) */
         snprintf(buf, len, "(%u bytes)", (unsigned)f->length);
         return 0;
     case TC_FT_FLOAT:
@@ -348,8 +348,8 @@ int tc_set_from_text(tc_camera *cam, const char *feature, const char *text)
     case TC_FT_COMMAND:
         return tc_execute(cam, feature);
     case TC_FT_REGISTER:
-        return fail(cam, TC_ETYPE, "%s is %u bytes: write them with tc_register_write at 0x%x",
-                    f->name, (unsigned)f->length, (unsigned)f->address);
+        return fail(cam, TC_ETYPE, "%s is %u bytes at 0x%x that GenICam clients move through a port "
+                    "(file access), not text", f->name, (unsigned)f->length, (unsigned)f->address);
     case TC_FT_BOOL:
         if (!strcasecmp(text, "true") || !strcmp(text, "1") || !strcasecmp(text, "on"))
             return tc_set_int(cam, feature, 1);
