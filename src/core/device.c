@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/acquisition.h"
+#include "core/file_access.h"
 #include "core/firmware_version.h"
 #include "pixel/pixel_format.h"
 
@@ -128,6 +129,8 @@ int tc_device_get(tc_device *d, const tc_feature *f, unsigned idx, tc_value *v)
         return tc_device_refuse(d, TC_EACCESS, "%s exists only over GigE Vision", f->name);
     if (f->type == TC_FT_STRING)
         return tc_device_refuse(d, TC_ETYPE, "%s is a string", f->name);
+    if (f->type == TC_FT_REGISTER)
+        return tc_device_refuse(d, TC_ETYPE, "%s is a register of bytes", f->name);
     if (idx >= (f->n_index ? f->n_index : 1))
         return tc_device_refuse(d, TC_EADDRESS, "%s has no index %u", f->name, idx);
     if (f->type == TC_FT_COMMAND) {
@@ -177,9 +180,10 @@ static int check_value(tc_device *d, const tc_feature *f, tc_value v)
                                     (long long)v.i);
         return 0;
     case TC_FT_STRING:
+    case TC_FT_REGISTER:
         break;
     }
-    return tc_device_refuse(d, TC_ETYPE, "%s is a string", f->name);
+    return tc_device_refuse(d, TC_ETYPE, "%s is not a number", f->name);
 }
 
 /* The features that size the payload are locked while the host has locked
@@ -209,6 +213,8 @@ int tc_device_apply(tc_device *d, const tc_feature *f, unsigned idx, tc_value v)
         rc = check_value(d, f, v);
     if (rc != 0)
         return rc;
+    if (!(f->flags & TC_FF_NOT_ACQ))
+        d->acq_pending = true;
     if (f->set)
         return f->set(d, f, idx, v);
     d->values[tc_feature_index(f)][idx] = v;
@@ -221,6 +227,8 @@ int tc_device_get_string(tc_device *d, const tc_feature *f, char *buf, size_t le
         return tc_device_refuse(d, TC_ETYPE, "%s is not a string", f->name);
     if (len == 0)
         return tc_device_refuse(d, TC_EINVAL, "no room for %s", f->name);
+    if (f->get_string)
+        return f->get_string(d, f, buf, len);
     snprintf(buf, len, "%s", d->strings[tc_feature_index(f)]);
     return 0;
 }
@@ -232,6 +240,8 @@ int tc_device_apply_string(tc_device *d, const tc_feature *f, const char *s)
     int rc = check_writable(d, f);
     if (rc != 0)
         return rc;
+    if (!(f->flags & TC_FF_NOT_ACQ))
+        d->acq_pending = true;
     size_t n = strlen(s);
     if (n >= f->length || n >= TC_STRING_MAX)
         return tc_device_refuse(d, TC_ERANGE, "%s takes at most %u characters", f->name,
@@ -333,7 +343,9 @@ tc_device *tc_device_new(const tc_device_options *o)
      * PTP-synchronised cameras do) and line edges compare across cameras. */
     d->ts_zero_ns = 0;
     d->sensor = tc_sensor_new(d->identity[2]);
-    if (!d->values || !d->strings || !d->undo_values || !d->undo_strings || !d->sensor) {
+    d->files = tc_files_new();
+    if (!d->values || !d->strings || !d->undo_values || !d->undo_strings || !d->sensor ||
+        !d->files) {
         tc_device_free(d);
         return NULL;
     }
@@ -359,6 +371,7 @@ void tc_device_free(tc_device *d)
         return;
     tc_acq_free(d->acq);
     tc_sensor_free(d->sensor);
+    tc_files_free(d->files);
     for (unsigned i = 0; i < TC_USER_SETS; i++) {
         free(d->user_sets[i].values);
         free(d->user_sets[i].strings);

@@ -29,6 +29,7 @@
 #include "util/clock.h"
 
 struct tc_acq;
+struct tc_files;
 
 #define TC_USER_SETS 3 /* Default, UserSet1, UserSet2 */
 
@@ -60,11 +61,13 @@ typedef struct tc_device {
     char (*undo_strings)[TC_STRING_MAX];
     bool scene_pending;   /* TwinScene written: load it into the sensor at commit */
     bool startup_pending; /* UserSetDefault written: persist it at commit */
+    bool acq_pending;     /* a feature the engine reads was applied: tell it at commit */
     /* Kept for the port interface (device_port.c): the GenICam XML per byte
      * order ([1] big-endian), made on first request, and DeviceResets so far. */
     char *xml[2];
     size_t xml_len[2];
     uint64_t resets;
+    struct tc_files *files; /* file access (file_access.h) */
 } tc_device;
 
 /* Create a device from the options (NULL: defaults). NULL on failure. */
@@ -138,6 +141,18 @@ void tc_device_power_up(tc_device *d);
 void tc_user_sets_restore(tc_device *d);
 int tc_user_set_apply(tc_device *d, unsigned sel);
 int tc_user_sets_write_startup(tc_device *d, int64_t v);
+
+/* User sets as files, for file access (user_sets.c). Name: "UserSet1"...
+ * Text: a saved set in the state-file format (user_set_file.h), malloc'd,
+ * *len bytes; NULL with d->why if never saved. Store: a client's file
+ * replaces set `sel` as UserSetSave would (checked strictly, read over the
+ * factory values, written to the state directory, then kept): 0, or TC_E*
+ * with d->why and the old set intact. Delete: forget a saved set and its
+ * file; refused for the set UserSetDefault names. */
+const char *tc_user_set_name(unsigned sel);
+char *tc_user_set_text(tc_device *d, unsigned sel, size_t *len);
+int tc_user_set_store(tc_device *d, unsigned sel, const char *text, size_t len);
+int tc_user_set_delete(tc_device *d, unsigned sel);
 
 /* The stored TwinScene/TwinScenePath into the sensor (twin_control.c):
  * 0 or TC_EIO; on failure the sensor keeps its scene. */

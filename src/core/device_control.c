@@ -1,6 +1,7 @@
 /* Device features: temperature, reset, timestamps, counters. */
 #include "core/acquisition.h"
 #include "core/device.h"
+#include "core/file_access.h"
 #include "core/handlers.h"
 #include "util/log.h"
 
@@ -25,6 +26,7 @@ void tc_device_power_up(tc_device *d)
     int64_t startup = tc_device_int(d, "UserSetDefault");
     tc_device_load_defaults(d);
     d->ts_zero_ns = 0;
+    tc_files_reset(d->files); /* open files closed, uploads dropped */
     tc_acq_power_cycle(d->acq, tc_device_float(d, "TwinAmbientTemperature"));
     tc_device_slot(d, "UserSetDefault", 0)->i = startup;
     bool loaded = false;

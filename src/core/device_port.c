@@ -14,6 +14,7 @@
 
 #include "core/acquisition.h"
 #include "core/device.h"
+#include "core/file_access.h"
 #include "core/regmap.h"
 #include "genicam/xml.h"
 
@@ -94,6 +95,13 @@ unsigned tc_port_span_flags(uint64_t address, size_t len)
         a = (uint64_t)r->address + r->length;
     }
     return flags;
+}
+
+void tc_port_set_firmware_sink(tc_device *d, tc_firmware_sink sink, void *ctx)
+{
+    pthread_mutex_lock(&d->lock);
+    tc_files_set_firmware_sink(d, sink, ctx);
+    pthread_mutex_unlock(&d->lock);
 }
 
 const char *tc_port_xml(tc_device *d, int big_endian, size_t *len)

@@ -30,6 +30,7 @@
 
 #include "core/errors.h"
 #include "core/feature.h"
+#include "core/firmware_sink.h"
 #include "core/options.h"
 #include "core/waiter.h"
 
@@ -71,6 +72,14 @@ unsigned tc_port_span_flags(uint64_t address, size_t len);
 /* The GenICam XML in the port's byte order; owned by the device, made on
  * first request. NULL if out of memory. *len excludes the NUL. */
 const char *tc_port_xml(tc_device *d, int big_endian, size_t *len);
+
+/* ---- firmware ---- */
+
+/* Register who installs an uploaded firmware (core/firmware_sink.h): the
+ * process that owns the camera (the boot loader of `twincam serve`) does,
+ * once, before serving. NULL removes it: an upload is then refused on
+ * Close ("this camera has no firmware installer"). */
+void tc_port_set_firmware_sink(tc_device *d, tc_firmware_sink sink, void *ctx);
 
 /* ---- identity, payload, time ---- */
 

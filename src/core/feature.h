@@ -9,6 +9,7 @@
 #define TC_CORE_FEATURE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 typedef enum tc_ftype {
@@ -18,6 +19,7 @@ typedef enum tc_ftype {
     TC_FT_BOOL,
     TC_FT_COMMAND,
     TC_FT_STRING,
+    TC_FT_REGISTER, /* raw bytes (GenApi Register): the file access buffer */
 } tc_ftype;
 
 typedef enum tc_access { TC_RO, TC_RW, TC_WO } tc_access;
@@ -32,6 +34,7 @@ typedef enum tc_category {
     TC_CAT_DIGITAL_IO,
     TC_CAT_USER_SET,
     TC_CAT_TRANSPORT,
+    TC_CAT_FILE_ACCESS,
     TC_CAT_TWIN,
     TC_CAT_HIDDEN, /* helper nodes (dynamic bounds): in the XML, in no category */
     TC_CAT_COUNT,
@@ -58,6 +61,10 @@ enum {
                                   ports announce it first (GVCP PENDING_ACK) */
     TC_FF_RESET = 1 << 6,      /* executing it returns the device to power-on: ports reset
                                   their own transport state too (tc_port_resets) */
+    TC_FF_QUIET = 1 << 7,      /* executed thousands of times in a row (a file transfer's
+                                  FileOperationExecute): ports log no line per execution */
+    TC_FF_NOT_ACQ = 1 << 8,    /* the acquisition engine never reads it (file access): a
+                                  write of only such features does not reconfigure it */
 };
 
 typedef struct tc_enum_entry {
@@ -77,6 +84,11 @@ struct tc_feature;
 
 /* Computed read: fills *v for selector position idx. Returns 0 or TC_E*. */
 typedef int (*tc_get_fn)(struct tc_device *d, const struct tc_feature *f, unsigned idx, tc_value *v);
+/* Computed string read (buf of len bytes, len >= 1). Returns 0 or TC_E*. */
+typedef int (*tc_get_string_fn)(struct tc_device *d, const struct tc_feature *f, char *buf, size_t len);
+/* The bytes of a TC_FT_REGISTER feature: f->length bytes the register map
+ * reads and writes in place (no byte order: a byte array). */
+typedef uint8_t *(*tc_bytes_fn)(struct tc_device *d, const struct tc_feature *f);
 /* Write after the generic checks (type, access, bounds, increment, entry)
  * passed: validates what only this feature knows, applies side effects and
  * stores. Returns 0 or TC_E* with the reason set via tc_device_refuse().
@@ -94,9 +106,11 @@ typedef struct tc_feature {
     tc_access access;
     tc_visibility visibility;
     uint32_t address;         /* register address in the device's feature space */
-    uint8_t length;           /* register bytes: 4 or 8; strings: capacity */
+    uint16_t length;          /* register bytes: 4 or 8; strings: capacity; registers: size */
     uint16_t flags;
     const char *selector;     /* the selector feature choosing among this feature's registers */
+    const char *selector2;    /* a second selector whose value changes what this feature
+                                 means (XML pSelected only: the register is shared) */
     uint8_t n_index;          /* registers address + i*length, i < n_index (1 when not indexed) */
     int64_t imin, imax, inc;  /* integer bounds and increment (inc 0 means 1) */
     double fmin, fmax;        /* float bounds */
@@ -110,6 +124,8 @@ typedef struct tc_feature {
     uint8_t bit_pos, bit_width; /* a bit field of a 4-byte register (bit 0 = LSB); width 0 = whole */
     tc_get_fn get;            /* NULL: the stored value */
     tc_set_fn set;            /* NULL: store after generic checks */
+    tc_get_string_fn get_string; /* strings: NULL means the stored string */
+    tc_bytes_fn bytes;        /* registers (TC_FT_REGISTER): their storage */
 } tc_feature;
 
 extern const tc_feature tc_features[];

@@ -13,6 +13,7 @@
  * The register map, XML and docs are derived from this array; a test checks
  * that no two registers overlap. */
 #include "core/feature.h"
+#include "core/file_access.h"
 #include "core/firmware_version.h"
 #include "core/handlers.h"
 
@@ -28,6 +29,7 @@ const tc_category_info tc_categories[TC_CAT_COUNT] = {
     [TC_CAT_DIGITAL_IO] = { "DigitalIOControl", "Digital I/O Control", "Line0 trigger input, Line1 flash output, Line2/Line3 GPIO." },
     [TC_CAT_USER_SET] = { "UserSetControl", "User Set Control", "Saving and loading camera settings." },
     [TC_CAT_TRANSPORT] = { "TransportLayerControl", "Transport Layer Control", "Payload and transport parameters." },
+    [TC_CAT_FILE_ACCESS] = { "FileAccessControl", "File Access Control", "The camera's files (user sets, log, firmware upload), read and written as GenICam's file protocol adapter does (docs/file_access.md)." },
     [TC_CAT_TWIN] = { "TwinControl", "Twin Control", "Controls of the software twin itself (not on the real camera)." },
     [TC_CAT_HIDDEN] = { NULL, NULL, NULL },
 };
@@ -98,6 +100,30 @@ static const tc_enum_entry e_scene[] = {
     { "FlatField", 1, "Uniform white field (photon transfer)." },
     { "MovingTarget", 2, "A bright bar moving across a dark field (rolling-shutter skew)." },
     { "PngFile", 3, "The PNG file named by TwinScenePath." },
+};
+
+_Static_assert(TC_FILE_DEVICE_LOG == 2, "FileSelector lists UserSet1 and UserSet2: one entry per user set");
+static const tc_enum_entry e_file[] = {
+    { "UserSet1", 0, "User set 1 as text, one Feature[index]=value a line (the state-file format): read, or write and close to store it." },
+    { "UserSet2", 1, "User set 2 as text, one Feature[index]=value a line (the state-file format): read, or write and close to store it." },
+    { "DeviceLog", TC_FILE_DEVICE_LOG, "The camera's recent log lines (read only)." },
+    { "DeviceFirmware", TC_FILE_DEVICE_FIRMWARE, "Firmware upload (write only, in offset order, at most 64 MiB): installed on Close, running after DeviceReset." },
+};
+static const tc_enum_entry e_file_op[] = {
+    { "Open", TC_FILE_OPEN, "Opens the selected file in FileOpenMode." },
+    { "Close", TC_FILE_CLOSE, "Closes the selected file; a written user set is stored, a firmware installed." },
+    { "Read", TC_FILE_READ, "Reads FileAccessLength bytes at FileAccessOffset into FileAccessBuffer." },
+    { "Write", TC_FILE_WRITE, "Writes FileAccessLength bytes of FileAccessBuffer at FileAccessOffset." },
+    { "Delete", TC_FILE_DELETE, "Deletes the selected user set (closed, and not the UserSetDefault one)." },
+};
+static const tc_enum_entry e_open_mode[] = {
+    { "Read", TC_FILE_MODE_READ, "Read only." },
+    { "Write", TC_FILE_MODE_WRITE, "Write only, starting empty." },
+    { "ReadWrite", TC_FILE_MODE_READ_WRITE, "Read and write, starting from the file's contents (user sets)." },
+};
+static const tc_enum_entry e_file_status[] = {
+    { "Success", TC_FILE_SUCCESS, "The operation was done as asked." },
+    { "Failure", TC_FILE_FAILURE, "It was not (TwinFileOperationReason says why); a Read at the end of the file fails." },
 };
 
 #define N(a) (uint8_t)(sizeof(a) / sizeof((a)[0]))
@@ -307,6 +333,48 @@ const tc_feature tc_features[] = {
     { .name = "TLParamsLocked", .display_name = "TL Params Locked", .description = "Set by the host while streaming; while 1, the features that size the payload refuse writes (access denied) on every port.",
       .type = TC_FT_INTEGER, .category = TC_CAT_TRANSPORT, .access = TC_RW, .visibility = TC_VIS_INVISIBLE, .address = 0x10A04, .length = 4,
       .imin = 0, .imax = 1, .idefault = 0 },
+
+    /* ---- FileAccessControl 0x10F00, the buffer at 0x11000 (file_access.c) ---- */
+    { .name = "FileSelector", .display_name = "File Selector", .description = "The file the file operations act on.",
+      .type = TC_FT_ENUM, .category = TC_CAT_FILE_ACCESS, .access = TC_RW, .visibility = TC_VIS_GURU, .address = 0x10F00, .length = 4, .flags = TC_FF_NOT_ACQ,
+      ENUM(e_file), .idefault = 0 },
+    { .name = "FileOperationSelector", .display_name = "File Operation Selector", .description = "The operation FileOperationExecute does on the selected file.",
+      .type = TC_FT_ENUM, .category = TC_CAT_FILE_ACCESS, .access = TC_RW, .visibility = TC_VIS_GURU, .address = 0x10F04, .length = 4, .flags = TC_FF_NOT_ACQ,
+      .selector = "FileSelector", .n_index = 1, ENUM(e_file_op), .idefault = TC_FILE_OPEN },
+    { .name = "FileOperationExecute", .display_name = "File Operation Execute", .description = "Does the selected operation on the selected file; it always completes: FileOperationStatus and FileOperationResult tell the outcome.",
+      .type = TC_FT_COMMAND, .category = TC_CAT_FILE_ACCESS, .access = TC_WO, .visibility = TC_VIS_GURU, .address = 0x10F08, .length = 4,
+      .flags = TC_FF_SLOW | TC_FF_QUIET | TC_FF_NOT_ACQ, .selector = "FileSelector", .selector2 = "FileOperationSelector", .n_index = 1,
+      .set = tc_cmd_file_operation_execute },
+    { .name = "FileOpenMode", .display_name = "File Open Mode", .description = "How Open opens the selected file.",
+      .type = TC_FT_ENUM, .category = TC_CAT_FILE_ACCESS, .access = TC_RW, .visibility = TC_VIS_GURU, .address = 0x10F0C, .length = 4, .flags = TC_FF_NOT_ACQ,
+      .selector = "FileSelector", .n_index = 1, ENUM(e_open_mode), .idefault = TC_FILE_MODE_READ },
+    { .name = "FileAccessBuffer", .display_name = "File Access Buffer", .description = "The bytes a Read brings from the file and a Write takes to it (4096 bytes).",
+      .type = TC_FT_REGISTER, .category = TC_CAT_FILE_ACCESS, .access = TC_RW, .visibility = TC_VIS_GURU, .address = 0x11000, .length = TC_FILE_BUFFER_LEN, .flags = TC_FF_NOT_ACQ,
+      .bytes = tc_file_access_buffer },
+    { .name = "FileAccessOffset", .display_name = "File Access Offset", .description = "Where in the file a Read or Write starts (writes go in offset order).",
+      .type = TC_FT_INTEGER, .category = TC_CAT_FILE_ACCESS, .access = TC_RW, .visibility = TC_VIS_GURU, .address = 0x10F10, .length = 4, .flags = TC_FF_NOT_ACQ,
+      .selector = "FileSelector", .selector2 = "FileOperationSelector", .n_index = 1,
+      .imin = 0, .imax = TC_FIRMWARE_FILE_MAX, .unit = "B", .idefault = 0 },
+    { .name = "FileAccessLength", .display_name = "File Access Length", .description = "How many bytes a Read or Write moves between the file and FileAccessBuffer.",
+      .type = TC_FT_INTEGER, .category = TC_CAT_FILE_ACCESS, .access = TC_RW, .visibility = TC_VIS_GURU, .address = 0x10F14, .length = 4, .flags = TC_FF_NOT_ACQ,
+      .selector = "FileSelector", .selector2 = "FileOperationSelector", .n_index = 1,
+      .imin = 0, .imax = TC_FILE_BUFFER_LEN, .unit = "B", .idefault = 0 },
+    { .name = "FileOperationStatus", .display_name = "File Operation Status", .description = "Outcome of the last execution of the selected operation on the selected file.",
+      .type = TC_FT_ENUM, .category = TC_CAT_FILE_ACCESS, .access = TC_RO, .visibility = TC_VIS_GURU, .address = 0x10F18, .length = 4, .flags = TC_FF_NOT_ACQ,
+      .selector = "FileSelector", .selector2 = "FileOperationSelector", .n_index = 1, ENUM(e_file_status),
+      .idefault = TC_FILE_SUCCESS, .get = tc_get_file_operation_status },
+    { .name = "FileOperationResult", .display_name = "File Operation Result", .description = "Bytes the last Read or Write of the selected file moved (0 for the other operations).",
+      .type = TC_FT_INTEGER, .category = TC_CAT_FILE_ACCESS, .access = TC_RO, .visibility = TC_VIS_GURU, .address = 0x10F1C, .length = 4, .flags = TC_FF_NOT_ACQ,
+      .selector = "FileSelector", .selector2 = "FileOperationSelector", .n_index = 1,
+      .imin = 0, .imax = TC_FILE_BUFFER_LEN, .unit = "B", .get = tc_get_file_operation_result },
+    { .name = "FileSize", .display_name = "File Size", .description = "Size of the selected file: an open one's snapshot or bytes written so far, a closed one's contents now.",
+      .type = TC_FT_INTEGER, .category = TC_CAT_FILE_ACCESS, .access = TC_RO, .visibility = TC_VIS_GURU, .address = 0x10F20, .length = 4,
+      .flags = TC_FF_VOLATILE | TC_FF_NOT_ACQ, .selector = "FileSelector", .n_index = 1,
+      .imin = 0, .imax = TC_FIRMWARE_FILE_MAX, .unit = "B", .get = tc_get_file_size },
+    { .name = "TwinFileOperationReason", .display_name = "File Operation Reason", .description = "Why the last execution of the selected operation on the selected file failed (empty after Success).",
+      .type = TC_FT_STRING, .category = TC_CAT_FILE_ACCESS, .access = TC_RO, .visibility = TC_VIS_GURU, .address = 0x10F40, .length = TC_FILE_REASON_LEN, .flags = TC_FF_NOT_ACQ,
+      .selector = "FileSelector", .selector2 = "FileOperationSelector", .n_index = 1, .sdefault = "",
+      .get_string = tc_get_file_operation_reason },
 
     /* ---- GigE Vision transport (bootstrap registers, served by src/gige) ---- */
     { .name = "GevMACAddress", .display_name = "MAC Address", .description = "MAC address of the (virtual) network interface, derived from the serial number.",

@@ -67,7 +67,7 @@ static int encode(tc_device *d, const tc_register *r, uint8_t *out, int be)
     const tc_feature *f = r->feature;
     memset(out, 0, r->length);
     if (f->type == TC_FT_STRING) {
-        char s[TC_STRING_MAX];
+        char s[TC_STRING_REG_MAX + 1];
         tc_device_get_string(d, f, s, sizeof(s));
         size_t n = strlen(s);
         memcpy(out, s, n < r->length ? n : r->length);
@@ -97,15 +97,19 @@ int tc_regmap_read(tc_device *d, uint64_t address, uint8_t *buf, size_t len, int
         const tc_register *r = tc_regmap_find(pos);
         if (!r)
             return tc_device_refuse(d, TC_EADDRESS, "no register at 0x%llx", (unsigned long long)pos);
-        uint8_t tmp[256];
-        int rc = encode(d, r, tmp, big_endian);
-        if (rc != 0)
-            return rc;
         uint64_t from = pos - r->address;
         uint64_t n = r->length - from;
         if (n > end - pos)
             n = end - pos;
-        memcpy(buf + (pos - address), tmp + from, n);
+        if (r->feature->type == TC_FT_REGISTER) { /* bytes in place, any part of them */
+            memcpy(buf + (pos - address), r->feature->bytes(d, r->feature) + from, n);
+        } else {
+            uint8_t tmp[TC_STRING_REG_MAX];
+            int rc = encode(d, r, tmp, big_endian);
+            if (rc != 0)
+                return rc;
+            memcpy(buf + (pos - address), tmp + from, n);
+        }
         pos += n;
     }
     return 0;
@@ -135,6 +139,24 @@ static int decode_apply(tc_device *d, const tc_register *r, const uint8_t *p, si
     return tc_device_apply(d, f, r->index, v);
 }
 
+/* A byte register (FileAccessBuffer) takes any part of itself, in one write
+ * of its own: its bytes are no feature values, so nothing else in the
+ * write could be taken back with them. Aravis writes a Register node whole,
+ * in 512-byte WRITEMEMs; GenApi's file adapter writes its first bytes. */
+static int write_bytes(tc_device *d, const tc_register *r, uint64_t address, const uint8_t *buf,
+                       size_t len)
+{
+    const tc_feature *f = r->feature;
+    if (address + len > (uint64_t)r->address + r->length)
+        return tc_device_refuse(d, TC_EADDRESS, "%s: write it alone, within its %u bytes", f->name,
+                                r->length);
+    if (f->access == TC_RO)
+        return tc_device_refuse(d, TC_EACCESS, "%s is read-only", f->name);
+    memcpy(f->bytes(d, f) + (address - r->address), buf, len);
+    d->why[0] = 0;
+    return 0;
+}
+
 /* One write however many registers it spans (GVCP WRITEMEM, GenCP WriteMem):
  * the registers are applied in address order, each checked against those
  * before it, and the whole span is kept or none of it. A command register
@@ -145,12 +167,18 @@ int tc_regmap_write(tc_device *d, uint64_t address, const uint8_t *buf, size_t l
     uint64_t end = address + len;
     if (end < address || len == 0)
         return tc_device_refuse(d, TC_EADDRESS, "empty or wrapping write");
+    const tc_register *first = tc_regmap_find(address);
+    if (first && first->feature->type == TC_FT_REGISTER)
+        return write_bytes(d, first, address, buf, len);
     unsigned n_regs = 0;
     const tc_register *command = NULL;
     for (uint64_t pos = address; pos < end; n_regs++) {
         const tc_register *r = tc_regmap_find(pos);
         if (!r)
             return tc_device_refuse(d, TC_EADDRESS, "no register at 0x%llx", (unsigned long long)pos);
+        if (r->feature->type == TC_FT_REGISTER)
+            return tc_device_refuse(d, TC_EADDRESS, "%s: write it alone, not in a span",
+                                    r->feature->name);
         if (pos != r->address)
             return tc_device_refuse(d, TC_EADDRESS, "write at 0x%llx is inside %s",
                                     (unsigned long long)pos, r->feature->name);

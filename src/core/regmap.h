@@ -4,9 +4,10 @@
  *
  * Numbers are stored in the byte order the port asks for (GigE big-endian,
  * USB3 Vision little-endian); floats are IEEE 754 doubles; strings are
- * NUL-padded. Every byte of a read must be mapped; a write must cover whole
- * registers (a string register may be written from its start with fewer
- * bytes). A write spanning several registers is one write: applied in
+ * NUL-padded; a byte register (TC_FT_REGISTER, FileAccessBuffer) is its
+ * bytes in place. Every byte of a read must be mapped; a write must cover
+ * whole registers (a string register may be written from its start with
+ * fewer bytes; a byte register in any part, in a write of its own). A write spanning several registers is one write: applied in
  * address order, each checked against those before it, kept whole or not at
  * all; a command register must be written alone (TC_EINVAL otherwise).
  * Errors: TC_EADDRESS (unmapped or misaligned), TC_EACCESS (read-only or
@@ -19,6 +20,9 @@
 #include <stdint.h>
 
 #include "core/device.h"
+
+/* The largest string register (a test holds the table to it). */
+#define TC_STRING_REG_MAX 256
 
 typedef struct tc_register {
     uint32_t address;

@@ -19,6 +19,7 @@ void tc_device_begin(tc_device *d)
     memcpy(d->undo_strings, d->strings, tc_feature_count * sizeof(*d->strings));
     d->scene_pending = false;
     d->startup_pending = false;
+    d->acq_pending = false;
     d->in_write = true;
 }
 
@@ -57,7 +58,9 @@ int tc_device_commit(tc_device *d)
     d->scene_pending = false;
     d->startup_pending = false;
     d->in_write = false;
-    tc_device_changed(d);
+    /* A file transfer's thousands of writes leave the engine alone. */
+    if (d->acq_pending)
+        tc_device_changed(d);
     return 0;
 }
 

@@ -338,3 +338,84 @@ int tc_cmd_user_set_load(tc_device *d, const tc_feature *f, unsigned idx, tc_val
         return tc_device_refuse(d, TC_EBUSY, "that user set was never saved");
     return tc_user_set_apply(d, (unsigned)sel);
 }
+
+/* ---- user sets as files (file access, file_access.c) ---- */
+
+const char *tc_user_set_name(unsigned sel) { return sel < TC_USER_SETS ? set_names[sel] : "?"; }
+
+char *tc_user_set_text(tc_device *d, unsigned sel, size_t *len)
+{
+    if (sel == 0 || sel >= TC_USER_SETS) {
+        tc_device_refuse(d, TC_ERANGE, "no such user set");
+        return NULL;
+    }
+    if (!d->user_sets[sel].valid) {
+        tc_device_refuse(d, TC_EBUSY, "%s was never saved", set_names[sel]);
+        return NULL;
+    }
+    char *text = tc_user_set_format(&d->user_sets[sel]);
+    if (!text) {
+        tc_device_refuse(d, TC_ENOMEM, "no memory for the user set");
+        return NULL;
+    }
+    *len = strlen(text);
+    return text;
+}
+
+/* A written file replaces the set as UserSetSave does: checked whole first,
+ * read over the factory values (a feature the file leaves out is the
+ * factory's), written to the state directory in the camera's own format,
+ * and only then changed in memory. */
+int tc_user_set_store(tc_device *d, unsigned sel, const char *text, size_t len)
+{
+    if (sel == 0 || sel >= TC_USER_SETS)
+        return tc_device_refuse(d, TC_EACCESS, "the Default user set is read-only");
+    char why[200];
+    if (tc_user_set_check(text, len, why, sizeof(why)) != 0)
+        return tc_device_refuse(d, TC_ERANGE, "%s", why);
+    tc_user_set fresh = { false, NULL, NULL };
+    if (alloc_set(&fresh) != 0)
+        return tc_device_refuse(d, TC_ENOMEM, "no memory for the user set");
+    tc_device_defaults(d, fresh.values, fresh.strings);
+    FILE *fp = fmemopen((void *)text, len, "r");
+    int n = fp ? tc_user_set_parse(fp, &fresh) : -1;
+    if (fp)
+        fclose(fp);
+    char *canon = n > 0 ? tc_user_set_format(&fresh) : NULL;
+    int rc = canon ? write_state(d, set_names[sel], canon)
+                   : tc_device_refuse(d, TC_ENOMEM, "no memory for the user set");
+    free(canon);
+    if (rc != 0) {
+        free(fresh.values), free(fresh.strings);
+        return rc;
+    }
+    tc_user_set *u = &d->user_sets[sel];
+    free(u->values), free(u->strings);
+    *u = fresh;
+    u->valid = true;
+    return 0;
+}
+
+int tc_user_set_delete(tc_device *d, unsigned sel)
+{
+    if (sel == 0 || sel >= TC_USER_SETS)
+        return tc_device_refuse(d, TC_EACCESS, "the Default user set cannot be deleted");
+    if (tc_device_int(d, "UserSetDefault") == (int64_t)sel)
+        return tc_device_refuse(d, TC_EBUSY,
+                                "%s is the power-up set (UserSetDefault): choose another first",
+                                set_names[sel]);
+    if (d->state_dir[0]) {
+        char name[256], why[600];
+        if (state_name(d, set_names[sel], name, sizeof(name)) != 0)
+            return tc_device_refuse(d, TC_EIO, "state file name too long");
+        int dir = open_state_dir(d, why, sizeof(why));
+        if (dir < 0)
+            return tc_device_refuse(d, TC_EIO, "cannot delete %s: %s", name, why);
+        int rc = tc_file_remove(dir, name, why, sizeof(why));
+        close(dir);
+        if (rc != 0)
+            return tc_device_refuse(d, TC_EIO, "cannot delete %s/%s: %s", d->state_dir, name, why);
+    }
+    d->user_sets[sel].valid = false;
+    return 0;
+}

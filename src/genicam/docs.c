@@ -11,7 +11,8 @@
 #include "core/regmap.h"
 #include "util/strbuf.h"
 
-static const char *type_name[] = { "Integer", "Float", "Enumeration", "Boolean", "Command", "String" };
+static const char *type_name[] = { "Integer", "Float", "Enumeration", "Boolean", "Command", "String",
+                                   "Register" };
 static const char *access_name[] = { "RO", "RW", "WO" };
 
 static void range_text(const tc_feature *f, char *buf, size_t len)

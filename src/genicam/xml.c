@@ -1,7 +1,8 @@
 /* GenICam XML (GenApi schema 1.1) generated from the feature table.
  *
  * Each feature becomes a typed node (Integer, Float, Enumeration, Boolean,
- * Command) over a register node (IntReg, FloatReg) or a StringReg; selected
+ * Command) over a register node (IntReg, FloatReg), a StringReg, or a
+ * Register (FileAccessBuffer: bytes); selected
  * features use pIndex so every selector position has its own register;
  * dynamic bounds are pMin/pMax to the helper nodes of the table. Element order
  * within a node follows the schema's sequence. Registers are NoCache: values
@@ -19,9 +20,12 @@
 static const char *vis_name[] = { "Beginner", "Expert", "Guru", "Invisible" };
 static const char *access_name[] = { "RO", "RW", "WO" };
 
+/* The twin's own features are Custom wherever they sit in the tree. */
 static const char *name_space(const tc_feature *f)
 {
-    return f->category == TC_CAT_TWIN || f->category == TC_CAT_HIDDEN ? "Custom" : "Standard";
+    return f->category == TC_CAT_TWIN || f->category == TC_CAT_HIDDEN || !strncmp(f->name, "Twin", 4)
+               ? "Custom"
+               : "Standard";
 }
 
 static void common_head(tc_strbuf *sb, const tc_feature *f)
@@ -41,12 +45,15 @@ static void common_head(tc_strbuf *sb, const tc_feature *f)
     tc_sb_printf(sb, "    <Visibility>%s</Visibility>\n", vis_name[f->visibility]);
 }
 
-/* A selector lists the features it selects (schema 1.1: after pValue). */
+/* A selector lists the features it selects (schema 1.1: after pValue),
+ * as their first or second selector. */
 static void selected_list(tc_strbuf *sb, const tc_feature *f)
 {
-    for (unsigned i = 0; i < tc_feature_count; i++)
-        if (tc_features[i].selector && strcmp(tc_features[i].selector, f->name) == 0)
-            tc_sb_printf(sb, "    <pSelected>%s</pSelected>\n", tc_features[i].name);
+    for (unsigned i = 0; i < tc_feature_count; i++) {
+        const tc_feature *s = &tc_features[i];
+        if ((s->selector && !strcmp(s->selector, f->name)) || (s->selector2 && !strcmp(s->selector2, f->name)))
+            tc_sb_printf(sb, "    <pSelected>%s</pSelected>\n", s->name);
+    }
 }
 
 static void reg_node(tc_strbuf *sb, const tc_feature *f, int be)
@@ -153,12 +160,16 @@ static void feature_node(tc_strbuf *sb, const tc_feature *f, int be)
         reg_node(sb, f, be);
         break;
     case TC_FT_STRING:
-        tc_sb_printf(sb, "  <StringReg Name=\"%s\" NameSpace=\"%s\">\n", f->name, ns);
+    case TC_FT_REGISTER: {
+        const char *kind = f->type == TC_FT_STRING ? "StringReg" : "Register";
+        tc_sb_printf(sb, "  <%s Name=\"%s\" NameSpace=\"%s\">\n", kind, f->name, ns);
         common_head(sb, f);
         tc_sb_printf(sb, "    <Address>0x%08X</Address>\n    <Length>%u</Length>\n", f->address, f->length);
         tc_sb_printf(sb, "    <AccessMode>%s</AccessMode>\n    <pPort>Device</pPort>\n", access_name[f->access]);
-        tc_sb_printf(sb, "    <Cachable>%s</Cachable>\n  </StringReg>\n", (f->flags & TC_FF_CONST) ? "WriteThrough" : "NoCache");
+        tc_sb_printf(sb, "    <Cachable>%s</Cachable>\n  </%s>\n", (f->flags & TC_FF_CONST) ? "WriteThrough" : "NoCache",
+                     kind);
         break;
+    }
     }
 }
 

@@ -413,7 +413,7 @@ uint16_t tc_gige_space_write(tc_gige *g, const tc_gige_peer *from, uint32_t a, c
     pthread_mutex_lock(&g->mu);
     if (rc != 0)
         tc_gige_logf(g, "write 0x%05x (%s) refused: %s", a, known ? r.name : "?", tc_port_why());
-    else if (known && r.type == TC_FT_COMMAND)
+    else if (known && r.type == TC_FT_COMMAND && !(r.flags & TC_FF_QUIET))
         tc_gige_logf(g, "%s executed", r.name);
     return status_of(rc, 1, a);
 }

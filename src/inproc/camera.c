@@ -310,6 +310,9 @@ int tc_get_as_text(tc_camera *cam, const char *feature, char *buf, size_t len)
     case TC_FT_COMMAND:
         snprintf(buf, len, "(command)");
         return 0;
+    case TC_FT_REGISTER: /* bytes, for a port's register reads (camera_int.h) */
+        snprintf(buf, len, "(%u bytes)", (unsigned)f->length);
+        return 0;
     case TC_FT_FLOAT:
         rc = get_value(cam, f, &v);
         if (rc == 0)
@@ -344,6 +347,9 @@ int tc_set_from_text(tc_camera *cam, const char *feature, const char *text)
         return tc_set_string(cam, feature, text);
     case TC_FT_COMMAND:
         return tc_execute(cam, feature);
+    case TC_FT_REGISTER:
+        return fail(cam, TC_ETYPE, "%s is %u bytes at 0x%x that GenICam clients move through a port "
+                    "(file access), not text", f->name, (unsigned)f->length, (unsigned)f->address);
     case TC_FT_BOOL:
         if (!strcasecmp(text, "true") || !strcmp(text, "1") || !strcasecmp(text, "on"))
             return tc_set_int(cam, feature, 1);
@@ -446,7 +452,8 @@ unsigned tc_feature_total(void) { return tc_feature_count; }
 
 int tc_feature_describe(tc_camera *cam, unsigned index, tc_feature_info *info)
 {
-    static const char *types[] = { "Integer", "Float", "Enumeration", "Boolean", "Command", "String" };
+    static const char *types[] = { "Integer", "Float", "Enumeration", "Boolean", "Command", "String",
+                                   "Register" };
     static const char *acc[] = { "RO", "RW", "WO" };
     if (!cam || !info || index >= tc_feature_count)
         return fail(cam, TC_EINVAL, "no feature at index %u (NULL argument or beyond %u)", index,

@@ -55,7 +55,7 @@ void tc_u3v_describe_command(tc_u3v_bootstrap *bs, const uint8_t *req, size_t re
             w = snprintf(out, cap, "write 0x%06llx%s%s%s refused: %s",
                          (unsigned long long)cmd.address, name ? " (" : "", name ? name : "",
                          name ? ")" : "", tc_u3v_status_name(status));
-        else if (name && r.type == TC_FT_COMMAND)
+        else if (name && r.type == TC_FT_COMMAND && !(r.flags & TC_FF_QUIET))
             w = snprintf(out, cap, "%s executed", name);
     } else if (status != TC_U3V_SUCCESS && ack_len) {
         w = snprintf(out, cap, "command 0x%04x at 0x%06llx: %s", cmd.command,

@@ -103,3 +103,15 @@ int tc_file_replace(int dirfd, const char *name, const void *data, size_t len, c
     fsync(dirfd); /* the rename itself survives a power cut */
     return 0;
 }
+
+int tc_file_remove(int dirfd, const char *name, char *why, size_t cap)
+{
+    if (unlinkat(dirfd, name, 0) != 0 && errno != ENOENT) {
+        int e = errno;
+        snprintf(why, cap, "unlink: %s", strerror(e));
+        errno = e;
+        return -1;
+    }
+    fsync(dirfd); /* the removal itself survives a power cut */
+    return 0;
+}

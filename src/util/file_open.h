@@ -25,4 +25,8 @@ int tc_file_open_read(int dirfd, const char *path, int nofollow, uint64_t max_by
 int tc_file_replace(int dirfd, const char *name, const void *data, size_t len, char *why,
                     size_t cap);
 
+/* Remove dirfd/name (a link is removed, not followed; a missing file is no
+ * error), then fsync the directory. Returns 0, or -1 with errno and why. */
+int tc_file_remove(int dirfd, const char *name, char *why, size_t cap);
+
 #endif

@@ -1,9 +1,54 @@
-/* Port log lines (log.h). */
+/* Port log lines (log.h), and the ring of recent ones. */
 #include "util/log.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
+
+/* The recent lines, oldest at `first`: a fixed array, so logging never
+ * allocates and a flood of lines costs the same memory as a quiet day. */
+#define RING_LINE 448
+static char ring[TC_LOG_RECENT_LINES][RING_LINE];
+static unsigned ring_first, ring_count;
+static pthread_mutex_t ring_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void remember(const char *text)
+{
+    pthread_mutex_lock(&ring_mu);
+    unsigned slot = (ring_first + ring_count) % TC_LOG_RECENT_LINES;
+    if (ring_count == TC_LOG_RECENT_LINES)
+        ring_first = (ring_first + 1) % TC_LOG_RECENT_LINES; /* the oldest goes */
+    else
+        ring_count++;
+    snprintf(ring[slot], RING_LINE, "%s", text);
+    pthread_mutex_unlock(&ring_mu);
+}
+
+char *tc_log_recent(size_t *len)
+{
+    pthread_mutex_lock(&ring_mu);
+    size_t n = 0;
+    for (unsigned i = 0; i < ring_count; i++)
+        n += strlen(ring[(ring_first + i) % TC_LOG_RECENT_LINES]) + 1;
+    char *out = malloc(n + 1);
+    if (out) {
+        size_t at = 0;
+        for (unsigned i = 0; i < ring_count; i++) {
+            const char *line = ring[(ring_first + i) % TC_LOG_RECENT_LINES];
+            size_t l = strlen(line);
+            memcpy(out + at, line, l);
+            out[at + l] = '\n';
+            at += l + 1;
+        }
+        out[at] = 0;
+        *len = at;
+    }
+    pthread_mutex_unlock(&ring_mu);
+    return out;
+}
 
 static void log_line(const char *label, const char *line)
 {
@@ -11,9 +56,12 @@ static void log_line(const char *label, const char *line)
     clock_gettime(CLOCK_REALTIME, &ts);
     struct tm tm;
     gmtime_r(&ts.tv_sec, &tm);
+    char text[RING_LINE];
+    snprintf(text, sizeof(text), "%02d:%02d:%02d.%03ld twincam %s: %s", tm.tm_hour, tm.tm_min,
+             tm.tm_sec, ts.tv_nsec / 1000000, label, line);
     /* one fprintf: lines from several threads never interleave */
-    fprintf(stderr, "%02d:%02d:%02d.%03ld twincam %s: %s\n", tm.tm_hour, tm.tm_min, tm.tm_sec,
-            ts.tv_nsec / 1000000, label, line);
+    fprintf(stderr, "%s\n", text);
+    remember(text);
 }
 
 void tc_log(const char *label, const char *fmt, ...)

@@ -1,8 +1,10 @@
 /* One log line for a port's client events: "HH:MM:SS.mmm twincam LABEL: text"
  * on stderr, UTC wall-clock time (so lines from several cameras and the
- * host's own logs line up). */
+ * host's own logs line up), also kept in a ring of recent lines. */
 #ifndef TC_UTIL_LOG_H
 #define TC_UTIL_LOG_H
+
+#include <stddef.h>
 
 void tc_log(const char *label, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -23,5 +25,13 @@ void tc_log_limited(tc_log_limit *l, const char *label, const char *fmt, ...)
  * hook): -1 if this line is to be left out (and counted), otherwise how
  * many were left out before it. */
 long tc_log_limit_take(tc_log_limit *l);
+
+/* The last TC_LOG_RECENT_LINES lines logged by this process, oldest first,
+ * each as on stderr and ending in a newline (a long line is cut at 447
+ * bytes): the camera's DeviceLog file (core/file_access.c). A malloc'd,
+ * NUL-terminated copy of *len bytes, or NULL without memory. Every camera
+ * of a process logs into the one ring (`twincam serve` runs one). */
+#define TC_LOG_RECENT_LINES 256
+char *tc_log_recent(size_t *len);
 
 #endif

@@ -102,10 +102,21 @@ static void table_rows_are_consistent(void **state)
         for (unsigned j = i + 1; j < tc_feature_count; j++)
             if (strcmp(f->name, tc_features[j].name) == 0)
                 fail_msg("duplicate feature %s", f->name);
-        if (f->type != TC_FT_STRING && f->length != 4 && f->length != 8)
+        bool bytes = f->type == TC_FT_STRING || f->type == TC_FT_REGISTER;
+        if (!bytes && f->length != 4 && f->length != 8)
             fail_msg("%s: register length %u", f->name, f->length);
+        if (f->type == TC_FT_STRING && (f->length == 0 || f->length > TC_STRING_REG_MAX))
+            fail_msg("%s: string register of %u bytes", f->name, f->length);
+        if (f->type == TC_FT_REGISTER && (!f->bytes || f->length == 0 || f->length % 4 != 0))
+            fail_msg("%s: byte register without storage or of %u bytes", f->name, f->length);
         if (f->type != TC_FT_STRING && f->address % 4 != 0)
             fail_msg("%s: misaligned", f->name);
+        if (f->selector2) {
+            const tc_feature *s = tc_feature_find(f->selector2);
+            if (!s || s->type != TC_FT_ENUM || !f->selector || f->n_index > 1)
+                fail_msg("%s: second selector %s is not an enumeration beside a first", f->name,
+                         f->selector2);
+        }
         if (f->selector) {
             const tc_feature *s = tc_feature_find(f->selector);
             if (!s || s->type != TC_FT_ENUM)

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "guard.h"
+#include "core/feature.h"
 #include "inproc/camera_int.h"
 #include "twincam/twincam.h"
 #include "u3v/u3v_bootstrap.h"
@@ -626,6 +627,57 @@ static void sha1sum_of(const char *data, size_t len, uint8_t out[20])
     }
 }
 
+/* ---------------- file access over GenCP ---------------- */
+
+static void gencp_write32(fixture *f, const char *feature, uint32_t v)
+{
+    uint8_t b[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24) };
+    assert_int_equal(gencp_write(f, tc_feature_find(feature)->address, b, 4), TC_U3V_SUCCESS);
+}
+
+static uint32_t gencp_read32(fixture *f, const char *feature)
+{
+    uint8_t b[4];
+    gencp_read(f, tc_feature_find(feature)->address, b, 4);
+    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+/* FileAccessBuffer takes WRITEMEMs at any offset inside it (a byte
+ * register), and a user set written through it over USB3 Vision loads. */
+static void file_access_through_gencp(void **state)
+{
+    fixture *f = *state;
+    uint64_t buf = tc_feature_find("FileAccessBuffer")->address;
+    uint8_t piece[100], back[100];
+    for (size_t i = 0; i < sizeof(piece); i++)
+        piece[i] = (uint8_t)(0xA0 + i);
+    assert_int_equal(gencp_write(f, buf + 0x201, piece, sizeof(piece)), TC_U3V_SUCCESS);
+    gencp_read(f, buf + 0x201, back, sizeof(back));
+    assert_memory_equal(piece, back, sizeof(piece));
+    assert_int_equal(gencp_write(f, buf + 4096 - 50, piece, sizeof(piece)), TC_U3V_INVALID_ADDRESS);
+
+    const char text[] = "Width[0]=1236\nReverseX[0]=1\n";
+    gencp_write32(f, "FileSelector", 0);   /* UserSet1 */
+    gencp_write32(f, "FileOpenMode", 1);   /* Write */
+    gencp_write32(f, "FileOperationSelector", 0); /* Open */
+    gencp_write32(f, "FileOperationExecute", 1);
+    assert_int_equal(gencp_read32(f, "FileOperationStatus"), 0);
+    gencp_write32(f, "FileOperationSelector", 3); /* Write */
+    gencp_write32(f, "FileAccessOffset", 0);
+    gencp_write32(f, "FileAccessLength", sizeof(text) - 1);
+    assert_int_equal(gencp_write(f, buf, text, (sizeof(text) - 1 + 3) / 4 * 4), TC_U3V_SUCCESS);
+    gencp_write32(f, "FileOperationExecute", 1);
+    assert_int_equal(gencp_read32(f, "FileOperationStatus"), 0);
+    assert_int_equal(gencp_read32(f, "FileOperationResult"), sizeof(text) - 1);
+    gencp_write32(f, "FileOperationSelector", 1); /* Close */
+    gencp_write32(f, "FileOperationExecute", 1);
+    assert_int_equal(gencp_read32(f, "FileOperationStatus"), 0);
+    assert_int_equal(tc_set_string(f->cam, "UserSetSelector", "UserSet1"), 0);
+    assert_int_equal(tc_execute(f->cam, "UserSetLoad"), 0);
+    assert_int_equal(geti(f->cam, "Width"), 1236);
+    assert_int_equal(geti(f->cam, "ReverseX"), 1);
+}
+
 static void end_to_end_manifest_and_xml(void **state)
 {
     fixture *f = *state;
@@ -868,6 +920,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(timestamp_latch_and_user_name, setup, teardown),
         cmocka_unit_test_setup_teardown(sirm_programmed_like_aravis, setup, teardown),
         cmocka_unit_test_setup_teardown(config_clamps, setup, teardown),
+        cmocka_unit_test_setup_teardown(file_access_through_gencp, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
