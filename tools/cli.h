@@ -90,8 +90,10 @@ int tc_cli_usage_error(const tc_cli_command *cmd);
 struct tc_device;
 int tc_cli_firmware_boot(const char *state_dir, char **argv, volatile sig_atomic_t *stop, int *rc);
 /* In a supervised program, once the camera is open: the booted version,
- * DeviceReset ends the program (sets *stop), healthy once the port serves. */
-void tc_cli_firmware_supervise(struct tc_device *dev, volatile sig_atomic_t *stop);
+ * DeviceReset ends the program (sets *stop), healthy once the port serves,
+ * and a DeviceFirmware upload installed into state_dir's next slot. */
+void tc_cli_firmware_supervise(struct tc_device *dev, volatile sig_atomic_t *stop,
+                               const char *state_dir);
 /* The exit status to leave with: TC_FW_EXIT_RESTART after a DeviceReset. */
 int tc_cli_firmware_exit_status(int rc);
 

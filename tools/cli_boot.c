@@ -71,7 +71,32 @@ static void on_ready(const char *what)
         tc_log("boot", "self-test passed, reported healthy (firmware %s): %s", g_version, what);
 }
 
-void tc_cli_firmware_supervise(struct tc_device *dev, volatile sig_atomic_t *stop)
+_Static_assert(TC_FIRMWARE_FILE_MAX >= TC_FW_PACKAGE_MAX,
+               "the core must stage the largest package the firmware code accepts");
+
+static const char *g_state_dir;
+static char g_model[TC_FW_MODEL_FIELD];
+
+/* The DeviceFirmware file closed by a client (file access, device lock
+ * held): verify it in full and put it in the slot that boots next, or
+ * refuse it with the reason the client reads in TwinFileOperationReason.
+ * Model and version were read before the sink was registered: the port
+ * interface must not be called from here. */
+static int install_upload(void *ctx, const uint8_t *data, size_t len, char *reason, size_t cap)
+{
+    (void)ctx;
+    tc_fw_reason r;
+    if (tc_firmware_install(g_state_dir, data, len, g_model, g_version, &r) == 0) {
+        tc_log("boot", "firmware upload of %zu bytes installed; DeviceReset boots it", len);
+        return 0;
+    }
+    snprintf(reason, cap, "%s: %s", tc_fw_refusal_name(r.code), r.text);
+    tc_log("boot", "firmware upload of %zu bytes refused: %s", len, reason);
+    return -1;
+}
+
+void tc_cli_firmware_supervise(struct tc_device *dev, volatile sig_atomic_t *stop,
+                               const char *state_dir)
 {
     if (!tc_fw_supervised())
         return;
@@ -83,6 +108,12 @@ void tc_cli_firmware_supervise(struct tc_device *dev, volatile sig_atomic_t *sto
     tc_port_set_firmware_version(dev, g_version);
     tc_port_on_reset(dev, on_reset, NULL);
     tc_ready_set_hook(on_ready);
+    g_state_dir = state_dir;
+    tc_port_identity id;
+    tc_port_identity_get(dev, &id);
+    snprintf(g_model, sizeof(g_model), "%s", id.model);
+    if (state_dir)
+        tc_port_set_firmware_sink(dev, install_upload, NULL);
 }
 
 int tc_cli_firmware_exit_status(int rc) { return g_restart ? TC_FW_EXIT_RESTART : rc; }

@@ -70,7 +70,7 @@ int tc_cli_run_port(tc_cli_opts *c, bool gadget)
     tc_camera *cam = tc_cli_open_camera(c, false);
     if (!cam)
         return 1;
-    tc_cli_firmware_supervise(tc_camera_device(cam), &g_stop);
+    tc_cli_firmware_supervise(tc_camera_device(cam), &g_stop, c->state_dir);
     struct sigaction sa = { 0 };
     sa.sa_handler = on_signal; /* no SA_RESTART: poll() returns and the loop sees the flag */
     sigaction(SIGINT, &sa, NULL);

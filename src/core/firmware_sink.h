@@ -31,9 +31,11 @@
 typedef int (*tc_firmware_sink)(void *ctx, const uint8_t *data, size_t len, char *reason,
                                 size_t reason_len);
 
-/* The largest DeviceFirmware upload the core stages (64 MiB): a package
- * carries one twincam program (a few MiB); a client writing more is refused
- * before the camera's memory is. */
-#define TC_FIRMWARE_FILE_MAX (64u * 1024u * 1024u)
+/* The largest DeviceFirmware upload the core stages: a package with the
+ * largest program the firmware code accepts (64 MiB, src/firmware/package.h)
+ * and its header, manifest and signature (264 bytes), rounded up to 4 KiB;
+ * a client writing more is refused before the camera's memory is. A test
+ * checks this holds TC_FW_PACKAGE_MAX. */
+#define TC_FIRMWARE_FILE_MAX (64u * 1024u * 1024u + 4096u)
 
 #endif
