@@ -102,7 +102,7 @@ int tc_cli_run_port(tc_cli_opts *c, bool gadget)
     tc_port_status_hook status = { on_status, &sl,
                                    c->quiet ? 0 : c->status_ms ? c->status_ms : STATUS_PERIOD_MS };
     int rc = gadget     ? tc_ffs_gadget_serve(dev, c->ffs_dir, &g_stop)
-             : c->usbip ? tc_usbip_serve(dev, c->interface, &g_stop)
+             : c->usbip ? tc_usbip_serve_with(dev, c->interface, &g_stop, &status)
                         : tc_gige_serve_with(dev, c->interface, &g_stop, &status);
     if (gpio) {
         tc_gpio_map_describe(gpio, text, sizeof(text));
@@ -153,8 +153,8 @@ const tc_cli_command tc_cli_cmd_serve = {
              "                           firmware slots (created, mode 0700, if missing):\n"
              "                           serve then runs as the boot loader, the firmware\n"
              "                           as its child (docs/firmware.md)\n"
-             "  -q, --quiet              no status line (GigE Vision: every 5 s on stderr,\n"
-             "                           fps, MB/s, clients, resends, overruns, drops)\n"
+             "  -q, --quiet              no status line (every 5 s on stderr: fps, MB/s,\n"
+             "                           hosts, resends (GigE), overruns, drops)\n"
              "      --status-interval=S  the status line every S seconds (0.1 to 3600)\n"
              "      --set=FEATURE=VALUE  set a feature first (repeatable, applied in order)\n"
              "      --serial=S           DeviceSerialNumber (seeds the fixed-pattern noise)\n"

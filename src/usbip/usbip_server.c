@@ -140,6 +140,7 @@ struct tc_usbip_server {
     tc_u3v_cp_target target;
     tc_u3v_descriptors desc;
     conn *active;
+    uint64_t done_frames, done_bytes; /* of the connections that ended */
     int trace; /* TWINCAM_USBIP_TRACE=1: one line per bulk URB, for debugging */
 };
 
@@ -508,7 +509,8 @@ static int device_transfer(conn *c, const uint8_t *data, size_t len, uint64_t ge
         if (rc != 0)
             return XFER_CLOSED;
         sent += n;
-        c->stream_bytes += n;
+        /* relaxed atomics: the main thread's status line reads them */
+        __atomic_fetch_add(&c->stream_bytes, n, __ATOMIC_RELAXED);
     } while (sent < len);
     return XFER_OK;
 }
@@ -564,7 +566,7 @@ static void *stream_main(void *arg)
                 logf_(s, "%s: first frame sent (block %llu, %zu B)", c->peer,
                       (unsigned long long)f.block_id, f.size);
             tc_port_release(s->dev, &f);
-            c->frames_sent++;
+            __atomic_fetch_add(&c->frames_sent, 1, __ATOMIC_RELAXED);
         } else {
             tc_port_drop(s->dev, &f);
             c->frames_aborted++;
@@ -714,6 +716,8 @@ static void reap(tc_usbip_server *s, int force)
     if (!finished)
         shutdown(c->fd, SHUT_RDWR);
     pthread_join(c->reader, NULL);
+    s->done_frames += c->frames_sent;
+    s->done_bytes += c->stream_bytes;
     conn_free(c);
     s->active = NULL;
 }
@@ -944,8 +948,29 @@ uint16_t tc_usbip_server_port(const tc_usbip_server *s)
     return s->port;
 }
 
+/* The status hook's snapshot (main thread, which owns s->active): frames
+ * and bytes of every connection so far; USB has no resends. */
+static void report_status(tc_usbip_server *s, const tc_port_status_hook *hook)
+{
+    conn *c = s->active;
+    tc_port_status ps = {
+        .now_ns = tc_mono_ns(),
+        .frames_sent = s->done_frames + (c ? __atomic_load_n(&c->frames_sent, __ATOMIC_RELAXED) : 0),
+        .bytes_sent = s->done_bytes + (c ? __atomic_load_n(&c->stream_bytes, __ATOMIC_RELAXED) : 0),
+        .clients = c ? 1 : 0,
+    };
+    hook->report(hook->ctx, &ps);
+}
+
 int tc_usbip_server_run(tc_usbip_server *s, volatile sig_atomic_t *stop)
 {
+    return tc_usbip_server_run_with(s, stop, NULL);
+}
+
+int tc_usbip_server_run_with(tc_usbip_server *s, volatile sig_atomic_t *stop,
+                             const tc_port_status_hook *status)
+{
+    int64_t status_due = status && status->period_ms ? mono_ms() + status->period_ms : INT64_MAX;
     logf_(s, "serving USB3 Vision camera %s as USB/IP device %s (%04x:%04x, GUID %s)", SERIAL(s),
           TC_USBIP_BUSID, TC_USBIP_VENDOR_ID, TC_USBIP_PRODUCT_ID, GUID(s));
     tc_ready_announce("USB3 Vision over USB/IP");
@@ -956,6 +981,12 @@ int tc_usbip_server_run(tc_usbip_server *s, volatile sig_atomic_t *stop)
         nfds_t n = 0;
         p[n++] = (struct pollfd){ s->listen_fd, POLLIN, 0 };
         int64_t now = mono_ms(), wait = 200; /* *stop is checked at least this often */
+        if (now >= status_due) {
+            report_status(s, status);
+            status_due += status->period_ms;
+        }
+        if (status_due - now < wait)
+            wait = status_due - now > 0 ? status_due - now : 0;
         for (unsigned i = 0; i < OP_PENDING_MAX; i++) {
             op_host *h = &s->ops[i];
             if (h->fd < 0)
@@ -1004,10 +1035,16 @@ void tc_usbip_server_free(tc_usbip_server *s)
 
 int tc_usbip_serve(tc_device *dev, const char *address, volatile sig_atomic_t *stop)
 {
+    return tc_usbip_serve_with(dev, address, stop, NULL);
+}
+
+int tc_usbip_serve_with(tc_device *dev, const char *address, volatile sig_atomic_t *stop,
+                        const tc_port_status_hook *status)
+{
     tc_usbip_server *s;
     if (tc_usbip_server_new(dev, address, TC_USBIP_PORT, &s) != 0)
         return -1;
-    int rc = tc_usbip_server_run(s, stop);
+    int rc = tc_usbip_server_run_with(s, stop, status);
     tc_usbip_server_free(s);
     return rc;
 }

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "core/device_port.h"
+#include "core/port_status.h"
 #include "u3v/u3v_device.h"
 
 #define TC_USBIP_PORT 3240
@@ -41,9 +42,15 @@ uint16_t tc_usbip_server_port(const tc_usbip_server *s);
  * hosts at once (more are closed at once), so a slow or silent host delays
  * no other. Returns 0. */
 int tc_usbip_server_run(tc_usbip_server *s, volatile sig_atomic_t *stop);
+/* The same, calling status->report every status->period_ms (from this
+ * thread) with the frames and bytes delivered so far (NULL: never). */
+int tc_usbip_server_run_with(tc_usbip_server *s, volatile sig_atomic_t *stop,
+                             const tc_port_status_hook *status);
 void tc_usbip_server_free(tc_usbip_server *s);
 
 /* `twincam serve --usbip`: the camera on ADDR:3240 until *stop. */
 int tc_usbip_serve(tc_device *dev, const char *address, volatile sig_atomic_t *stop);
+int tc_usbip_serve_with(tc_device *dev, const char *address, volatile sig_atomic_t *stop,
+                        const tc_port_status_hook *status);
 
 #endif

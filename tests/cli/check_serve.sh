@@ -82,9 +82,12 @@ kill -INT "$fourth"; wait "$fourth"; pids=""
 grep -q "^twincam serve: .* fps" "$tmp/fourth.log" && bad "--quiet still printed a status line"
 
 # The same for USB/IP on TCP 3240.
-"$tc" serve --usbip --interface 127.0.0.5 2>"$tmp/usbip1.log" &
+# Its status line comes as GigE's does.
+"$tc" serve --usbip --interface 127.0.0.5 --status-interval 0.2 2>"$tmp/usbip1.log" &
 u1=$!; pids="$u1"
 wait_for "$tmp/usbip1.log" "serving USB3 Vision camera" || bad "usbip serve did not start: $(cat "$tmp/usbip1.log")"
+wait_for "$tmp/usbip1.log" "^twincam serve: .* fps, .* MB/s, 0 clients" ||
+    bad "no usbip status line: $(cat "$tmp/usbip1.log")"
 "$tc" serve --usbip --interface 127.0.0.5 2>"$tmp/usbip2.log"; rc=$?
 [ $rc -ne 0 ] || bad "second usbip serve on 127.0.0.5 exited 0"
 grep -q "127.0.0.5:3240" "$tmp/usbip2.log" || bad "second usbip serve's error does not name 127.0.0.5:3240: $(cat "$tmp/usbip2.log")"
