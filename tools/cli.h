@@ -96,6 +96,9 @@ void tc_cli_firmware_supervise(struct tc_device *dev, volatile sig_atomic_t *sto
                                const char *state_dir);
 /* The exit status to leave with: TC_FW_EXIT_RESTART after a DeviceReset. */
 int tc_cli_firmware_exit_status(int rc);
+/* twincam firmware flash --camera ADDR FILE (cmd_firmware_flash.c); argv[0]
+ * is "flash". */
+int tc_cli_firmware_flash(int argc, char **argv);
 
 
 #endif

@@ -6,6 +6,7 @@
  *   twincam firmware keygen PREFIX
  *   twincam firmware install --state-dir DIR FILE   (offline, as a factory tool)
  *   twincam firmware status --state-dir DIR
+ *   twincam firmware flash --camera ADDR FILE       (cmd_firmware_flash.c)
  * and the glue of `twincam serve --state-dir` to the boot loader.
  *
  * Exit status: 0 success, 1 refused or failed (the reason on stderr),
@@ -42,6 +43,7 @@ static void usage(FILE *to)
             "       twincam firmware keygen PREFIX\n"
             "       twincam firmware install --state-dir DIR FILE [--model NAME]\n"
             "       twincam firmware status --state-dir DIR\n"
+            "       twincam firmware flash --camera ADDR FILE\n"
             "\n"
             "pack defaults: --program /proc/self/exe (this twincam), --version %s,\n"
             "  --min-version %s, --model %s, --key the public TEST key\n"
@@ -51,7 +53,9 @@ static void usage(FILE *to)
             "  -Dfirmware_public_key=PREFIX.pub, pack with --key PREFIX.sec)\n"
             "install: verify FILE as the camera would and put it in the slot that boots\n"
             "  next from DIR (twincam serve --state-dir DIR boots it)\n"
-            "status: the boot state and both slots of DIR\n",
+            "status: the boot state and both slots of DIR\n"
+            "flash: upload FILE to the GigE Vision camera at ADDR, reset it, wait for it\n"
+            "  and say which firmware it runs (exit 0 only if it runs FILE's version)\n",
             TC_FIRMWARE_VERSION, TC_FIRMWARE_FLOOR, TC_TWIN_MODEL_NAME, TC_TEST_SECRET_KEY);
 }
 
@@ -362,6 +366,8 @@ static int firmware_main(int argc, char **argv)
         return install(argc, argv);
     if (!strcmp(argv[0], "status"))
         return status(argc, argv);
+    if (!strcmp(argv[0], "flash"))
+        return tc_cli_firmware_flash(argc, argv);
     if (!strcmp(argv[0], "-h") || !strcmp(argv[0], "--help")) {
         fputs(tc_cli_cmd_firmware.usage, stdout);
         return 0;
@@ -382,6 +388,7 @@ const tc_cli_command tc_cli_cmd_firmware = {
              "  or:  twincam firmware keygen PREFIX\n"
              "  or:  twincam firmware install --state-dir DIR FILE [--model NAME]\n"
              "  or:  twincam firmware status --state-dir DIR\n"
+             "  or:  twincam firmware flash --camera ADDR FILE\n"
              "\n"
              "A firmware package (docs/firmware.md) carries a program with a manifest\n"
              "(model, version, the oldest firmware it may replace, length, SHA-256) and an\n"
@@ -397,6 +404,10 @@ const tc_cli_command tc_cli_cmd_firmware = {
              "  install  verify FILE as the camera would and put it in the slot of DIR that\n"
              "           boots next (twincam serve --state-dir DIR boots it)\n"
              "  status   the boot state of DIR and what each slot holds\n"
+             "  flash    upload FILE to the GigE Vision camera at ADDR through GenICam file\n"
+             "           access (checked here first), reset the camera, wait for it (40 s)\n"
+             "           and print the firmware it runs; exit 0 only if it runs FILE's\n"
+             "           version (refused, rolled back or silent: 1, the reason on stderr)\n"
              "\n"
              "Options of pack:\n"
              "  -o, --output=FILE        the package to write (all or nothing)\n"
