@@ -52,5 +52,12 @@ expect 1 "pack a public key as the secret" "$tc" firmware pack -o "$dir/f.tcfw" 
 expect 1 "info on a missing file" "$tc" firmware info "$dir/none.tcfw"
 expect 1 "info on a directory" "$tc" firmware info "$dir"
 expect 2 "unknown subcommand" "$tc" firmware flush
+# flash: a bad command line is 2; a package the camera must refuse is refused
+# here, before any datagram is sent (no camera is needed, none is reached)
+expect 2 "flash without --camera" "$tc" firmware flash "$dir/a.tcfw"
+expect 1 "flash an altered package" "$tc" firmware flash --camera 127.0.0.1 "$dir/c.tcfw"
+grep -q 'refused (hash)' "$dir/err" || { echo "FAIL: flash: no hash reason on stderr"; cat "$dir/err"; fails=$((fails + 1)); }
+expect 1 "flash to an address that is not one" "$tc" firmware flash --camera not-an-address "$dir/a.tcfw"
+grep -q 'not an IPv4 address' "$dir/err" || { echo "FAIL: flash: bad address not named"; cat "$dir/err"; fails=$((fails + 1)); }
 [ "$fails" -eq 0 ] && echo "firmware CLI: all checks passed"
 [ "$fails" -eq 0 ]
