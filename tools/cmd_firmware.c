@@ -1,4 +1,5 @@
-/* twincam firmware: make and inspect firmware packages (docs/firmware.md).
+/* twincam firmware: make, inspect and install firmware packages, flash a
+ * camera (docs/firmware.md).
  *
  *   twincam firmware pack -o FILE [--version V] [--min-version V]
  *                         [--program PATH] [--key KEYFILE] [--model NAME]
@@ -380,8 +381,8 @@ static int firmware_main(int argc, char **argv)
 
 const tc_cli_command tc_cli_cmd_firmware = {
     .name = "firmware",
-    .summary = "make, inspect and check signed firmware packages",
-    .usage = "twincam firmware - make, inspect and check signed firmware packages\n"
+    .summary = "make, check and install signed firmware packages; flash cameras",
+    .usage = "twincam firmware - make, check and install signed firmware packages; flash cameras\n"
              "Usage: twincam firmware pack -o FILE [--version V] [--min-version V]\n"
              "                             [--program PATH] [--key KEYFILE] [--model NAME]\n"
              "  or:  twincam firmware info FILE\n"
@@ -418,6 +419,9 @@ const tc_cli_command tc_cli_cmd_firmware = {
              "      --model=NAME         the DeviceModelName it is for\n"
              "  -h, --help               print this help and exit\n"
              "      --version            (as the action) print the version and exit\n"
+             "\n"
+             "Options of flash:\n"
+             "      --camera=ADDR        the camera's IPv4 address (GigE Vision, UDP 3956)\n"
              "\n"
              "Exit status: 0 success, 1 refused or failed (the reason on stderr), 2 bad\n"
              "command line.\n",
