@@ -82,6 +82,29 @@ const char *tc_gvcp_status_name(int status)
     }
 }
 
+tc_gvcp_ack_kind tc_gvcp_client_classify(const uint8_t *d, size_t n, uint16_t command,
+                                         uint16_t req_id, tc_gvcp_ack *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (n < TC_GVCP_HEADER || get16(d + 6) != req_id)
+        return TC_GVCP_ACK_IGNORE; /* not an ack, or a late ack of an earlier command */
+    uint16_t code = get16(d + 2), len = get16(d + 4);
+    if ((size_t)len > n - TC_GVCP_HEADER)
+        return TC_GVCP_ACK_IGNORE; /* declares more than it carries */
+    if (code == TC_GVCP_PENDING_ACK) {
+        if (len < 4)
+            return TC_GVCP_ACK_IGNORE;
+        out->pending_ms = get16(d + 10);
+        return TC_GVCP_ACK_PENDING;
+    }
+    if (code != tc_gvcp_ack_code(command))
+        return TC_GVCP_ACK_IGNORE;
+    out->status = get16(d);
+    out->payload_len = len;
+    out->payload = d + TC_GVCP_HEADER;
+    return TC_GVCP_ACK_DONE;
+}
+
 /* One command, acknowledged: send payload, wait for the ack with the same
  * request id. On success the ack's payload (ack_len bytes, checked to be at
  * least `want` long) is in ack + 8. Returns 0, the ack's status, or -1. */
@@ -101,7 +124,6 @@ static int transact(tc_gvcp_client *c, uint16_t command, const uint8_t *payload,
     put16(req + 4, len);
     put16(req + 6, c->req_id);
     memcpy(req + TC_GVCP_HEADER, payload, len);
-    uint16_t ack_code = tc_gvcp_ack_code(command);
 
     for (unsigned attempt = 0; attempt <= c->retries; attempt++) {
         if (send(c->fd, req, TC_GVCP_HEADER + (size_t)len, 0) < 0) {
@@ -126,26 +148,23 @@ static int transact(tc_gvcp_client *c, uint16_t command, const uint8_t *payload,
             ssize_t n = recv(c->fd, ack, ack_cap, MSG_DONTWAIT);
             if (n < 0)
                 continue; /* ECONNREFUSED and the like: keep waiting out this attempt */
-            if ((size_t)n < TC_GVCP_HEADER || get16(ack + 6) != c->req_id)
-                continue; /* not an ack, or a late ack of an earlier command */
-            uint16_t status = get16(ack), code = get16(ack + 2), alen = get16(ack + 4);
-            if ((size_t)alen > (size_t)n - TC_GVCP_HEADER)
-                continue; /* declares more than it carries */
-            if (code == TC_GVCP_PENDING_ACK) {
+            tc_gvcp_ack a;
+            tc_gvcp_ack_kind k = tc_gvcp_client_classify(ack, (size_t)n, command, c->req_id, &a);
+            if (k == TC_GVCP_ACK_IGNORE)
+                continue;
+            if (k == TC_GVCP_ACK_PENDING) {
                 /* The camera needs longer: wait what it says, plus a timeout. */
-                if (alen >= 4)
-                    deadline = now_ms() + get16(ack + 10) + c->timeout_ms;
+                deadline = now_ms() + a.pending_ms + c->timeout_ms;
                 continue;
             }
-            if (code != ack_code)
-                continue;
-            if (status != TC_GEV_SUCCESS) {
-                snprintf(c->why, sizeof(c->why), "%s: the camera answered 0x%04x (%s)", what, status,
-                         tc_gvcp_status_name(status));
-                return status;
+            if (a.status != TC_GEV_SUCCESS) {
+                snprintf(c->why, sizeof(c->why), "%s: the camera answered 0x%04x (%s)", what, a.status,
+                         tc_gvcp_status_name(a.status));
+                return a.status;
             }
-            if (alen < want) {
-                snprintf(c->why, sizeof(c->why), "%s: an ack of %u bytes, want %zu", what, alen, want);
+            if (a.payload_len < want) {
+                snprintf(c->why, sizeof(c->why), "%s: an ack of %u bytes, want %zu", what,
+                         a.payload_len, want);
                 return -1; /* a camera answering nonsense: no retry helps */
             }
             return 0;

@@ -47,6 +47,22 @@ int tc_gvcp_client_writemem(tc_gvcp_client *c, uint32_t address, const void *dat
 int tc_gvcp_client_read(tc_gvcp_client *c, uint32_t address, void *out, size_t len);
 int tc_gvcp_client_write(tc_gvcp_client *c, uint32_t address, const void *data, size_t len);
 
+/* What one received datagram is to a client waiting for the ack of request
+ * `req_id` of `command` (socket-free, so it is fuzzed: fuzz_gvcp_client). */
+typedef enum {
+    TC_GVCP_ACK_IGNORE,  /* not for this request, or malformed: drop it */
+    TC_GVCP_ACK_PENDING, /* PENDING_ACK: wait pending_ms longer */
+    TC_GVCP_ACK_DONE,    /* the ack: status, and payload_len bytes at payload */
+} tc_gvcp_ack_kind;
+typedef struct tc_gvcp_ack {
+    uint16_t status;
+    uint16_t payload_len;     /* within the datagram */
+    const uint8_t *payload;
+    uint16_t pending_ms;
+} tc_gvcp_ack;
+tc_gvcp_ack_kind tc_gvcp_client_classify(const uint8_t *d, size_t n, uint16_t command,
+                                         uint16_t req_id, tc_gvcp_ack *out);
+
 /* A GEV status as text ("access denied"). */
 const char *tc_gvcp_status_name(int status);
 
