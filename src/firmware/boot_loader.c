@@ -41,6 +41,7 @@
 
 #include "core/firmware_version.h"
 #include "firmware/slots.h"
+#include "util/file_open.h"
 #include "util/log.h"
 
 /* Boots a new slot gets to report healthy across loader restarts. */
@@ -292,6 +293,17 @@ int tc_fw_boot_loader_run(const tc_fw_loader_options *o)
         tc_log("boot", "cannot open the factory program (/proc/self/exe): %s", strerror(errno));
         return 1;
     }
+    /* Nothing else writes the state directory before the first program
+     * starts (one camera per directory): what a power cut left half
+     * written, in temporary files, goes now. */
+    int dir = open(o->state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir >= 0) {
+        int n = tc_file_remove_stale_temporaries(dir);
+        if (n > 0)
+            tc_log("boot", "removed %d temporary file%s a power cut left in %s", n, n == 1 ? "" : "s",
+                   o->state_dir);
+        close(dir);
+    }
     unsigned crashes = 0;
     int rc = 1;
     while (!*o->stop) {
@@ -361,16 +373,16 @@ int tc_fw_boot_loader_run(const tc_fw_loader_options *o)
             roll_back(&b, &s, why);
             continue;
         }
+        /* The program serves already: a client may have installed over it
+         * since the boot, so confirm only what the state still names.
+         * Recorded before it is logged, so that "reports healthy" in the
+         * log means a power cut from then on boots this slot again. */
+        if (s.active != TC_FW_FACTORY && !s.confirmed &&
+            tc_fw_boot_confirm(o->state_dir, s.active, why, sizeof(why)) < 0)
+            tc_log("boot", "cannot record that slot %s is healthy: %s", tc_fw_slot_name(s.active), why);
         tc_log("boot", "%s%s (firmware %s, pid %ld) reports healthy",
                s.active == TC_FW_FACTORY ? "the factory program" : "slot ",
                s.active == TC_FW_FACTORY ? "" : tc_fw_slot_name(s.active), version, (long)pid);
-        if (s.active != TC_FW_FACTORY && !s.confirmed) {
-            s.confirmed = true;
-            s.tries = 0;
-            if (tc_fw_boot_write(o->state_dir, &s, why, sizeof(why)) != 0)
-                tc_log("boot", "cannot record that slot %s is healthy: %s", tc_fw_slot_name(s.active),
-                       why);
-        }
         status = wait_child(&b, pid, pidfd, false, -1);
         close(pidfd);
         if (*o->stop) {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -200,6 +201,45 @@ int tc_fw_boot_write(const char *state_dir, const tc_fw_boot_state *s, char *why
     return rc;
 }
 
+/* The state directory locked against the other process that writes the
+ * boot state (the boot loader and the program it runs: an install in one
+ * and a confirmation in the other would each read, then write, and the
+ * later write would drop the earlier one). flock on the directory itself:
+ * no lock file to leave behind, released when the holder dies. Returns the
+ * locked descriptor (close it to unlock), or -1 with why. */
+static int lock_dir(const char *state_dir, char *why, size_t cap)
+{
+    int dir = open_dir(state_dir, why, cap);
+    if (dir < 0)
+        return -1;
+    while (flock(dir, LOCK_EX) != 0) {
+        if (errno == EINTR)
+            continue;
+        snprintf(why, cap, "cannot lock %s: %s", state_dir, strerror(errno));
+        close(dir);
+        return -1;
+    }
+    return dir;
+}
+
+int tc_fw_boot_confirm(const char *state_dir, tc_fw_slot slot, char *why, size_t cap)
+{
+    int lock = lock_dir(state_dir, why, cap);
+    if (lock < 0)
+        return -1;
+    tc_fw_boot_state s;
+    int rc = tc_fw_boot_read(state_dir, &s, why, cap);
+    if (rc == 0 && s.active != slot)
+        rc = 1; /* an install (or rollback) since the boot: it stands */
+    else if (rc == 0 && !s.confirmed) {
+        s.confirmed = true;
+        s.tries = 0;
+        rc = tc_fw_boot_write(state_dir, &s, why, cap);
+    }
+    close(lock);
+    return rc;
+}
+
 __attribute__((format(printf, 3, 4))) static int refuse(tc_fw_reason *r, tc_fw_refusal code,
                                                         const char *fmt, ...)
 {
@@ -303,8 +343,14 @@ static int install_locked(const char *state_dir, const uint8_t *bytes, size_t le
 int tc_firmware_install(const char *state_dir, const uint8_t *bytes, size_t len,
                         const char *model, const char *running_version, tc_fw_reason *reason)
 {
+    char why[600];
     pthread_mutex_lock(&install_lock);
-    int rc = install_locked(state_dir, bytes, len, model, running_version, reason);
+    /* No state directory: install_locked says so. */
+    int lock = state_dir && state_dir[0] ? lock_dir(state_dir, why, sizeof(why)) : -2;
+    int rc = lock == -1 ? refuse(reason, TC_FW_EIO, "%s", why)
+                        : install_locked(state_dir, bytes, len, model, running_version, reason);
+    if (lock >= 0)
+        close(lock);
     pthread_mutex_unlock(&install_lock);
     return rc;
 }

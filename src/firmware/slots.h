@@ -46,6 +46,17 @@ int tc_fw_boot_read(const char *state_dir, tc_fw_boot_state *s, char *why, size_
 /* Write the boot state, all or nothing. Returns 0, or -1 with why. */
 int tc_fw_boot_write(const char *state_dir, const tc_fw_boot_state *s, char *why, size_t cap);
 
+/* The boot loader's "slot `slot` reported healthy": the boot state is read
+ * again and marked confirmed (tries 0) only if it still names `slot` as
+ * the active one. The program that reported is serving by then, and a
+ * client may already have installed a package over it (tc_firmware_install
+ * in that process): its boot state is kept, not overwritten with the one
+ * the loader read before the boot. Read and write hold the same lock on
+ * the state directory as an install (flock), so neither loses the other's
+ * write. Returns 0 when confirmed, 1 when the state names another slot now
+ * (left as it is), -1 with why. */
+int tc_fw_boot_confirm(const char *state_dir, tc_fw_slot slot, char *why, size_t cap);
+
 /* The package in a slot, read and checked (parse, hash, signature with the
  * built-in key; not the install rules): malloc'd into *bytes, parsed into
  * *p. Returns 0, or -1 with *reason. */

@@ -1,8 +1,11 @@
 /* Opening files that may be hostile (file_open.h). */
 #include "util/file_open.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -114,4 +117,55 @@ int tc_file_remove(int dirfd, const char *name, char *why, size_t cap)
     }
     fsync(dirfd); /* the removal itself survives a power cut */
     return 0;
+}
+
+/* The PID in a name tc_file_replace makes, `.NAME.PID.N.tmp`, or 0 if the
+ * name is not one. */
+static long temporary_pid(const char *name)
+{
+    size_t len = strlen(name);
+    if (name[0] != '.' || len < 10 || strcmp(name + len - 4, ".tmp") != 0)
+        return 0;
+    const char *end = name + len - 4; /* the '.' of ".tmp" */
+    const char *p = end;
+    for (int field = 0; field < 2; field++) { /* N, then PID: digits after a '.' */
+        const char *digits_end = p;
+        while (p > name && p[-1] >= '0' && p[-1] <= '9')
+            p--;
+        if (p == digits_end || p - 1 <= name || p[-1] != '.' || digits_end - p > 9)
+            return 0;
+        if (field == 1)
+            return strtol(p, NULL, 10);
+        p--;
+    }
+    return 0;
+}
+
+int tc_file_remove_stale_temporaries(int dirfd)
+{
+    int fd = dup(dirfd);
+    if (fd < 0)
+        return -1;
+    if (lseek(fd, 0, SEEK_SET) != 0) {
+        close(fd);
+        return -1;
+    }
+    DIR *d = fdopendir(fd);
+    if (!d) {
+        close(fd);
+        return -1;
+    }
+    int removed = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        long pid = temporary_pid(e->d_name);
+        if (pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue; /* not one, or its writer lives */
+        if (unlinkat(dirfd, e->d_name, 0) == 0)
+            removed++;
+    }
+    closedir(d);
+    if (removed)
+        fsync(dirfd);
+    return removed;
 }

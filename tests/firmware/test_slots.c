@@ -272,6 +272,54 @@ static void refused_install_changes_nothing(void **state)
     rmtree(d);
 }
 
+/* The boot loader confirms a slot after its program reported healthy, and
+ * that program serves by then: an upload a client installed through it in
+ * between must stand. Before tc_fw_boot_confirm the loader wrote back the
+ * state it had read before the boot, and the install was lost (found while
+ * reading the code behind a failed power-loss trial, power_loss.py). */
+static void confirm_keeps_an_install_made_since_the_boot(void **state)
+{
+    (void)state;
+    if (!tc_fw_builtin_key_is_test)
+        skip();
+    char *d = tmpdir(), why[600];
+    unsetenv(TC_FW_ENV_SLOT);
+    size_t len;
+    tc_fw_reason r;
+    tc_fw_boot_state s;
+    uint8_t *pkg = make("3.21.0", "3.20.0", 0xA1, &len);
+    assert_int_equal(tc_firmware_install(d, pkg, len, TC_TWIN_MODEL_NAME, "3.20.0", &r), 0);
+    free(pkg);
+    /* the loader boots slot a (a try counted), its program reports healthy */
+    assert_int_equal(tc_fw_boot_read(d, &s, why, sizeof(why)), 0);
+    s.tries = 1;
+    assert_int_equal(tc_fw_boot_write(d, &s, why, sizeof(why)), 0);
+    assert_int_equal(tc_fw_boot_confirm(d, TC_FW_SLOT_A, why, sizeof(why)), 0);
+    assert_int_equal(tc_fw_boot_read(d, &s, why, sizeof(why)), 0);
+    assert_int_equal(s.active, TC_FW_SLOT_A);
+    assert_true(s.confirmed);
+    assert_int_equal(s.tries, 0);
+    /* slot a boots again after a crash, and before the loader confirms
+     * it, a client installs 3.22.0 through it */
+    s.confirmed = false, s.tries = 1;
+    assert_int_equal(tc_fw_boot_write(d, &s, why, sizeof(why)), 0);
+    setenv(TC_FW_ENV_SLOT, "a", 1);
+    pkg = make("3.22.0", "3.20.0", 0xB2, &len);
+    assert_int_equal(tc_firmware_install(d, pkg, len, TC_TWIN_MODEL_NAME, "3.21.0", &r), 0);
+    free(pkg);
+    unsetenv(TC_FW_ENV_SLOT);
+    assert_int_equal(tc_fw_boot_confirm(d, TC_FW_SLOT_A, why, sizeof(why)), 1);
+    assert_int_equal(tc_fw_boot_read(d, &s, why, sizeof(why)), 0);
+    assert_int_equal(s.active, TC_FW_SLOT_B);
+    assert_int_equal(s.previous, TC_FW_SLOT_A);
+    assert_false(s.confirmed);
+    assert_int_equal(s.tries, 0);
+    /* a damaged boot state is not confirmed over */
+    write_file(d, "firmware.boot", (const uint8_t *)"junk\n", 5);
+    assert_int_equal(tc_fw_boot_confirm(d, TC_FW_SLOT_B, why, sizeof(why)), -1);
+    rmtree(d);
+}
+
 /* A slot file damaged on disk is not booted: its load says why. */
 static void damaged_slot_does_not_load(void **state)
 {
@@ -315,6 +363,7 @@ int main(void)
         cmocka_unit_test(install_goes_to_the_other_slot),
         cmocka_unit_test(refused_install_changes_nothing),
         cmocka_unit_test(damaged_slot_does_not_load),
+        cmocka_unit_test(confirm_keeps_an_install_made_since_the_boot),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
