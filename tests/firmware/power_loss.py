@@ -24,6 +24,10 @@ loader is started again) and must:
     reads as a whole file of the camera's format holding those values;
   - have a boot state `twincam firmware status` reads, and log no damaged
     state file.
+"The old firmware" is the one that last came back after a kill: the loader
+logs a slot healthy only once it recorded it confirmed, and a trial starts
+after that line. After the trials the camera boots once more and no
+temporary file of a killed writer may be left (the loader removes them).
 The state directory lives across all trials, as a camera's flash does.
 
 Packages are mostly a two-line script that execs this build's twincam (so
@@ -486,13 +490,28 @@ class Trials:
         del cam
         self.server.send_signal(signal.SIGTERM)
         self.server.wait(timeout=30)
+        # What killed writers left behind: a loader that starts removes it.
+        left = [f for f in os.listdir(self.sd) if f.endswith(".tmp")]
+        self.start()
+        if not self.wait_healthy(0):
+            self.failures.append("the camera did not start after the trials")
         litter = [f for f in os.listdir(self.sd) if f.endswith(".tmp")]
+        self.server.send_signal(signal.SIGTERM)
+        self.server.wait(timeout=30)
+        removed = 0
+        for n in range(1, self.logs + 1):
+            with open(os.path.join(self.work, "serve-%d.log" % n), errors="replace") as f:
+                removed += sum(int(m) for m in re.findall(r"removed (\d+) temporary file", f.read()))
+        if litter:
+            self.failures.append("temporary files left after a fresh boot: %s" % litter)
+            print("FAIL: temporary files left after a fresh boot: %s" % litter, flush=True)
         print("power loss: %d trials in %.0f s (seed %d): %s; kills: %s; firmware after: %d new, %d old;"
-              " acknowledged: %d saves, %d uploads; temporary files left: %d"
+              " acknowledged: %d saves, %d uploads; temporary files of killed writers: %d removed by"
+              " the loader, %d at the end before a last boot, %d after it"
               % (TRIALS, took, SEED, ", ".join("%s %d" % kv for kv in self.stats.items()),
                  ", ".join("%s %d" % kv for kv in self.kills.items()),
                  self.outcomes["new"], self.outcomes["old"], self.acked["save"], self.acked["upload"],
-                 len(litter)), flush=True)
+                 removed, len(left), len(litter)), flush=True)
         print("survived %d of %d" % (self.survived, TRIALS), flush=True)
         return not self.failures and self.survived == TRIALS
 
