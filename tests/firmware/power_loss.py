@@ -502,6 +502,12 @@ class Trials:
         for n in range(1, self.logs + 1):
             with open(os.path.join(self.work, "serve-%d.log" % n), errors="replace") as f:
                 removed += sum(int(m) for m in re.findall(r"removed (\d+) temporary file", f.read()))
+        for n in range(1, self.logs + 1):  # a sanitizer build says what it found in the log
+            with open(os.path.join(self.work, "serve-%d.log" % n), errors="replace") as f:
+                found = [l for l in f if "Sanitizer" in l or "runtime error:" in l]
+            if found:
+                self.failures.append("serve-%d.log: %s" % (n, found[0].strip()))
+                print("FAIL: serve-%d.log: %s" % (n, found[0].strip()), flush=True)
         if litter:
             self.failures.append("temporary files left after a fresh boot: %s" % litter)
             print("FAIL: temporary files left after a fresh boot: %s" % litter, flush=True)
