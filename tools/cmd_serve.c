@@ -23,6 +23,7 @@ static volatile sig_atomic_t g_stop;
 /* The status line: rates over the last period from the port's counters,
  * and the camera's own totals (features, read through the public API). */
 typedef struct status_line {
+    const char *command; /* "serve" or "gadget" */
     tc_camera *cam;
     tc_port_status last;
     int have_last;
@@ -37,9 +38,9 @@ static void on_status(void *ctx, const tc_port_status *st)
         tc_get_int(sl->cam, "TwinOverruns", &overruns);
         tc_get_int(sl->cam, "TwinFramesDropped", &dropped);
         fprintf(stderr,
-                "twincam serve: %.1f fps, %.1f MB/s, %u client%s, %llu packets resent (%llu requests), "
+                "twincam %s: %.1f fps, %.1f MB/s, %u client%s, %llu packets resent (%llu requests), "
                 "%lld overruns, %lld frames dropped\n",
-                (double)(st->frames_sent - sl->last.frames_sent) / dt,
+                sl->command, (double)(st->frames_sent - sl->last.frames_sent) / dt,
                 (double)(st->bytes_sent - sl->last.bytes_sent) / dt / 1e6, st->clients,
                 st->clients == 1 ? "" : "s", (unsigned long long)st->packets_resent,
                 (unsigned long long)st->resend_requests, (long long)overruns, (long long)dropped);
@@ -97,11 +98,11 @@ int tc_cli_run_port(tc_cli_opts *c, bool gadget)
     /* The port's counters start at zero now: the first line's baseline. */
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    status_line sl = { .cam = cam, .have_last = 1 };
+    status_line sl = { .command = gadget ? "gadget" : "serve", .cam = cam, .have_last = 1 };
     sl.last.now_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
     tc_port_status_hook status = { on_status, &sl,
                                    c->quiet ? 0 : c->status_ms ? c->status_ms : STATUS_PERIOD_MS };
-    int rc = gadget     ? tc_ffs_gadget_serve(dev, c->ffs_dir, &g_stop)
+    int rc = gadget     ? tc_ffs_gadget_serve_with(dev, c->ffs_dir, &g_stop, &status)
              : c->usbip ? tc_usbip_serve_with(dev, c->interface, &g_stop, &status)
                         : tc_gige_serve_with(dev, c->interface, &g_stop, &status);
     if (gpio) {

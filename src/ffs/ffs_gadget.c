@@ -319,7 +319,8 @@ static int stream_transfer(void *ctx, const uint8_t *data, size_t len, size_t ho
     ssize_t n = chan_send(&g->stream, g->stream_in, data, len, host_len);
     if (n < 0)
         return (int)n;
-    g->stream_bytes += (uint64_t)n;
+    /* relaxed atomics: the main thread's status line reads them */
+    __atomic_fetch_add(&g->stream_bytes, (uint64_t)n, __ATOMIC_RELAXED);
     return 0;
 }
 
@@ -356,7 +357,7 @@ static void *stream_main(void *arg)
                 logf_(g, "first frame sent (block %llu, %zu B)", (unsigned long long)f.block_id,
                       f.size);
             tc_port_release(g->dev, &f);
-            g->frames_sent++;
+            __atomic_fetch_add(&g->frames_sent, 1, __ATOMIC_RELAXED);
         } else {
             logf_(g, "frame %llu abandoned: %s", (unsigned long long)f.block_id, strerror(-rc));
             /* A short transfer (the leader) may already sit in the
@@ -486,7 +487,27 @@ static int write_descriptors(gadget *g, const char *dir)
     return 0;
 }
 
+/* The status hook's snapshot (main thread): what the stream thread sent,
+ * and whether a host has the device configured. */
+static void report_status(gadget *g, const tc_port_status_hook *hook)
+{
+    pthread_mutex_lock(&g->mu);
+    unsigned hosts = g->enabled ? 1 : 0;
+    pthread_mutex_unlock(&g->mu);
+    tc_port_status ps = { .now_ns = tc_mono_ns(),
+                          .frames_sent = __atomic_load_n(&g->frames_sent, __ATOMIC_RELAXED),
+                          .bytes_sent = __atomic_load_n(&g->stream_bytes, __ATOMIC_RELAXED),
+                          .clients = hosts };
+    hook->report(hook->ctx, &ps);
+}
+
 int tc_ffs_gadget_serve(tc_device *dev, const char *dir, volatile sig_atomic_t *stop)
+{
+    return tc_ffs_gadget_serve_with(dev, dir, stop, NULL);
+}
+
+int tc_ffs_gadget_serve_with(tc_device *dev, const char *dir, volatile sig_atomic_t *stop,
+                             const tc_port_status_hook *status)
 {
     gadget *g = calloc(1, sizeof(*g));
     if (!g)
@@ -543,9 +564,16 @@ int tc_ffs_gadget_serve(tc_device *dev, const char *dir, volatile sig_atomic_t *
     threads = true;
     rc = 0;
     tc_ready_announce("USB3 Vision through FunctionFS");
+    int64_t status_due = status && status->period_ms
+                             ? tc_mono_ns() + (int64_t)status->period_ms * 1000000
+                             : INT64_MAX;
     while (!*stop) {
+        if (tc_mono_ns() >= status_due) {
+            report_status(g, status);
+            status_due += (int64_t)status->period_ms * 1000000;
+        }
         struct pollfd p = { g->ep0, POLLIN, 0 };
-        int pr = poll(&p, 1, 200);
+        int pr = poll(&p, 1, 200); /* the status line may be up to 200 ms late */
         if (pr <= 0)
             continue;
         struct usb_functionfs_event ev[4];

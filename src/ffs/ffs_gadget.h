@@ -25,10 +25,15 @@
 #include <signal.h>
 
 #include "core/device_port.h"
+#include "core/port_status.h"
 
 /* Serve the device through the FunctionFS instance mounted at `dir` until
  * *stop becomes non-zero. Returns 0, or -1 with the reason printed (no
  * FunctionFS at dir, descriptors refused, ...). The device is borrowed. */
 int tc_ffs_gadget_serve(tc_device *dev, const char *dir, volatile sig_atomic_t *stop);
+/* The same, calling status->report every status->period_ms (from this
+ * thread) with the frames and bytes sent so far (NULL: never). */
+int tc_ffs_gadget_serve_with(tc_device *dev, const char *dir, volatile sig_atomic_t *stop,
+                             const tc_port_status_hook *status);
 
 #endif

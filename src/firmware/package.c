@@ -64,8 +64,7 @@ const char *tc_fw_refusal_name(tc_fw_refusal code)
     return (unsigned)code < TC_FW_REFUSAL_COUNT ? refusal_names[code] : "unknown";
 }
 
-__attribute__((format(printf, 3, 4))) static int refuse(tc_fw_reason *r, tc_fw_refusal code,
-                                                        const char *fmt, ...)
+int tc_fw_refuse(tc_fw_reason *r, tc_fw_refusal code, const char *fmt, ...)
 {
     r->code = code;
     va_list ap;
@@ -74,6 +73,8 @@ __attribute__((format(printf, 3, 4))) static int refuse(tc_fw_reason *r, tc_fw_r
     va_end(ap);
     return -1;
 }
+
+#define refuse tc_fw_refuse
 
 static void ok(tc_fw_reason *r)
 {

@@ -68,6 +68,10 @@ typedef struct tc_fw_reason {
 /* The code's name, e.g. "signature" (for logs and FileOperationStatus-like
  * reports). */
 const char *tc_fw_refusal_name(tc_fw_refusal code);
+/* Fill *r with code and the formatted sentence; returns -1 (for `return
+ * tc_fw_refuse(...)` in the code that refuses). */
+__attribute__((format(printf, 3, 4))) int tc_fw_refuse(tc_fw_reason *r, tc_fw_refusal code,
+                                                       const char *fmt, ...);
 
 typedef struct tc_fw_manifest {
     char model[TC_FW_MODEL_FIELD];         /* DeviceModelName it is for */

@@ -240,16 +240,7 @@ int tc_fw_boot_confirm(const char *state_dir, tc_fw_slot slot, char *why, size_t
     return rc;
 }
 
-__attribute__((format(printf, 3, 4))) static int refuse(tc_fw_reason *r, tc_fw_refusal code,
-                                                        const char *fmt, ...)
-{
-    r->code = code;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(r->text, sizeof(r->text), fmt, ap);
-    va_end(ap);
-    return -1;
-}
+#define refuse tc_fw_refuse
 
 int tc_fw_slot_load(const char *state_dir, tc_fw_slot slot, uint8_t **bytes, size_t *len,
                     tc_fw_package *p, tc_fw_reason *r)

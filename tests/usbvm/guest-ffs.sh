@@ -53,7 +53,7 @@ rm $RG/configs/c.1/SourceSink.raw; rmdir $RG/configs/c.1 $RG/functions/SourceSin
 
 # 2. The camera through FunctionFS.
 F0=$(up)
-"$GADGET_SH" --twincam "$TWINCAM" --udc $UDC --seed 7 > /out/gadget.log 2>&1 &
+"$GADGET_SH" --twincam "$TWINCAM" --udc $UDC --seed 7 --status-interval 1 > /out/gadget.log 2>&1 &
 GPID=$!
 FD=$(wait_usb 1d6b 0104) || { cat /out/gadget.log; fail "FunctionFS gadget did not enumerate"; }
 FSPEED=$(cat $FD/speed)
@@ -69,6 +69,7 @@ cat /out/ffs-host.txt
 kill -TERM $GPID; wait $GPID  # TERM: a background job of a script ignores INT
 tail -4 /out/gadget.log
 [ $HRC = 0 ] || fail "u3v_host_test over FunctionFS"
+grep -q "^twincam gadget: .* fps, .* MB/s, [01] client" /out/gadget.log || fail "no status line from twincam gadget"
 {
   echo "ffs: speed $FSPEED, Aravis lists $FID"
   grep '^rate:' /out/ffs-host.txt | sed 's/^/ffs /'
