@@ -61,6 +61,11 @@ struct tc_acq {
     int8_t trigger_line[TC_TRIGGER_QUEUE]; /* line whose edge made it, -1 software */
     int64_t trigger_edge[TC_TRIGGER_QUEUE];
     unsigned n_triggers;
+    /* Threads blocked waiting for a frame (tc_acq_wait, tc_acq_wait_event).
+     * On the virtual clock a debounced line trigger is taken only while one
+     * waits: the edges given before the wait (a glitch that withdraws it)
+     * are all known then, whatever the threads' timing. */
+    unsigned app_waiting;
 
     /* model worker: prepares the sensor for new settings off the paced path */
     pthread_t worker;
@@ -325,6 +330,11 @@ static bool produce_one(tc_acq *a, int64_t *t_next)
                 continue;
             }
             t_start = a->triggers[0];
+            int tl = a->trigger_line[0];
+            if (a->clock->is_virtual && tl >= 0 && a->s.lines.debounce_ns[tl] > 0 && !a->app_waiting) {
+                pthread_cond_wait(&a->cond, &a->mu); /* a consumer's wait broadcasts */
+                continue;
+            }
             if (tc_clock_now(a->clock) >= t_start || a->clock->is_virtual)
                 break;
             wait_once(a, t_start); /* woken early if the queue changes */
@@ -714,9 +724,15 @@ int tc_acq_wait(tc_acq *a, tc_acq_frame **out, int timeout_ms)
             rc = TC_EBUSY;
             break;
         }
-        if (timeout_ms < 0) {
+        if (a->app_waiting++ == 0)
+            pthread_cond_broadcast(&a->cond); /* a producer holding a debounced trigger */
+        int timed_out = 0;
+        if (timeout_ms < 0)
             pthread_cond_wait(&a->cond, &a->mu);
-        } else if (pthread_cond_timedwait(&a->cond, &a->mu, &ts) == ETIMEDOUT) {
+        else
+            timed_out = pthread_cond_timedwait(&a->cond, &a->mu, &ts) == ETIMEDOUT;
+        a->app_waiting--;
+        if (timed_out) {
             rc = a->ready_head ? 0 : TC_ETIMEOUT;
             break;
         }
@@ -962,11 +978,16 @@ int tc_acq_wait_event(tc_acq *a, tc_acq_waiter *w, tc_acq_frame **out, int timeo
         }
         /* Every change the loop looks at broadcasts a->cond: frames queued,
          * stop, the producer ending by itself, tc_acq_wake_waiters, cancel. */
-        if (timeout_ms < 0) {
+        if (a->app_waiting++ == 0)
+            pthread_cond_broadcast(&a->cond); /* a producer holding a debounced trigger */
+        int timed_out = 0;
+        if (timeout_ms < 0)
             pthread_cond_wait(&a->cond, &a->mu);
-        } else if (pthread_cond_timedwait(&a->cond, &a->mu, &ts) == ETIMEDOUT && !a->ready_head &&
-                   !w->cancel && (a->state == ST_RUNNING) == w->running &&
-                   (!w->running || a->runs == w->run)) {
+        else
+            timed_out = pthread_cond_timedwait(&a->cond, &a->mu, &ts) == ETIMEDOUT;
+        a->app_waiting--;
+        if (timed_out && !a->ready_head && !w->cancel && (a->state == ST_RUNNING) == w->running &&
+            (!w->running || a->runs == w->run)) {
             rc = TC_ETIMEOUT;
             break;
         }
