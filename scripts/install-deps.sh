@@ -17,6 +17,10 @@
 # Does nothing when everything is already there; otherwise needs root (or
 # sudo) and the Debian archive. Prints only on stderr (so `run.sh xml >
 # camera.xml` stays XML), and only what it installs.
+# Network safety: this script only installs packages; it starts no camera
+# and no Aravis client. The clients it installs (arv-tool, arv-viewer,
+# aravissrc) are started by the tests and benches only inside a private
+# network namespace with loopback alone (unshare -rn), addressing 127.0.0.0/8.
 set -eu
 mode=${1:-test}
 run="meson ninja-build pkg-config gcc libc6-dev libpng-dev zlib1g-dev nettle-dev libsodium-dev libgpiod-dev"
