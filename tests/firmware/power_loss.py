@@ -39,7 +39,6 @@ Run only inside a private network namespace with nothing but loopback
 
 usage: power_loss.py TWINCAM   (env TC_POWER_TRIALS, default 210; TC_POWER_SEED)
 """
-import ctypes
 import os
 import random
 import re
@@ -70,43 +69,22 @@ VICTIMS = ("child", "parent", "both")
 SETS = ("UserSet1", "UserSet2")
 
 
-class Files:
-    """GenApi's FileProtocolAdapter over Aravis's nodes (tests/gige/test_file_access.py)."""
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "gige"))
+import test_file_access  # noqa: E402  (GenApi's file protocol adapter over Aravis)
 
-    def __init__(self, dev):
-        self.dev = dev
-        self.node = dev.get_genicam().get_node("FileAccessBuffer")
-        self.buf_len = self.node.get_length()
-        self.buf = ctypes.create_string_buffer(self.buf_len)
 
-    def execute(self, name, op):
-        self.dev.set_string_feature_value("FileSelector", name)
-        self.dev.set_string_feature_value("FileOperationSelector", op)
-        self.dev.execute_command("FileOperationExecute")
-        return self.dev.get_string_feature_value("FileOperationStatus") == "Success"
-
-    def reason(self):
-        return self.dev.get_string_feature_value("TwinFileOperationReason")
+class Files(test_file_access.Files):
+    """The file-access adapter of tests/gige/test_file_access.py, plus a
+    whole upload that raises on any refusal."""
 
     def upload(self, name, data):
         """Open for Write, every piece, Close: True when Close succeeded."""
-        self.dev.set_string_feature_value("FileSelector", name)
-        self.dev.set_string_feature_value("FileOpenMode", "Write")
-        if not self.execute(name, "Open"):
+        if not self.open(name, "Write"):
             raise AssertionError("open %s: %s" % (name, self.reason()))
-        self.dev.set_string_feature_value("FileOperationSelector", "Write")
-        done = 0
-        while done < len(data):
-            n = min(self.buf_len, len(data) - done)
-            ctypes.memmove(self.buf, data[done:done + n], n)
-            self.dev.set_integer_feature_value("FileAccessOffset", done)
-            self.dev.set_integer_feature_value("FileAccessLength", n)
-            self.node.set(ctypes.addressof(self.buf), (n + 3) // 4 * 4)
-            self.dev.execute_command("FileOperationExecute")
-            if self.dev.get_string_feature_value("FileOperationStatus") != "Success":
-                raise AssertionError("write at %d: %s" % (done, self.reason()))
-            done += self.dev.get_integer_feature_value("FileOperationResult")
-        if not self.execute(name, "Close"):
+        done = self.write(name, data)
+        if done != len(data):
+            raise AssertionError("write at %d: %s" % (done, self.reason()))
+        if not self.close(name):
             raise AssertionError("close %s: %s" % (name, self.reason()))
         return True
 
