@@ -99,6 +99,9 @@ int tc_cli_firmware_exit_status(int rc);
 /* twincam firmware flash --camera ADDR FILE (cmd_firmware_flash.c); argv[0]
  * is "flash". */
 int tc_cli_firmware_flash(int argc, char **argv);
+/* A firmware package file into memory (malloc'd), or "WHO: PATH: why" on
+ * stderr. 0 or -1. */
+int tc_cli_read_package(const char *who, const char *path, uint8_t **bytes, size_t *len);
 
 
 #endif

@@ -60,6 +60,20 @@ static void usage(FILE *to)
             TC_FIRMWARE_VERSION, TC_FIRMWARE_FLOOR, TC_TWIN_MODEL_NAME, TC_TEST_SECRET_KEY);
 }
 
+/* A package file into memory (at most the largest package), or the reason
+ * on stderr as "WHO: PATH: why". 0 or -1. */
+int tc_cli_read_package(const char *who, const char *path, uint8_t **bytes, size_t *len)
+{
+    char why[512];
+    *bytes = NULL;
+    *len = 0;
+    if (tc_file_read_all(AT_FDCWD, path, 0, TC_FW_PACKAGE_MAX, bytes, len, why, sizeof(why)) != 0) {
+        fprintf(stderr, "%s: %s: %s\n", who, path, why);
+        return -1;
+    }
+    return 0;
+}
+
 static int check_version(const char *opt, const char *v)
 {
     tc_semver s;
@@ -188,13 +202,10 @@ static int info(int argc, char **argv)
         return 2;
     }
     const char *path = argv[1];
-    char why[512];
-    uint8_t *b = NULL;
-    size_t len = 0;
-    if (tc_file_read_all(AT_FDCWD, path, 0, TC_FW_PACKAGE_MAX, &b, &len, why, sizeof(why)) != 0) {
-        fprintf(stderr, "twincam: %s: %s\n", path, why);
+    uint8_t *b;
+    size_t len;
+    if (tc_cli_read_package("twincam", path, &b, &len) != 0)
         return 1;
-    }
     tc_fw_package p;
     tc_fw_reason r;
     if (tc_fw_parse(b, len, &p, &r) != 0) {
@@ -305,12 +316,10 @@ static int install(int argc, char **argv)
         return 2;
     }
     char why[512];
-    uint8_t *b = NULL;
-    size_t len = 0;
-    if (tc_file_read_all(AT_FDCWD, file, 0, TC_FW_PACKAGE_MAX, &b, &len, why, sizeof(why)) != 0) {
-        fprintf(stderr, "twincam: %s: %s\n", file, why);
+    uint8_t *b;
+    size_t len;
+    if (tc_cli_read_package("twincam", file, &b, &len) != 0)
         return 1;
-    }
     /* The firmware running (or that would boot) from DIR now. */
     tc_fw_boot_state s;
     tc_fw_boot_read(dir, &s, why, sizeof(why));

@@ -203,12 +203,10 @@ int tc_cli_firmware_flash(int argc, char **argv)
 
     /* 1. The package, checked here: a package the camera must refuse is not sent. */
     char why[512];
-    uint8_t *b = NULL;
-    size_t len = 0;
-    if (tc_file_read_all(AT_FDCWD, file, 0, TC_FW_PACKAGE_MAX, &b, &len, why, sizeof(why)) != 0) {
-        fprintf(stderr, FLASH_WHO ": %s: %s\n", file, why);
+    uint8_t *b;
+    size_t len;
+    if (tc_cli_read_package(FLASH_WHO, file, &b, &len) != 0)
         return 1;
-    }
     tc_fw_package p;
     tc_fw_reason r;
     if (tc_fw_parse(b, len, &p, &r) != 0 ||
