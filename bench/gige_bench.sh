@@ -66,7 +66,7 @@ report() {
 }
 
 start_twin() {
-    "$TWINCAM" serve --interface 127.0.0.1 >/dev/null 2>&1 &
+    "$TWINCAM" serve --no-state-dir --interface 127.0.0.1 >/dev/null 2>&1 &
     tpid=$!
     until arv-tool-0.8 -a 127.0.0.1 control DeviceVendorName >/dev/null 2>&1; do :; done
 }

@@ -12,7 +12,7 @@ median): its heartbeat must always be answered in time.
 
 Talks to a camera on 127.0.0.1:3956 only; run it with the camera inside a
 loopback-only network namespace, e.g.
-  unshare -rn sh -c 'ip link set lo up; build-release/twincam serve & sleep 1;
+  unshare -rn sh -c 'ip link set lo up; build-release/twincam serve --no-state-dir & sleep 1;
                      python3 bench/resend_flood.py 5; kill -INT $!'
 """
 import socket

@@ -7,7 +7,7 @@ controller still holds control (READREG CCP right after).
 
 Talks to a camera on 127.0.0.1:3956 only; run it with the camera inside a
 loopback-only network namespace, e.g.
-  unshare -rn sh -c 'ip link set lo up; build/twincam serve & sleep 2;
+  unshare -rn sh -c 'ip link set lo up; build/twincam serve --no-state-dir & sleep 2;
                      python3 bench/slow_command_gvcp.py scene.png; kill $!'
 """
 import socket

@@ -36,6 +36,7 @@ typedef struct tc_cli_opts {
     unsigned n_sets;
     unsigned long long seed;
     int usb, usbip, quiet;
+    int no_state_dir; /* --no-state-dir: serve/gadget keep nothing (no default state dir) */
     unsigned status_ms; /* serve's status line period; 0: the default */
     char **argv; /* the whole command line (tc_cli_parse), for the boot loader's child */
 } tc_cli_opts;
@@ -54,6 +55,7 @@ enum {
     TC_CLI_OPT_FFS = 1u << 10,      /* --ffs DIR */
     TC_CLI_OPT_GPIO = 1u << 11,     /* --gpio SPEC */
     TC_CLI_OPT_QUIET = 1u << 12,    /* -q/--quiet, --status-interval S */
+    TC_CLI_OPT_NO_STATE = 1u << 13, /* --no-state-dir (serve, gadget: they have a default) */
     TC_CLI_OPT_CAMERA = TC_CLI_OPT_SET | TC_CLI_OPT_SERIAL | TC_CLI_OPT_SEED,
 };
 
@@ -70,6 +72,13 @@ tc_camera *tc_cli_open_camera(const tc_cli_opts *o, bool deterministic);
 /* --state-dir: create it (mkdir -p, new directories 0700) or refuse now,
  * saying why on stderr. 0 or -1. */
 int tc_cli_prepare_state_dir(const char *dir);
+
+/* The state directory serve and gadget use without --state-dir:
+ * $XDG_STATE_HOME/twincam/SERIAL, or ~/.local/state/twincam/SERIAL when
+ * XDG_STATE_HOME is unset or not absolute (XDG Base Directory spec).
+ * Written into buf; -1 (nothing to default to) when neither variable
+ * gives an absolute path or the serial is not a plain file name. */
+int tc_cli_default_state_dir(const char *serial, char *buf, size_t cap);
 
 /* Run the camera on a port (serve, gadget) until SIGINT/SIGTERM. */
 int tc_cli_run_port(tc_cli_opts *o, bool gadget);

@@ -33,6 +33,7 @@ int tc_cli_parse(const tc_cli_command *cmd, unsigned accepted, int argc, char **
         { { "gpio", required_argument, NULL, 'G' }, TC_CLI_OPT_GPIO },
         { { "quiet", no_argument, NULL, 'q' }, TC_CLI_OPT_QUIET },
         { { "status-interval", required_argument, NULL, 'T' }, TC_CLI_OPT_QUIET },
+        { { "no-state-dir", no_argument, NULL, 'N' }, TC_CLI_OPT_NO_STATE },
     };
     enum { N_ALL = sizeof(all) / sizeof(all[0]) };
     struct option opts[N_ALL + 3]; /* and help, version, the end */
@@ -78,6 +79,7 @@ int tc_cli_parse(const tc_cli_command *cmd, unsigned accepted, int argc, char **
         case 'I': o->io_path = optarg; break;
         case 'G': o->gpio_spec = optarg; break;
         case 'q': o->quiet = 1; break;
+        case 'N': o->no_state_dir = 1; break;
         case 'T': {
             char *end;
             double sec = strtod(optarg, &end);
@@ -117,7 +119,32 @@ int tc_cli_parse(const tc_cli_command *cmd, unsigned accepted, int argc, char **
         fprintf(stderr, "twincam %s: unexpected argument '%s'\n", cmd->name, argv[optind]);
         return tc_cli_usage_error(cmd);
     }
+    if (o->no_state_dir && o->state_dir) {
+        fprintf(stderr, "twincam %s: --state-dir and --no-state-dir together\n", cmd->name);
+        return tc_cli_usage_error(cmd);
+    }
     return 0;
+}
+
+int tc_cli_default_state_dir(const char *serial, char *buf, size_t cap)
+{
+    /* The serial becomes a path component: a plain name only, so that no
+     * --serial can point the default outside the twincam directory. */
+    if (!serial)
+        serial = "TC000001";
+    size_t n = strlen(serial);
+    if (n == 0 || n > 64 || strspn(serial, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                           "0123456789._-") != n || serial[0] == '.')
+        return -1;
+    const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+    int w;
+    if (xdg && xdg[0] == '/')
+        w = snprintf(buf, cap, "%s/twincam/%s", xdg, serial);
+    else if (home && home[0] == '/')
+        w = snprintf(buf, cap, "%s/.local/state/twincam/%s", home, serial);
+    else
+        return -1;
+    return w > 0 && (size_t)w < cap ? 0 : -1;
 }
 
 int tc_cli_help(const tc_cli_command *cmd)

@@ -7,7 +7,7 @@ static int gadget_main(int argc, char **argv)
     tc_cli_opts c = { 0 };
     int rc = tc_cli_parse(&tc_cli_cmd_gadget,
                           TC_CLI_OPT_CAMERA | TC_CLI_OPT_FFS | TC_CLI_OPT_IO | TC_CLI_OPT_GPIO |
-                              TC_CLI_OPT_STATE_DIR | TC_CLI_OPT_QUIET,
+                              TC_CLI_OPT_STATE_DIR | TC_CLI_OPT_NO_STATE | TC_CLI_OPT_QUIET,
                            argc, argv, &c);
     return rc != 0 ? rc : tc_cli_run_port(&c, true);
 }
@@ -28,7 +28,11 @@ const tc_cli_command tc_cli_cmd_gadget = {
              "      --gpio=SPEC          the I/O lines on Linux GPIO lines (docs/io.md)\n"
              "      --state-dir=DIR      where UserSetSave keeps the user sets and the\n"
              "                           firmware slots: gadget then runs as the boot loader,\n"
-             "                           the firmware as its child (docs/firmware.md)\n"
+             "                           the firmware as its child (docs/firmware.md);\n"
+             "                           default $XDG_STATE_HOME/twincam/SERIAL, or\n"
+             "                           ~/.local/state/twincam/SERIAL\n"
+             "      --no-state-dir       keep nothing: user sets last until exit, no\n"
+             "                           firmware update, no boot loader\n"
              "  -q, --quiet              no status line (every 5 s on stderr: fps, MB/s,\n"
              "                           hosts, overruns, drops)\n"
              "      --status-interval=S  the status line every S seconds (0.1 to 3600)\n"

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "ffs/ffs_gadget.h"
+#include "firmware/slots.h"
 #include "inproc/camera_int.h"
 #include "gige/gige_server.h"
 #include "io/gpio_map.h"
@@ -62,8 +63,27 @@ int tc_cli_run_port(tc_cli_opts *c, bool gadget)
     }
     if (!c->interface)
         c->interface = "127.0.0.1";
+    /* Without --state-dir, a camera keeps its user sets and firmware slots
+     * where the user's state lives, as a camera keeps them in its flash
+     * (the child of the boot loader works this out again, the same way). A
+     * default that cannot be made costs persistence, never the start. */
+    char default_dir[4096];
+    if (!c->state_dir && !c->no_state_dir) {
+        if (tc_cli_default_state_dir(c->serial, default_dir, sizeof(default_dir)) != 0)
+            fprintf(stderr, "twincam: no state directory (neither XDG_STATE_HOME nor HOME is an "
+                            "absolute path, or the serial is not a file name): user sets are not "
+                            "kept, no firmware update (--state-dir DIR)\n");
+        else if (tc_cli_prepare_state_dir(default_dir) != 0)
+            fprintf(stderr, "twincam: the default state directory cannot be used: user sets are "
+                            "not kept, no firmware update (--state-dir DIR)\n");
+        else
+            c->state_dir = default_dir;
+        if (c->state_dir && !tc_fw_supervised()) /* the loader says it; its child need not */
+            fprintf(stderr, "twincam: state directory %s (the default; --no-state-dir keeps "
+                            "nothing)\n", c->state_dir);
+    }
     /* The boot loader keeps its slots there too: made before it looks. */
-    if (c->state_dir && tc_cli_prepare_state_dir(c->state_dir) != 0)
+    else if (c->state_dir && tc_cli_prepare_state_dir(c->state_dir) != 0)
         return 1;
     int boot_rc;
     if (tc_cli_firmware_boot(c->state_dir, c->argv, &g_stop, &boot_rc)) /* the boot loader */
@@ -120,7 +140,8 @@ static int serve_main(int argc, char **argv)
     tc_cli_opts c = { 0 };
     int rc = tc_cli_parse(&tc_cli_cmd_serve,
                           TC_CLI_OPT_CAMERA | TC_CLI_OPT_INTERFACE | TC_CLI_OPT_USBIP | TC_CLI_OPT_IO |
-                              TC_CLI_OPT_GPIO | TC_CLI_OPT_STATE_DIR | TC_CLI_OPT_QUIET,
+                              TC_CLI_OPT_GPIO | TC_CLI_OPT_STATE_DIR | TC_CLI_OPT_NO_STATE |
+                              TC_CLI_OPT_QUIET,
                            argc, argv, &c);
     return rc != 0 ? rc : tc_cli_run_port(&c, false);
 }
@@ -153,7 +174,11 @@ const tc_cli_command tc_cli_cmd_serve = {
              "      --state-dir=DIR      where UserSetSave keeps the user sets and the\n"
              "                           firmware slots (created, mode 0700, if missing):\n"
              "                           serve then runs as the boot loader, the firmware\n"
-             "                           as its child (docs/firmware.md)\n"
+             "                           as its child (docs/firmware.md); default\n"
+             "                           $XDG_STATE_HOME/twincam/SERIAL, or\n"
+             "                           ~/.local/state/twincam/SERIAL\n"
+             "      --no-state-dir       keep nothing: user sets last until exit, no\n"
+             "                           firmware update, no boot loader\n"
              "  -q, --quiet              no status line (every 5 s on stderr: fps, MB/s,\n"
              "                           hosts, resends (GigE), overruns, drops)\n"
              "      --status-interval=S  the status line every S seconds (0.1 to 3600)\n"

@@ -87,7 +87,7 @@ class GigE(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.log = tempfile.NamedTemporaryFile(prefix="twincam-serve-", suffix=".log", delete=False)
-        cls.server = subprocess.Popen([TWINCAM, "serve", "--interface", ADDR],
+        cls.server = subprocess.Popen([TWINCAM, "serve", "--no-state-dir", "--interface", ADDR],
                                       stdout=cls.log, stderr=cls.log)
         deadline = time.monotonic() + 20
         while True:  # ready when a client can open it
@@ -385,7 +385,7 @@ class Rig(unittest.TestCase):
             sock = os.path.join(cls.dir.name, serial + ".io")
             cls.sockets.append(sock)
             cls.servers.append(subprocess.Popen(
-                [TWINCAM, "serve", "--interface", addr, "--serial", serial, "--io", sock],
+                [TWINCAM, "serve", "--no-state-dir", "--interface", addr, "--serial", serial, "--io", sock],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         deadline = time.monotonic() + 20
         for (addr, _), sock in zip(cls.CAMS, cls.sockets):

@@ -28,7 +28,7 @@ log=$tmp/serve.log
 # Full frames as the README's live view gets them, at 5 fps rather than 18:
 # the viewer's demosaicking and drawing under Xvfb share 2 cores with the
 # camera and the build.
-"$tc" serve --interface 127.0.0.1 --status-interval 0.5 \
+"$tc" serve --no-state-dir --interface 127.0.0.1 --status-interval 0.5 \
     --set AcquisitionFrameRateEnable=true --set AcquisitionFrameRate=5 2>"$log" &
 serve=$!
 trap 'kill -INT $serve 2>/dev/null; wait $serve 2>/dev/null; rm -rf "$tmp"' EXIT

@@ -61,7 +61,7 @@ for l in 0 1 2 3; do pull $l down; done
 # ---- the camera, every line on the chip ----
 IO=/tmp/io.sock
 SPEC="Line0=$CHIP:0,Line1=/dev/$CHIP:1,Line2=twincam-sim:2,Line3=$CHIP:3"
-"$TWINCAM" serve --interface 127.0.0.1 --io $IO --gpio "$SPEC" \
+"$TWINCAM" serve --no-state-dir --interface 127.0.0.1 --io $IO --gpio "$SPEC" \
   --set Width=480 --set Height=320 --set ExposureTime=2000 \
   --set LineSelector=Line3 --set LineMode=Output --set LineSource=AcquisitionActive > /out/server.log 2>&1 &
 SRV=$!
