@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 int tc_file_open_read(int dirfd, const char *path, int nofollow, uint64_t max_bytes, char *why,
@@ -141,6 +142,49 @@ static long temporary_pid(const char *name)
     return 0;
 }
 
+/* Whether process pid could have written a file last changed at mtime: it
+ * lives and had started by then. PIDs are reused: on a busy machine the
+ * dead writer's number soon names an unrelated process, which started
+ * after the file was written (its start from /proc/PID/stat's starttime,
+ * clock ticks after boot, and /proc/stat's btime). Unknown counts as yes:
+ * a live writer's file must never go. */
+static int could_be_writer(long pid, time_t mtime)
+{
+    if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+        return 0;
+    char path[64], buf[1024];
+    snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return errno == ENOENT ? 0 : 1;
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    /* Fields after the command name, which may hold spaces and ')': from
+     * the last ')'; starttime is field 22, the 20th after it. */
+    char *p = strrchr(buf, ')');
+    unsigned long long start_ticks = 0;
+    for (int field = 3; p && field <= 22; field++) {
+        p = strchr(p + 1, ' ');
+        if (p && field == 22)
+            start_ticks = strtoull(p + 1, NULL, 10);
+    }
+    unsigned long long btime = 0;
+    f = fopen("/proc/stat", "re");
+    if (f) {
+        char line[256];
+        while (fgets(line, sizeof(line), f))
+            if (sscanf(line, "btime %llu", &btime) == 1)
+                break;
+        fclose(f);
+    }
+    long hz = sysconf(_SC_CLK_TCK);
+    if (!p || !start_ticks || !btime || hz <= 0)
+        return 1;
+    /* A second's slack: btime and mtime are whole seconds. */
+    return (long long)(btime + start_ticks / (unsigned long long)hz) <= (long long)mtime + 1;
+}
+
 int tc_file_remove_stale_temporaries(int dirfd)
 {
     int fd = dup(dirfd);
@@ -159,7 +203,9 @@ int tc_file_remove_stale_temporaries(int dirfd)
     struct dirent *e;
     while ((e = readdir(d))) {
         long pid = temporary_pid(e->d_name);
-        if (pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+        struct stat sb;
+        if (pid <= 0 || fstatat(dirfd, e->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0 ||
+            could_be_writer(pid, sb.st_mtime))
             continue; /* not one, or its writer lives */
         if (unlinkat(dirfd, e->d_name, 0) == 0)
             removed++;

@@ -31,8 +31,9 @@ int tc_file_remove(int dirfd, const char *name, char *why, size_t cap);
 
 /* Remove the temporary files tc_file_replace left in dirfd when its process
  * died between creating one and renaming it (a power cut, SIGKILL): names
- * `.NAME.PID.N.tmp` whose PID is no live process. A live PID's are another
- * writer's, in use, and stay; so does every other name. Each one left would
+ * `.NAME.PID.N.tmp` whose PID is no live process, or one that started after
+ * the file was last written (the number reused). A live writer's are in
+ * use, and stay; so does every other name. Each one left would
  * hold its bytes (a whole firmware package) until someone removed it by
  * hand. Returns how many were removed, or -1 with errno. */
 int tc_file_remove_stale_temporaries(int dirfd);

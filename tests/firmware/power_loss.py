@@ -43,6 +43,7 @@ import os
 import random
 import re
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -106,6 +107,18 @@ def pids_of_camera(state_dir):
         if state != "Z" and b"serve" in args and state_dir.encode() in args:
             out.append(int(p))
     return out
+
+
+def gvcp_port_free():
+    """Whether ADDR's GVCP port can be bound (no camera holds it)."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        s.bind((ADDR, 3956))
+        return True
+    except OSError:
+        return False
+    finally:
+        s.close()
 
 
 def children(pid):
@@ -179,8 +192,16 @@ class Trials:
                 time.sleep(0.02)
 
     def wait_gone(self, pids, bound=10):
+        """Until the killed camera's processes are gone and its GVCP port is
+        free. The port too: a firmware child the loader forked just before
+        the kill dies of PR_SET_PDEATHSIG, and while it is in the middle of
+        exec its /proc cmdline may read empty (so the process scan misses
+        it) although it holds the port for a moment more; on a loaded
+        machine the next loader's child then found the address in use and
+        was rolled back as if the firmware had failed."""
         deadline = time.monotonic() + bound
-        while any(os.path.exists("/proc/%d" % p) and p in pids_of_camera(self.sd) for p in pids):
+        while any(os.path.exists("/proc/%d" % p) and p in pids_of_camera(self.sd) for p in pids) \
+                or not gvcp_port_free():
             if time.monotonic() > deadline:
                 return False
             time.sleep(0.01)
