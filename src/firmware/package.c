@@ -57,6 +57,7 @@ static const char *const refusal_names[TC_FW_REFUSAL_COUNT] = {
     [TC_FW_EDOWNGRADE] = "downgrade",
     [TC_FW_EREPLACE] = "cannot replace the running firmware",
     [TC_FW_EIO] = "i/o",
+    [TC_FW_ETRIAL] = "on trial",
 };
 
 const char *tc_fw_refusal_name(tc_fw_refusal code)

@@ -57,6 +57,7 @@ typedef enum tc_fw_refusal {
     TC_FW_EDOWNGRADE,  /* version below the running camera's minimum */
     TC_FW_EREPLACE,    /* the running firmware is older than the package may replace */
     TC_FW_EIO,         /* reading, writing or memory (not the package's fault) */
+    TC_FW_ETRIAL,      /* the running slot is on trial: its fallback may not be written over */
     TC_FW_REFUSAL_COUNT
 } tc_fw_refusal;
 

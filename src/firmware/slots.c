@@ -314,6 +314,17 @@ static int install_locked(const char *state_dir, const uint8_t *bytes, size_t le
     if (tc_fw_verify(bytes, len, &t, &p, r) != 0)
         return -1;
     tc_fw_slot target = running == TC_FW_SLOT_A ? TC_FW_SLOT_B : TC_FW_SLOT_A;
+    /* A slot on trial (booted, not yet confirmed healthy) has only the
+     * previous slot to go back to: writing over that one would leave a
+     * failing trial nothing but the factory program, or worse, a slot that
+     * was never confirmed. Confirmation comes within the health bound of a
+     * boot; the install is refused until then. */
+    if (!s.confirmed && s.active != TC_FW_FACTORY && target == s.previous)
+        return refuse(r, TC_FW_ETRIAL,
+                      "slot %s is on trial (booted, not yet confirmed healthy): slot %s is what it "
+                      "falls back to and is not written over; boot it until it reports healthy, "
+                      "then install",
+                      tc_fw_slot_name(s.active), tc_fw_slot_name(target));
     int dir = open_dir(state_dir, why, sizeof(why));
     if (dir < 0)
         return refuse(r, TC_FW_EIO, "%s", why);

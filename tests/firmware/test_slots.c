@@ -321,6 +321,61 @@ static void confirm_keeps_an_install_made_since_the_boot(void **state)
 }
 
 /* A slot file damaged on disk is not booted: its load says why. */
+/* A slot on trial (booted, not confirmed) falls back to the previous one:
+ * an install then, offline or through the trial slot itself, would write
+ * over that fallback. It is refused (TC_FW_ETRIAL), nothing changes; once
+ * the trial slot is confirmed the same install goes through. */
+static void install_never_overwrites_a_trials_fallback(void **state)
+{
+    (void)state;
+    if (!tc_fw_builtin_key_is_test)
+        skip();
+    char *d = tmpdir(), why[600];
+    unsetenv(TC_FW_ENV_SLOT);
+    size_t len;
+    tc_fw_reason r;
+    tc_fw_boot_state s;
+    uint8_t *a = make("3.21.0", "3.20.0", 0xA1, &len);
+    assert_int_equal(tc_firmware_install(d, a, len, TC_TWIN_MODEL_NAME, "3.20.0", &r), 0);
+    assert_int_equal(tc_fw_boot_confirm(d, TC_FW_SLOT_A, why, sizeof(why)), 0); /* a: known good */
+    setenv(TC_FW_ENV_SLOT, "a", 1);
+    uint8_t *b = make("3.22.0", "3.20.0", 0xB2, &len);
+    assert_int_equal(tc_firmware_install(d, b, len, TC_TWIN_MODEL_NAME, "3.21.0", &r), 0);
+    /* now b is on trial, a its fallback; the boot file as the loader left it */
+    assert_int_equal(tc_fw_boot_read(d, &s, why, sizeof(why)), 0);
+    assert_int_equal(s.active, TC_FW_SLOT_B);
+    assert_int_equal(s.previous, TC_FW_SLOT_A);
+    assert_false(s.confirmed);
+    uint8_t *c = make("3.23.0", "3.20.0", 0xC3, &len);
+    for (int through_b = 0; through_b < 2; through_b++) {
+        if (through_b)
+            setenv(TC_FW_ENV_SLOT, "b", 1); /* the trial program itself takes the upload */
+        else
+            unsetenv(TC_FW_ENV_SLOT); /* offline, `twincam firmware install` */
+        assert_int_equal(tc_firmware_install(d, c, len, TC_TWIN_MODEL_NAME, "3.22.0", &r), -1);
+        assert_int_equal(r.code, TC_FW_ETRIAL);
+        assert_non_null(strstr(r.text, "on trial"));
+        uint8_t *got;
+        size_t n;
+        tc_fw_package p;
+        assert_int_equal(tc_fw_slot_load(d, TC_FW_SLOT_A, &got, &n, &p, &r), 0);
+        assert_string_equal(p.manifest.version, "3.21.0"); /* the fallback untouched */
+        free(got);
+        assert_int_equal(tc_fw_boot_read(d, &s, why, sizeof(why)), 0);
+        assert_int_equal(s.active, TC_FW_SLOT_B);
+        assert_int_equal(s.previous, TC_FW_SLOT_A);
+    }
+    /* b reports healthy: confirmed, and a may be written */
+    assert_int_equal(tc_fw_boot_confirm(d, TC_FW_SLOT_B, why, sizeof(why)), 0);
+    assert_int_equal(tc_firmware_install(d, c, len, TC_TWIN_MODEL_NAME, "3.22.0", &r), 0);
+    assert_int_equal(tc_fw_boot_read(d, &s, why, sizeof(why)), 0);
+    assert_int_equal(s.active, TC_FW_SLOT_A);
+    assert_int_equal(s.previous, TC_FW_SLOT_B);
+    unsetenv(TC_FW_ENV_SLOT);
+    free(a), free(b), free(c);
+    rmtree(d);
+}
+
 static void damaged_slot_does_not_load(void **state)
 {
     (void)state;
@@ -364,6 +419,7 @@ int main(void)
         cmocka_unit_test(refused_install_changes_nothing),
         cmocka_unit_test(damaged_slot_does_not_load),
         cmocka_unit_test(confirm_keeps_an_install_made_since_the_boot),
+        cmocka_unit_test(install_never_overwrites_a_trials_fallback),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
