@@ -39,11 +39,23 @@ grep -q " $CFS configfs" /proc/mounts || mount -t configfs none "$CFS"
 [ -n "$UDC" ] || { echo "gadget.sh: no USB device controller in /sys/class/udc"; exit 1; }
 
 # The identity the camera reports (with the options given, e.g. --serial).
-feature() { "$TWINCAM" features "$@" | awk -v f="$FEATURE" '$1 == f { print $4; exit }'; }
-FEATURE=DeviceVendorName; VENDOR=$(feature "$@")
-FEATURE=DeviceModelName; MODEL=$(feature "$@")
-FEATURE=DeviceSerialNumber; SERIAL=$(feature "$@")
-FEATURE=DeviceFirmwareVersion; VERSION=$(feature "$@")
+# Only the options that shape the camera reach `twincam features`: it takes
+# no port options (--io, --status-interval, -q ...), and refused them all.
+quote() { printf "'%s'" "$(printf %s "$1" | sed "s/'/'\\\\''/g")"; }
+IDENT="" takes_value=""
+for a in "$@"; do
+  if [ -n "$takes_value" ]; then IDENT="$IDENT $(quote "$a")"; takes_value=""; continue; fi
+  case "$a" in
+    --serial=*|--seed=*|--set=*|--state-dir=*) IDENT="$IDENT $(quote "$a")" ;;
+    --serial|--seed|--set|--state-dir) IDENT="$IDENT $(quote "$a")"; takes_value=1 ;;
+  esac
+done
+feature() { eval "\"\$TWINCAM\" features $IDENT" | awk -v f="$FEATURE" '$1 == f { print $4; exit }'; }
+FEATURE=DeviceVendorName; VENDOR=$(feature)
+FEATURE=DeviceModelName; MODEL=$(feature)
+FEATURE=DeviceSerialNumber; SERIAL=$(feature)
+FEATURE=DeviceFirmwareVersion; VERSION=$(feature)
+[ -n "$MODEL" ] && [ -n "$SERIAL" ] || { echo "gadget.sh: cannot read the camera's identity (twincam features$IDENT)"; exit 1; }
 BCD=$(echo "$VERSION" | awk -F. '{ printf "0x%02d%02d", $1 % 100, $2 % 100 }')
 
 G=$CFS/usb_gadget/twincam
