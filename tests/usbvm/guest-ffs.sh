@@ -53,12 +53,15 @@ rm $RG/configs/c.1/SourceSink.raw; rmdir $RG/configs/c.1 $RG/functions/SourceSin
 
 # 2. The camera through FunctionFS.
 F0=$(up)
-"$GADGET_SH" --twincam "$TWINCAM" --udc $UDC --seed 7 --status-interval 1 > /out/gadget.log 2>&1 &
+# With a state directory, as on a board: gadget is the boot loader and the
+# camera its child (docs/firmware.md).
+"$GADGET_SH" --twincam "$TWINCAM" --udc $UDC --seed 7 --status-interval 1 --state-dir /run/ffs-state > /out/gadget.log 2>&1 &
 GPID=$!
 FD=$(wait_usb 1d6b 0104) || { cat /out/gadget.log; fail "FunctionFS gadget did not enumerate"; }
 FSPEED=$(cat $FD/speed)
 say "gadget $(basename $FD) speed $FSPEED: $(cat $FD/manufacturer) $(cat $FD/product) $(cat $FD/serial) (enumerated $(awk -v a=$F0 -v b=$(up) 'BEGIN { printf "%.2f", b - a }') s after start)"
 [ "$FSPEED" = 5000 ] || fail "FunctionFS gadget at $FSPEED, not 5000"
+[ "$(cat $FD/product)" = IMX412C-12MP-twin ] || fail "FunctionFS gadget's product string is '$(cat $FD/product)'"
 timeout 60 arv-tool-0.8 > /out/arv-list-ffs.txt 2>&1
 cat /out/arv-list-ffs.txt
 grep -q "$(cat $FD/serial) (USB3)" /out/arv-list-ffs.txt || fail "arv-tool-0.8 does not list the FunctionFS camera"
@@ -70,6 +73,7 @@ kill -TERM $GPID; wait $GPID  # TERM: a background job of a script ignores INT
 tail -4 /out/gadget.log
 [ $HRC = 0 ] || fail "u3v_host_test over FunctionFS"
 grep -q "^twincam gadget: .* fps, .* MB/s, [01] client" /out/gadget.log || fail "no status line from twincam gadget"
+grep -q "twincam boot: .* reports healthy" /out/gadget.log || fail "twincam gadget --state-dir did not run the camera under its boot loader"
 {
   echo "ffs: speed $FSPEED, Aravis lists $FID"
   grep '^rate:' /out/ffs-host.txt | sed 's/^/ffs /'
