@@ -25,6 +25,7 @@
 #include "core/feature.h"
 #include "gige/gige_device.h"
 #include "gige/gvcp.h"
+#include "gige/gvcp_worker.h"
 #include "gige/gvsp.h"
 #include "image/png_io.h"
 #include "inproc/camera_int.h"
@@ -1338,6 +1339,95 @@ static void tick_keeps_control_while_worker_busy(void **state)
     assert_int_equal(rdv(f, &PEER_B, R_CCP), 0);
 }
 
+/* The worker's queue (gvcp_worker.c): served in order, one at a time,
+ * bounded at TC_GVCP_QUEUE_MAX, a retry of a running or queued request
+ * (same peer, command, request id) dropped; busy said once each way. */
+typedef struct gate {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int open, running;
+    uint16_t served[TC_GVCP_QUEUE_MAX + 8];
+    size_t n_served;
+    int busy_calls[2];
+} gate;
+
+static void gate_serve(void *ctx, const tc_gvcp_job *j)
+{
+    gate *g = ctx;
+    pthread_mutex_lock(&g->mu);
+    g->running = 1;
+    pthread_cond_broadcast(&g->cv);
+    while (!g->open)
+        pthread_cond_wait(&g->cv, &g->mu);
+    if (g->n_served < sizeof(g->served) / sizeof(g->served[0]))
+        g->served[g->n_served++] = be16(j->bytes + 6);
+    pthread_cond_broadcast(&g->cv);
+    pthread_mutex_unlock(&g->mu);
+}
+
+static void gate_busy(void *ctx, int busy)
+{
+    gate *g = ctx;
+    pthread_mutex_lock(&g->mu);
+    g->busy_calls[busy != 0]++;
+    pthread_cond_broadcast(&g->cv);
+    pthread_mutex_unlock(&g->mu);
+}
+
+static void gvcp_worker_order_bound_and_retries(void **state)
+{
+    (void)state;
+    gate g = { .open = 0 };
+    pthread_mutex_init(&g.mu, NULL);
+    pthread_cond_init(&g.cv, NULL);
+    tc_gvcp_worker *w = tc_gvcp_worker_new(gate_serve, gate_busy, &g);
+    assert_non_null(w);
+    assert_false(tc_gvcp_worker_busy(w));
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = 1000, .sin_addr.s_addr = 1 };
+    struct sockaddr_in b = a;
+    b.sin_port = 1001;
+    uint8_t d[16];
+    uint32_t words[2] = { R_WIDTH, 1 };
+    assert_int_equal(tc_gvcp_worker_push(w, &a, d, build(d, 1, 0x0082, 1, words, 2)), TC_GVCP_QUEUED);
+    pthread_mutex_lock(&g.mu);
+    while (!g.running)
+        pthread_cond_wait(&g.cv, &g.mu); /* job 1 runs, held at the gate */
+    pthread_mutex_unlock(&g.mu);
+    assert_true(tc_gvcp_worker_busy(w));
+    /* a retry of the running one */
+    assert_int_equal(tc_gvcp_worker_push(w, &a, d, build(d, 1, 0x0082, 1, words, 2)), TC_GVCP_RETRY);
+    /* the same id from another peer, or another command, is a request of its own */
+    assert_int_equal(tc_gvcp_worker_push(w, &b, d, build(d, 1, 0x0082, 1, words, 2)), TC_GVCP_QUEUED);
+    assert_int_equal(tc_gvcp_worker_push(w, &a, d, build(d, 1, 0x0080, 1, words, 1)), TC_GVCP_QUEUED);
+    for (uint16_t id = 2; id < TC_GVCP_QUEUE_MAX; id++)
+        assert_int_equal(tc_gvcp_worker_push(w, &a, d, build(d, 1, 0x0082, id, words, 2)),
+                         TC_GVCP_QUEUED);
+    /* a retry of a queued one; then the queue is full */
+    assert_int_equal(tc_gvcp_worker_push(w, &a, d, build(d, 1, 0x0082, 5, words, 2)), TC_GVCP_RETRY);
+    assert_int_equal(tc_gvcp_worker_push(w, &a, d, build(d, 1, 0x0082, 999, words, 2)), TC_GVCP_FULL);
+    static uint8_t big[TC_GVCP_JOB_BYTES + 1];
+    assert_int_equal(tc_gvcp_worker_push(w, &a, big, sizeof(big)), TC_GVCP_FULL);
+    pthread_mutex_lock(&g.mu);
+    g.open = 1;
+    pthread_cond_broadcast(&g.cv);
+    while (g.busy_calls[0] == 0)
+        pthread_cond_wait(&g.cv, &g.mu);
+    pthread_mutex_unlock(&g.mu);
+    assert_false(tc_gvcp_worker_busy(w));
+    assert_int_equal(g.busy_calls[1], 1);
+    assert_int_equal(g.busy_calls[0], 1);
+    /* in order: 1, then 1 from b, 1 (READREG), 2..31 */
+    assert_int_equal(g.n_served, 1 + TC_GVCP_QUEUE_MAX);
+    assert_int_equal(g.served[0], 1);
+    assert_int_equal(g.served[1], 1);
+    assert_int_equal(g.served[2], 1);
+    for (size_t i = 3; i < g.n_served; i++)
+        assert_int_equal(g.served[i], i - 1);
+    tc_gvcp_worker_free(w);
+    pthread_cond_destroy(&g.cv);
+    pthread_mutex_destroy(&g.mu);
+}
+
 static void heartbeat_out_of_range(void **state)
 {
     fx *f = *state;
@@ -1861,6 +1951,7 @@ int main(void)
         T(route_classification),
         T(port_only_answers_while_the_core_is_locked),
         T(tick_keeps_control_while_worker_busy),
+        T(gvcp_worker_order_bound_and_retries),
         T(writemem_width_and_ack_layout),
         T(writemem_into_xml_is_write_protected),
         T(not_gvcp_gets_no_answer),
