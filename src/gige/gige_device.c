@@ -260,7 +260,7 @@ tc_gige_route tc_gige_request_route(const tc_gige *g, const uint8_t *req, size_t
         return is_slow(w.address, w.count) ? TC_GIGE_ROUTE_SLOW : TC_GIGE_ROUTE_CORE;
     }
     case TC_GVCP_BYE_CMD:
-        return TC_GIGE_ROUTE_CORE; /* the controller's ends its session: host gone */
+        return TC_GIGE_ROUTE_CORE; /* the controller's BYE ends its session: host gone */
     default:
         return TC_GIGE_ROUTE_PORT; /* not implemented */
     }
