@@ -22,7 +22,10 @@
  * that answers only GVCP commands asking for it; per command, the ack has the
  * size its layout prescribes. Hooks see sane values. After every input, the
  * port's state is sane (CCP, heartbeat, packet size) and the camera's AOI
- * lies inside the sensor (as in fuzz_regmap.c). */
+ * lies inside the sensor (as in fuzz_regmap.c). Each datagram is routed as
+ * the server routes it (tc_gige_request_route): a port-only one is answered
+ * through tc_gige_handle_port, as the control thread does while its worker
+ * is busy, and only a slow one may send a PENDING_ACK. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -336,7 +339,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             pos += len;
         }
         memset(ack, 0xA5, sizeof(ack));
-        size_t out = tc_gige_handle(g, peer, req, n, ack, sizeof(ack), now);
+        tc_gige_route route = tc_gige_request_route(g, req, n);
+        CHECK(route == TC_GIGE_ROUTE_PORT || route == TC_GIGE_ROUTE_CORE || route == TC_GIGE_ROUTE_SLOW);
+        unsigned pending_before = counts.pending;
+        size_t out = route == TC_GIGE_ROUTE_PORT ? tc_gige_handle_port(g, peer, req, n, ack, sizeof(ack), now)
+                                                 : tc_gige_handle(g, peer, req, n, ack, sizeof(ack), now);
+        CHECK(route == TC_GIGE_ROUTE_SLOW || counts.pending == pending_before);
         check_ack(req, n, ack, out);
         if (ctl & 0x10) {
             int64_t next = tc_gige_tick(g, now);

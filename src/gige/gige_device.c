@@ -48,6 +48,7 @@ tc_gige *tc_gige_new(tc_device *dev, uint32_t ip, const tc_gige_hooks *hooks)
     /* A locally administered MAC derived from the serial: each unit its own. */
     tc_port_identity id;
     tc_port_identity_get(dev, &id);
+    g->id = id;
     uint64_t h = tc_hash_string(id.serial);
     g->mac = (uint64_t)(0x0200u | (uint32_t)(h & 0xFF)) << 32 | (uint32_t)(h >> 8);
     g->resets_seen = tc_port_resets(dev);
@@ -85,10 +86,13 @@ int tc_gige_stream(tc_gige *g, tc_gige_stream_cfg *out)
     return open;
 }
 
+static void sync_core(tc_gige *g);
+
 size_t tc_gige_discovery_data(tc_gige *g, uint8_t *out, size_t cap)
 {
     uint8_t img[TC_GIGE_DISCOVERY_LEN];
     size_t n = cap < sizeof(img) ? cap : sizeof(img);
+    sync_core(g);
     pthread_mutex_lock(&g->mu);
     tc_gige_discovery_image(g, img);
     pthread_mutex_unlock(&g->mu);
@@ -127,15 +131,23 @@ static void drop_control(tc_gige *g, const char *why)
 /* A DeviceReset (through this or any port) returns the stream channel and
  * transport parameters to power-on too. The twin does not really reboot, so
  * the controlling application keeps control (a real camera would drop the
- * connection). Caller holds g->mu. */
-static void follow_resets(tc_gige *g)
+ * connection). The same call refreshes the port's copy of the identity
+ * strings (a write may have changed DeviceUserID, here or through another
+ * port). The core is asked without g->mu held, so the port's lock never
+ * waits on the core's here. */
+static void sync_core(tc_gige *g)
 {
+    tc_port_identity id;
+    tc_port_identity_get(g->dev, &id);
     uint64_t n = tc_port_resets(g->dev);
-    if (n == g->resets_seen)
-        return;
-    g->resets_seen = n;
-    tc_gige_reset_transport(g);
-    tc_gige_logf(g, "device reset: features and stream channel back to power-on values");
+    pthread_mutex_lock(&g->mu);
+    g->id = id;
+    if (n > g->resets_seen) { /* a count: a stale snapshot never resets twice */
+        g->resets_seen = n;
+        tc_gige_reset_transport(g);
+        tc_gige_logf(g, "device reset: features and stream channel back to power-on values");
+    }
+    pthread_mutex_unlock(&g->mu);
 }
 
 void tc_gige_heard(tc_gige *g, const tc_gige_peer *from, int64_t now_ns)
@@ -152,13 +164,22 @@ int64_t tc_gige_tick(tc_gige *g, int64_t now_ns)
     int64_t next = INT64_MAX;
     if (g->ccp) {
         int64_t expiry = g->last_heard_ns + (int64_t)g->heartbeat_ms * 1000000;
-        if (now_ns >= expiry)
-            drop_control(g, "heartbeat timeout");
-        else
+        if (now_ns < expiry)
             next = expiry;
+        else if (g->worker_busy) /* its command's end counts as heard (tc_gige_heard) */
+            next = now_ns + TC_GIGE_BUSY_RECHECK_MS * 1000000;
+        else
+            drop_control(g, "heartbeat timeout");
     }
     pthread_mutex_unlock(&g->mu);
     return next;
+}
+
+void tc_gige_set_worker_busy(tc_gige *g, int busy)
+{
+    pthread_mutex_lock(&g->mu);
+    g->worker_busy = busy != 0;
+    pthread_mutex_unlock(&g->mu);
 }
 
 unsigned tc_gige_controllers(tc_gige *g)
@@ -188,10 +209,69 @@ uint16_t tc_gige_write_ccp(tc_gige *g, const tc_gige_peer *from, uint32_t v, int
     return TC_GEV_SUCCESS;
 }
 
+static size_t ack_status(uint8_t *ack, const tc_gvcp_cmd *c, uint16_t status);
+
 /* Writes the core flags as slow: the host should be told to wait. */
 static int is_slow(uint32_t a, size_t len)
 {
     return (tc_port_span_flags(a, len) & TC_FF_SLOW) != 0;
+}
+
+/* The one routing rule (gige_device.h): what each command below touches.
+ * Anything refused before it reaches a register (not GVCP, a bad header or
+ * count, an unknown command) is answered from the request alone. Every
+ * write reaches the core (the bootstrap ones too: CCP may end a session,
+ * which is the core's host-gone; the timestamp, user name and packet size
+ * ask it), and so does BYE; so keeping all writes in one queue keeps a
+ * host's writes in the order it sent them. */
+tc_gige_route tc_gige_request_route(const tc_gige *g, const uint8_t *req, size_t n)
+{
+    tc_gvcp_cmd c;
+    if (tc_gvcp_parse(req, n, &c) != 0)
+        return TC_GIGE_ROUTE_PORT;
+    switch (c.command) {
+    case TC_GVCP_DISCOVERY_CMD:
+    case TC_GVCP_PACKETRESEND_CMD: /* queued for the sender, which needs no core lock to take it */
+        return TC_GIGE_ROUTE_PORT;
+    case TC_GVCP_READREG_CMD:
+        if (c.length == 0 || c.length > TC_GVCP_MAX_PAYLOAD)
+            return TC_GIGE_ROUTE_PORT; /* refused as a whole */
+        for (unsigned i = 0; i < c.length / 4u; i++)
+            if (!tc_gige_space_read_is_port(g, tc_load_be32(c.payload + 4 * i), 4))
+                return TC_GIGE_ROUTE_CORE;
+        return TC_GIGE_ROUTE_PORT;
+    case TC_GVCP_READMEM_CMD: {
+        tc_gvcp_readmem r;
+        if (tc_gvcp_parse_readmem(&c, &r) != 0 || tc_gige_space_read_is_port(g, r.address, r.count))
+            return TC_GIGE_ROUTE_PORT;
+        return TC_GIGE_ROUTE_CORE;
+    }
+    case TC_GVCP_WRITEREG_CMD:
+        if (c.length == 0 || c.length % 8 || c.length > TC_GVCP_MAX_PAYLOAD)
+            return TC_GIGE_ROUTE_PORT; /* refused as a whole */
+        for (unsigned i = 0; i < c.length / 8u; i++)
+            if (is_slow(tc_load_be32(c.payload + 8 * i), 4))
+                return TC_GIGE_ROUTE_SLOW;
+        return TC_GIGE_ROUTE_CORE;
+    case TC_GVCP_WRITEMEM_CMD: {
+        tc_gvcp_writemem w;
+        if (tc_gvcp_parse_writemem(&c, &w) != 0)
+            return TC_GIGE_ROUTE_PORT;
+        return is_slow(w.address, w.count) ? TC_GIGE_ROUTE_SLOW : TC_GIGE_ROUTE_CORE;
+    }
+    case TC_GVCP_BYE_CMD:
+        return TC_GIGE_ROUTE_CORE; /* the controller's BYE ends its session: host gone */
+    default:
+        return TC_GIGE_ROUTE_PORT; /* not implemented */
+    }
+}
+
+size_t tc_gige_busy_ack(const uint8_t *req, size_t n, uint8_t *ack, size_t cap)
+{
+    tc_gvcp_cmd c;
+    if (cap < TC_GVCP_HEADER || tc_gvcp_parse(req, n, &c) < 0 || !(c.flags & TC_GVCP_FLAG_ACK_REQUIRED))
+        return 0;
+    return ack_status(ack, &c, TC_GEV_BUSY);
 }
 
 /* PENDING_ACK, only to a requester that asked for an ack. */
@@ -298,8 +378,12 @@ static size_t do_writemem(tc_gige *g, const tc_gige_peer *from, const tc_gvcp_cm
     return 12;
 }
 
-size_t tc_gige_handle(tc_gige *g, const tc_gige_peer *from, const uint8_t *req, size_t n,
-                      uint8_t *ack, size_t cap, int64_t now_ns)
+/* One request. core_ok: this thread may call the core (tc_gige_handle);
+ * else only a port-only request comes here (tc_gige_handle_port), answered
+ * from port state and the identity copy, while another thread may be in a
+ * core call holding the core's lock for as long as a slow command takes. */
+static size_t handle(tc_gige *g, const tc_gige_peer *from, const uint8_t *req, size_t n,
+                     uint8_t *ack, size_t cap, int64_t now_ns, int core_ok)
 {
     if (cap < TC_GVCP_HEADER + TC_GVCP_MAX_PAYLOAD)
         return 0;
@@ -310,8 +394,9 @@ size_t tc_gige_handle(tc_gige *g, const tc_gige_peer *from, const uint8_t *req, 
     if (st > 0)
         return (c.flags & TC_GVCP_FLAG_ACK_REQUIRED) ? ack_status(ack, &c, (uint16_t)st) : 0;
 
+    if (core_ok)
+        sync_core(g); /* a reset or a new user name through another port since the last request */
     pthread_mutex_lock(&g->mu);
-    follow_resets(g); /* one through another port since the last request */
     if (is_controller(g, from))
         g->last_heard_ns = now_ns; /* any command from the controller is a heartbeat */
     size_t out = 0;
@@ -348,6 +433,8 @@ size_t tc_gige_handle(tc_gige *g, const tc_gige_peer *from, const uint8_t *req, 
         pthread_mutex_unlock(&g->mu);
         if (ok && g->hooks.resend)
             g->hooks.resend(g->hooks.ctx, &r);
+        if (core_ok)
+            sync_core(g);
         return 0; /* PACKETRESEND has no ack, not even for a malformed one */
     }
     case TC_GVCP_BYE_CMD:
@@ -359,9 +446,24 @@ size_t tc_gige_handle(tc_gige *g, const tc_gige_peer *from, const uint8_t *req, 
         out = ack_status(ack, &c, TC_GEV_NOT_IMPLEMENTED);
         break;
     }
-    follow_resets(g); /* this request's own */
     pthread_mutex_unlock(&g->mu);
+    if (core_ok)
+        sync_core(g); /* this request's own reset or name */
     if (c.command != TC_GVCP_DISCOVERY_CMD && !(c.flags & TC_GVCP_FLAG_ACK_REQUIRED))
         return 0;
     return out;
+}
+
+size_t tc_gige_handle(tc_gige *g, const tc_gige_peer *from, const uint8_t *req, size_t n,
+                      uint8_t *ack, size_t cap, int64_t now_ns)
+{
+    return handle(g, from, req, n, ack, cap, now_ns, 1);
+}
+
+size_t tc_gige_handle_port(tc_gige *g, const tc_gige_peer *from, const uint8_t *req, size_t n,
+                           uint8_t *ack, size_t cap, int64_t now_ns)
+{
+    if (tc_gige_request_route(g, req, n) != TC_GIGE_ROUTE_PORT) /* a caller's mistake: never run */
+        return cap >= TC_GVCP_HEADER ? tc_gige_busy_ack(req, n, ack, cap) : 0;
+    return handle(g, from, req, n, ack, cap, now_ns, 0);
 }

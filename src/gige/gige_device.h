@@ -15,7 +15,9 @@
  *
  * Side effects that need the network (fire test packet, resends, a pending
  * ack) go out through hooks, so the same code runs in unit tests and fuzzers.
- * Thread-safe: the stream sender reads the stream configuration concurrently. */
+ * Thread-safe: the stream sender reads the stream configuration concurrently,
+ * and port-only requests (tc_gige_request_route, tc_gige_handle_port) may be
+ * answered on one thread while another handles a request in the core. */
 #ifndef TC_GIGE_DEVICE_H
 #define TC_GIGE_DEVICE_H
 
@@ -66,6 +68,42 @@ void tc_gige_free(tc_gige *g);
  * when nothing is to be sent back. */
 size_t tc_gige_handle(tc_gige *g, const tc_gige_peer *from, const uint8_t *req, size_t n,
                       uint8_t *ack, size_t cap, int64_t now_ns);
+
+/* The same for a request tc_gige_request_route calls port-only, answered
+ * from the port's own state without calling the core at all (no DeviceReset
+ * followed, the identity strings from the copy the last tc_gige_handle
+ * took): safe while another thread is inside tc_gige_handle, even while the
+ * core's lock is held for a slow command. Any other request is not run: a
+ * BUSY ack (if one was asked for). */
+size_t tc_gige_handle_port(tc_gige *g, const tc_gige_peer *from, const uint8_t *req, size_t n,
+                           uint8_t *ack, size_t cap, int64_t now_ns);
+
+/* What a request needs, so a server can answer at once what it can while
+ * a slow command runs (gige_server.c):
+ *  PORT  answered from the port's state alone (tc_gige_handle_port):
+ *        DISCOVERY, PACKETRESEND, READREG/READMEM whose every address lies
+ *        in the bootstrap registers (0x0000-0x0FFF), the port's own
+ *        features (0x10E00-0x10E0F) or the XML; also whatever is refused
+ *        before it reaches a register (bad header, length or count, an
+ *        unknown command) or is not GVCP at all (never answered);
+ *  CORE  needs the device core: a read of a feature register, every
+ *        write (bootstrap ones included), BYE;
+ *  SLOW  a WRITEREG/WRITEMEM touching a register the core flags TC_FF_SLOW
+ *        (the same test that sends the PENDING_ACK). */
+typedef enum tc_gige_route { TC_GIGE_ROUTE_PORT, TC_GIGE_ROUTE_CORE, TC_GIGE_ROUTE_SLOW } tc_gige_route;
+tc_gige_route tc_gige_request_route(const tc_gige *g, const uint8_t *req, size_t n);
+
+/* A BUSY ack (0x8007) for a request that cannot be taken now (the server's
+ * queue is full): its length, or 0 when no ack was asked for or the
+ * datagram is not GVCP. cap >= 8. */
+size_t tc_gige_busy_ack(const uint8_t *req, size_t n, uint8_t *ack, size_t cap);
+
+/* The server's worker is running or holds queued requests, which may call
+ * the core. Meanwhile tc_gige_tick never ends a session (ending one calls
+ * the core, and the controller's slow command counts as heard at its end):
+ * an expired heartbeat is checked again TC_GIGE_BUSY_RECHECK_MS later. */
+#define TC_GIGE_BUSY_RECHECK_MS 100
+void tc_gige_set_worker_busy(tc_gige *g, int busy);
 
 /* The command `from` sent has just been answered, at now_ns: for the
  * controller this is heard too, so a command that outlasted the heartbeat

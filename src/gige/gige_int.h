@@ -16,14 +16,23 @@ enum { TC_CCP_EXCLUSIVE = 1u << 0, TC_CCP_CONTROL = 1u << 1 };
 struct tc_gige {
     tc_device *dev;
     tc_gige_hooks hooks;
-    pthread_mutex_t mu;    /* everything below; the control thread, the only one that
-                              changes it, lets it go around a core write (gige_regs.c) */
+    pthread_mutex_t mu;    /* everything below. Registers change only in a request that
+                              reaches the core, handled by one thread at a time (the control
+                              thread while the port's worker is idle, else the worker:
+                              gige_server.c); it lets mu go around a core write
+                              (gige_regs.c), while the control thread may answer port-only
+                              requests (tc_gige_handle_port) */
     const char *xml;       /* the device's big-endian XML (owned by the device) */
     tc_log_limit discovery_log; /* "discovery from" lines: any peer can repeat them */
     size_t xml_len;
     uint32_t ip;
     uint64_t mac;          /* locally administered, from the serial */
     uint64_t resets_seen;  /* tc_port_resets() when the transport state was last reset */
+    /* The core's identity strings as of the last request handled with the
+     * core (tc_gige_handle): port-only answers read this copy, never the
+     * core, whose lock a slow command may hold for a second. */
+    tc_port_identity id;
+    int worker_busy;       /* tc_gige_set_worker_busy: a command may be in the core */
 
     uint32_t ccp;
     tc_gige_peer controller;
@@ -58,6 +67,9 @@ void tc_gige_discovery_image(tc_gige *g, uint8_t out[TC_GIGE_DISCOVERY_LEN]);
 /* Whether [a, a+len) is exactly the CCP register, which anyone may write
  * (to take control). */
 int tc_gige_is_ccp(uint32_t a, size_t len);
+/* Whether tc_gige_space_read answers [a, a+len) from port state alone (the
+ * bootstrap registers, the port's own features, the XML): no core call. */
+int tc_gige_space_read_is_port(const tc_gige *g, uint32_t a, size_t len);
 /* Transport registers back to power-on (open, DeviceReset). */
 void tc_gige_reset_transport(tc_gige *g);
 

@@ -178,16 +178,15 @@ static uint32_t value32(tc_gige *g, enum id id)
 static void encode(tc_gige *g, const greg *r, uint8_t *out)
 {
     memset(out, 0, r->length);
-    if (r->length > 8) { /* strings */
-        tc_port_identity id;
-        tc_port_identity_get(g->dev, &id);
+    if (r->length > 8) { /* strings: the port's copy, so no read here needs the core's lock */
+        const tc_port_identity *id = &g->id;
         switch ((enum id)r->id) {
-        case R_MANUFACTURER: put_string(out, r->length, id.vendor); break;
-        case R_MODEL: put_string(out, r->length, id.model); break;
-        case R_DEVICE_VERSION: put_string(out, r->length, id.version); break;
-        case R_MANUFACTURER_INFO: put_string(out, r->length, id.manufacturer_info); break;
-        case R_SERIAL: put_string(out, r->length, id.serial); break;
-        case R_USER_NAME: put_string(out, r->length, id.user_name); break;
+        case R_MANUFACTURER: put_string(out, r->length, id->vendor); break;
+        case R_MODEL: put_string(out, r->length, id->model); break;
+        case R_DEVICE_VERSION: put_string(out, r->length, id->version); break;
+        case R_MANUFACTURER_INFO: put_string(out, r->length, id->manufacturer_info); break;
+        case R_SERIAL: put_string(out, r->length, id->serial); break;
+        case R_USER_NAME: put_string(out, r->length, id->user_name); break;
         case R_XML_URL0:
             snprintf((char *)out, r->length, "Local:twincam.xml;%x;%zx", TC_GIGE_XML_ADDRESS,
                      g->xml_len);
@@ -223,6 +222,17 @@ static void read_owned(tc_gige *g, uint32_t a, uint8_t *buf, size_t len)
     }
 }
 
+static int in_xml(const tc_gige *g, uint32_t a, uint64_t end)
+{
+    return a >= TC_GIGE_XML_ADDRESS && end <= TC_GIGE_XML_ADDRESS + ((g->xml_len + 3) & ~(size_t)3);
+}
+
+int tc_gige_space_read_is_port(const tc_gige *g, uint32_t a, size_t len)
+{
+    uint64_t end = (uint64_t)a + len;
+    return region_of(a, end) || in_xml(g, a, end);
+}
+
 uint16_t tc_gige_space_read(tc_gige *g, uint32_t a, uint8_t *buf, size_t len)
 {
     uint64_t end = (uint64_t)a + len;
@@ -230,7 +240,7 @@ uint16_t tc_gige_space_read(tc_gige *g, uint32_t a, uint8_t *buf, size_t len)
         read_owned(g, a, buf, len);
         return TC_GEV_SUCCESS;
     }
-    if (a >= TC_GIGE_XML_ADDRESS && end <= TC_GIGE_XML_ADDRESS + ((g->xml_len + 3) & ~(size_t)3)) {
+    if (in_xml(g, a, end)) {
         size_t off = a - TC_GIGE_XML_ADDRESS;
         for (size_t i = 0; i < len; i++)
             buf[i] = off + i < g->xml_len ? (uint8_t)g->xml[off + i] : 0;
@@ -256,7 +266,10 @@ static uint16_t write_user_name(tc_gige *g, const uint8_t *p, size_t n)
 {
     char s[17] = { 0 };
     memcpy(s, p, n < 16 ? n : 16);
-    return status_of(tc_port_set_user_name(g->dev, s), 1, 0);
+    int rc = tc_port_set_user_name(g->dev, s);
+    if (rc == 0) /* the next word of a span, and discovery, read the copy */
+        tc_port_identity_get(g->dev, &g->id);
+    return status_of(rc, 1, 0);
 }
 
 /* Would write_word accept v in the word at a of register r? (No side effects.) */
@@ -406,8 +419,11 @@ uint16_t tc_gige_space_write(tc_gige *g, const tc_gige_peer *from, uint32_t a, c
     int known = tc_port_register(a, &r) == 0;
     /* The core write may be slow (a scene, a user set: seconds): the port
      * lock is let go meanwhile, so the stream thread can still read its
-     * channel (tc_gige_stream) and send frames. Only the control thread
-     * changes port state, and it is here. */
+     * channel (tc_gige_stream) and send frames, and the control thread can
+     * answer port-only requests (tc_gige_handle_port). Only the thread
+     * handling a request that reaches the core (the control thread while
+     * the port's worker is idle, else the worker: gige_server.c) changes
+     * registers, and it is here. */
     pthread_mutex_unlock(&g->mu);
     int rc = tc_port_write(g->dev, a, p, len, 1);
     pthread_mutex_lock(&g->mu);

@@ -2,13 +2,20 @@
  *
  *  - control thread (the caller's): GVCP on ADDR:3956, plus broadcast
  *    discovery on 255.255.255.255:3956 accepted only when it arrived on the
- *    interface that owns ADDR (IP_PKTINFO); heartbeat expiry. It only queues
- *    PACKETRESEND requests, so no resend ever delays a heartbeat's answer.
+ *    interface that owns ADDR (IP_PKTINFO); heartbeat expiry. It routes
+ *    each request (tc_gige_request_route): a port-only one (discovery, a
+ *    bootstrap or XML read, PACKETRESEND, which it only queues for the
+ *    sender) it answers at once, always; a slow one goes to the worker;
+ *    one that needs the core it answers itself while the worker is idle,
+ *    else queues it behind the worker's, so it never waits on the core's
+ *    lock a slow command holds, and a host's requests stay in order.
+ *  - GVCP worker (gvcp_worker.h): serves the queued requests in order; a
+ *    full queue (TC_GVCP_QUEUE_MAX) answers BUSY.
  *  - the stream channel: gvsp_sender.c (stream and resend threads).
- *  - PENDING_ACK thread (pending_ack.h): while the control thread runs a
- *    slow command, it repeats the command's PENDING_ACK every
- *    TC_PENDING_REPEAT_MS, so the host's wait never lapses; the heartbeat
- *    period of the controller counts from the command's end.
+ *  - PENDING_ACK thread (pending_ack.h): while the worker runs a slow
+ *    command, it repeats the command's PENDING_ACK to that command's peer
+ *    every TC_PENDING_REPEAT_MS, so the host's wait never lapses; the
+ *    heartbeat period of the controller counts from the command's end.
  *
  * The camera binds ADDR only; it sends only to the address a controlling
  * client wrote into GevSCDA. */
@@ -30,6 +37,7 @@
 
 #include "gige/gige_device.h"
 #include "gige/gvsp.h"
+#include "gige/gvcp_worker.h"
 #include "gige/gvsp_sender.h"
 #include "gige/pending_ack.h"
 #include "util/clock.h"
@@ -48,8 +56,10 @@ typedef struct server {
     uint32_t ip;
     const char *label;
     volatile sig_atomic_t *stop;
-    /* the request being handled, for PENDING_ACK */
-    struct sockaddr_in cur_peer;
+    tc_gvcp_worker *worker;
+    /* The peer of the worker's job, for its PENDING_ACKs (the repeater
+     * sends while the job runs; the control thread never writes this). */
+    struct sockaddr_in job_peer;
     tc_pending_ack pending;
     int pending_started;
 } server;
@@ -79,7 +89,7 @@ static void on_fire_test(void *ctx, const tc_gige_stream_cfg *cfg)
 static void send_to_requester(void *ctx, const uint8_t *data, size_t n)
 {
     server *s = ctx;
-    sendto(s->gvcp_fd, data, n, 0, (struct sockaddr *)&s->cur_peer, sizeof(s->cur_peer));
+    sendto(s->gvcp_fd, data, n, 0, (struct sockaddr *)&s->job_peer, sizeof(s->job_peer));
 }
 
 /* The PENDING_ACK of a slow command: now, and again until its ack. */
@@ -154,9 +164,31 @@ static ssize_t receive(int fd, uint8_t *buf, size_t cap, struct sockaddr_in *fro
     return n;
 }
 
+/* Worker thread: one queued request, answered to its own peer. */
+static void serve_job(void *ctx, const tc_gvcp_job *j)
+{
+    server *s = ctx;
+    uint8_t ack[1024];
+    tc_gige_peer peer = { ntohl(j->peer.sin_addr.s_addr), ntohs(j->peer.sin_port) };
+    s->job_peer = j->peer;
+    size_t out = tc_gige_handle(s->gige, &peer, j->bytes, j->n, ack, sizeof(ack), tc_mono_ns());
+    if (s->pending_started && tc_pending_ack_disarm(&s->pending))
+        tc_gige_heard(s->gige, &peer, tc_mono_ns()); /* a slow command: heard at its end */
+    if (out)
+        sendto(s->gvcp_fd, ack, out, 0, (const struct sockaddr *)&j->peer, sizeof(j->peer));
+}
+
+/* Worker's hook, under its lock: tc_gige_tick leaves the session alone
+ * while a command may be in the core. */
+static void worker_busy(void *ctx, int busy)
+{
+    server *s = ctx;
+    tc_gige_set_worker_busy(s->gige, busy);
+}
+
 static void handle_datagram(server *s, int fd)
 {
-    uint8_t req[2048], ack[1024];
+    uint8_t req[TC_GVCP_JOB_BYTES], ack[1024];
     struct sockaddr_in from;
     unsigned ifindex;
     ssize_t n = receive(fd, req, sizeof(req), &from, &ifindex);
@@ -168,10 +200,21 @@ static void handle_datagram(server *s, int fd)
             return;
     }
     tc_gige_peer peer = { ntohl(from.sin_addr.s_addr), ntohs(from.sin_port) };
-    s->cur_peer = from;
-    size_t out = tc_gige_handle(s->gige, &peer, req, (size_t)n, ack, sizeof(ack), tc_mono_ns());
-    if (s->pending_started && tc_pending_ack_disarm(&s->pending))
-        tc_gige_heard(s->gige, &peer, tc_mono_ns()); /* a slow command: heard at its end */
+    tc_gige_route route = tc_gige_request_route(s->gige, req, (size_t)n);
+    /* Only this thread makes an idle worker busy: idle here stays idle
+     * until the push below, so the core is this thread's to call. */
+    int busy = tc_gvcp_worker_busy(s->worker);
+    size_t out = 0;
+    if (route == TC_GIGE_ROUTE_PORT && busy) {
+        out = tc_gige_handle_port(s->gige, &peer, req, (size_t)n, ack, sizeof(ack), tc_mono_ns());
+    } else if (route == TC_GIGE_ROUTE_SLOW || (route == TC_GIGE_ROUTE_CORE && busy)) {
+        if (tc_gvcp_worker_push(s->worker, &from, req, (size_t)n) == TC_GVCP_FULL)
+            out = tc_gige_busy_ack(req, (size_t)n, ack, sizeof(ack));
+    } else {
+        /* Idle: as before the worker existed, with the core (a DeviceReset
+         * or a user name through another port seen at once). */
+        out = tc_gige_handle(s->gige, &peer, req, (size_t)n, ack, sizeof(ack), tc_mono_ns());
+    }
     if (out)
         sendto(s->gvcp_fd, ack, out, 0, (struct sockaddr *)&from, sizeof(from));
 }
@@ -250,6 +293,9 @@ int tc_gige_serve_with(tc_device *dev, const char *address, volatile sig_atomic_
     s->gige = tc_gige_new(dev, s->ip, &hooks);
     if (!s->gige)
         goto out;
+    s->worker = tc_gvcp_worker_new(serve_job, worker_busy, s);
+    if (!s->worker)
+        goto out;
     struct sockaddr_in local;
     socklen_t ll = sizeof(local);
     getsockname(s->stream_fd, (struct sockaddr *)&local, &ll);
@@ -293,6 +339,8 @@ int tc_gige_serve_with(tc_device *dev, const char *address, volatile sig_atomic_
             if (p[i].revents & POLLIN)
                 handle_datagram(s, p[i].fd);
     }
+    tc_gvcp_worker_free(s->worker); /* its running command ends first */
+    s->worker = NULL;
     tc_port_stop(dev);
     tc_gvsp_sender_stop(s->sender);
     tc_gvsp_sender_stats st;
@@ -312,6 +360,7 @@ int tc_gige_serve_with(tc_device *dev, const char *address, volatile sig_atomic_
     log_line(s, stats);
     rc = 0;
 out:
+    tc_gvcp_worker_free(s->worker);
     if (s->pending_started)
         tc_pending_ack_destroy(&s->pending);
     tc_gvsp_sender_free(s->sender);

@@ -25,6 +25,7 @@
 #include "core/feature.h"
 #include "gige/gige_device.h"
 #include "gige/gvcp.h"
+#include "gige/gvcp_worker.h"
 #include "gige/gvsp.h"
 #include "image/png_io.h"
 #include "inproc/camera_int.h"
@@ -1190,6 +1191,243 @@ static void slow_write_holds_no_port_lock(void **state)
         fail_msg("the stream's configuration was readable only after the load");
 }
 
+/* ---------------- what the control thread may answer while the core is busy ---------------- */
+
+static tc_gige_route route_of(fx *f, uint8_t flags, uint16_t cmd, const uint32_t *w, size_t nw)
+{
+    uint8_t d[8 + 4 * 16];
+    assert_true(nw <= 16);
+    return tc_gige_request_route(f->g, d, build(d, flags, cmd, next_req++, w, nw));
+}
+
+/* The one rule (tc_gige_request_route) the server routes by: port-only
+ * requests are answered at once even while a slow command holds the core;
+ * core ones queue behind it; slow ones go to the worker. */
+static void route_classification(void **state)
+{
+    fx *f = *state;
+    enum { P = TC_GIGE_ROUTE_PORT, C = TC_GIGE_ROUTE_CORE, S = TC_GIGE_ROUTE_SLOW };
+    /* port-only: discovery, bootstrap reads (CCP included), the port's own features, the XML */
+    assert_int_equal(route_of(f, 0x11, 0x0002, NULL, 0), P);
+    uint32_t boot[] = { R_VERSION, R_CCP, R_SCP, R_HEARTBEAT, 0x0FFC };
+    assert_int_equal(route_of(f, 0x01, 0x0080, boot, 5), P);
+    assert_int_equal(route_of(f, 0x01, 0x0080, (uint32_t[]){ R_CCP }, 1), P);
+    assert_int_equal(route_of(f, 0x01, 0x0080, (uint32_t[]){ 0x10E00 }, 1), P);
+    assert_int_equal(route_of(f, 0x01, 0x0084, (uint32_t[]){ TC_GIGE_XML_ADDRESS, 512 }, 2), P);
+    assert_int_equal(route_of(f, 0x01, 0x0084, (uint32_t[]){ R_XML_URL, 512 }, 2), P);
+    assert_int_equal(route_of(f, 0x00, 0x0040, (uint32_t[]){ 0, 1, 1 }, 3), P); /* PACKETRESEND */
+    /* core: any feature register read (even one among bootstrap ones), every write, BYE */
+    assert_int_equal(route_of(f, 0x01, 0x0080, (uint32_t[]){ R_WIDTH }, 1), C);
+    assert_int_equal(route_of(f, 0x01, 0x0080, (uint32_t[]){ R_CCP, R_WIDTH }, 2), C);
+    assert_int_equal(route_of(f, 0x01, 0x0084, (uint32_t[]){ R_WIDTH, 4 }, 2), C);
+    assert_int_equal(route_of(f, 0x01, 0x0084, (uint32_t[]){ 0x0FFC, 8 }, 2), C); /* leaves it */
+    assert_int_equal(route_of(f, 0x01, 0x0080, (uint32_t[]){ 0x00200000 }, 1), C); /* unmapped */
+    assert_int_equal(route_of(f, 0x01, 0x0082, (uint32_t[]){ R_WIDTH, 1200 }, 2), C);
+    assert_int_equal(route_of(f, 0x01, 0x0082, (uint32_t[]){ R_CCP, 2 }, 2), C);
+    assert_int_equal(route_of(f, 0x01, 0x0082, (uint32_t[]){ R_HEARTBEAT, 1000 }, 2), C);
+    assert_int_equal(route_of(f, 0x01, 0x0086, (uint32_t[]){ R_CCP, 2 }, 2), C);
+    assert_int_equal(route_of(f, 0x01, 0x0004, NULL, 0), C); /* BYE */
+    /* slow: a write touching a TC_FF_SLOW register, alone or among others */
+    assert_int_equal(route_of(f, 0x01, 0x0082, (uint32_t[]){ R_TWIN_SCENE, 3 }, 2), S);
+    assert_int_equal(route_of(f, 0x01, 0x0082, (uint32_t[]){ R_WIDTH, 1200, R_TWIN_SCENE, 3 }, 4), S);
+    assert_int_equal(route_of(f, 0x01, 0x0082, (uint32_t[]){ R_ACQ_START, 1 }, 2), S);
+    assert_int_equal(route_of(f, 0x01, 0x0086, (uint32_t[]){ R_TWIN_SCENE, 3 }, 2), S);
+    assert_int_equal(route_of(f, 0x00, 0x0082, (uint32_t[]){ R_TWIN_SCENE, 3 }, 2), S); /* no ack */
+    /* refused before any register, or not GVCP: answered from the request alone */
+    assert_int_equal(route_of(f, 0x01, 0x0080, NULL, 0), P);                        /* no address */
+    assert_int_equal(route_of(f, 0x01, 0x0082, (uint32_t[]){ R_TWIN_SCENE, 3, 0 }, 3), P); /* %8 */
+    assert_int_equal(route_of(f, 0x01, 0x0084, (uint32_t[]){ R_WIDTH, 3 }, 2), P);  /* bad count */
+    assert_int_equal(route_of(f, 0x01, 0x0086, (uint32_t[]){ R_TWIN_SCENE + 1, 3 }, 2), P); /* align */
+    assert_int_equal(route_of(f, 0x01, 0x0050, NULL, 0), P);                        /* unknown */
+    uint8_t d[16];
+    uint32_t w[2] = { R_TWIN_SCENE, 3 };
+    size_t n = build(d, 0x01, 0x0082, 7, w, 2);
+    put16(d + 4, 16); /* declares more than it carries */
+    assert_int_equal(tc_gige_request_route(f->g, d, n), P);
+    d[0] = 0x41; /* not GVCP */
+    assert_int_equal(tc_gige_request_route(f->g, d, n), P);
+    assert_int_equal(tc_gige_request_route(f->g, d, 3), P);
+
+    /* BUSY, for a full queue: the command's ack code, its id, only if asked */
+    uint8_t ack[16];
+    n = build(d, 0x01, 0x0082, 0x4321, w, 2);
+    assert_int_equal(tc_gige_busy_ack(d, n, ack, sizeof(ack)), 8);
+    static const uint8_t busy[] = { 0x80, 0x07, 0x00, 0x83, 0x00, 0x00, 0x43, 0x21 };
+    assert_memory_equal(ack, busy, 8);
+    n = build(d, 0x00, 0x0082, 0x4321, w, 2);
+    assert_int_equal(tc_gige_busy_ack(d, n, ack, sizeof(ack)), 0);
+}
+
+/* While the core's device lock is held (a slow command in the core holds
+ * it for up to a second), another peer's discovery and READREG of CCP are
+ * answered from port state, the user name from the port's identity copy.
+ * Before tc_gige_handle_port, both waited on the core's lock. */
+typedef struct port_only {
+    fx *f;
+    uint8_t disc[600], ccp[600], width[600];
+    size_t disc_n, ccp_n, width_n;
+} port_only;
+
+static void *port_only_main(void *arg)
+{
+    port_only *p = arg;
+    uint8_t d[16];
+    size_t n = build(d, 0x11, 0x0002, 0x0B01, NULL, 0);
+    p->disc_n = tc_gige_handle_port(p->f->g, &PEER_B, d, n, p->disc, sizeof(p->disc), p->f->now);
+    uint32_t a = R_CCP;
+    n = build(d, 0x01, 0x0080, 0x0B02, &a, 1);
+    p->ccp_n = tc_gige_handle_port(p->f->g, &PEER_B, d, n, p->ccp, sizeof(p->ccp), p->f->now);
+    /* a request that needs the core is refused by this entry, never run */
+    a = R_WIDTH;
+    n = build(d, 0x01, 0x0080, 0x0B03, &a, 1);
+    p->width_n = tc_gige_handle_port(p->f->g, &PEER_B, d, n, p->width, sizeof(p->width), p->f->now);
+    return NULL;
+}
+
+static void port_only_answers_while_the_core_is_locked(void **state)
+{
+    fx *f = *state;
+    assert_int_equal(tc_set_string(f->cam, "DeviceUserID", "line-3"), 0);
+    take_control(f, &PEER_A); /* a request with the core: the identity copy is taken */
+    port_only p = { .f = f };
+    pthread_mutex_t *core = &tc_camera_device(f->cam)->lock;
+    pthread_mutex_lock(core);
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, port_only_main, &p), 0);
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 20; /* deadlock detection, not a timing */
+    int rc = pthread_timedjoin_np(t, NULL, &until);
+    pthread_mutex_unlock(core);
+    if (rc != 0) {
+        pthread_join(t, NULL);
+        fail_msg("port-only requests waited for the core's lock");
+    }
+    assert_int_equal(p.disc_n, 8 + 248);
+    assert_int_equal(be16(p.disc), 0);
+    assert_int_equal(be16(p.disc + 2), 0x0003);
+    assert_int_equal(be16(p.disc + 6), 0x0B01);
+    assert_string_equal((const char *)p.disc + 8 + 0xD8, T_SERIAL);
+    assert_string_equal((const char *)p.disc + 8 + 0x48, T_VENDOR);
+    assert_string_equal((const char *)p.disc + 8 + 0xE8, "line-3");
+    assert_int_equal(p.ccp_n, 12);
+    assert_int_equal(be16(p.ccp), 0);
+    assert_int_equal(be16(p.ccp + 2), 0x0081);
+    assert_int_equal(be16(p.ccp + 6), 0x0B02);
+    assert_int_equal(be32(p.ccp + 8), 2); /* A holds control */
+    assert_int_equal(p.width_n, 8);
+    assert_int_equal(be16(p.width), 0x8007);
+    assert_int_equal(be16(p.width + 6), 0x0B03);
+}
+
+/* While the server's worker may be in the core, an expired heartbeat does
+ * not end the session (that calls the core, and a slow command of the
+ * controller counts as heard at its end); once idle, it does. */
+static void tick_keeps_control_while_worker_busy(void **state)
+{
+    fx *f = *state;
+    take_control(f, &PEER_A);
+    int64_t t0 = f->now;
+    tc_gige_set_worker_busy(f->g, 1);
+    int64_t next = tc_gige_tick(f->g, t0 + 3000 * MS);
+    assert_int_equal(next, t0 + (3000 + TC_GIGE_BUSY_RECHECK_MS) * MS);
+    assert_int_equal(rdv(f, &PEER_B, R_CCP), 2);
+    tc_gige_heard(f->g, &PEER_A, t0 + 3500 * MS); /* the slow command ended */
+    tc_gige_set_worker_busy(f->g, 0);
+    assert_int_equal(tc_gige_tick(f->g, t0 + 3500 * MS), t0 + 6500 * MS);
+    assert_int_equal(tc_gige_tick(f->g, t0 + 6500 * MS), INT64_MAX);
+    assert_int_equal(rdv(f, &PEER_B, R_CCP), 0);
+}
+
+/* The worker's queue (gvcp_worker.c): served in order, one at a time,
+ * bounded at TC_GVCP_QUEUE_MAX, a retry of a running or queued request
+ * (same peer, command, request id) dropped; busy said once each way. */
+typedef struct gate {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int open, running;
+    uint16_t served[TC_GVCP_QUEUE_MAX + 8];
+    size_t n_served;
+    int busy_calls[2];
+} gate;
+
+static void gate_serve(void *ctx, const tc_gvcp_job *j)
+{
+    gate *g = ctx;
+    pthread_mutex_lock(&g->mu);
+    g->running = 1;
+    pthread_cond_broadcast(&g->cv);
+    while (!g->open)
+        pthread_cond_wait(&g->cv, &g->mu);
+    if (g->n_served < sizeof(g->served) / sizeof(g->served[0]))
+        g->served[g->n_served++] = be16(j->bytes + 6);
+    pthread_cond_broadcast(&g->cv);
+    pthread_mutex_unlock(&g->mu);
+}
+
+static void gate_busy(void *ctx, int busy)
+{
+    gate *g = ctx;
+    pthread_mutex_lock(&g->mu);
+    g->busy_calls[busy != 0]++;
+    pthread_cond_broadcast(&g->cv);
+    pthread_mutex_unlock(&g->mu);
+}
+
+static void gvcp_worker_order_bound_and_retries(void **state)
+{
+    (void)state;
+    gate g = { .open = 0 };
+    pthread_mutex_init(&g.mu, NULL);
+    pthread_cond_init(&g.cv, NULL);
+    tc_gvcp_worker *w = tc_gvcp_worker_new(gate_serve, gate_busy, &g);
+    assert_non_null(w);
+    assert_false(tc_gvcp_worker_busy(w));
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = 1000, .sin_addr.s_addr = 1 };
+    struct sockaddr_in b = a;
+    b.sin_port = 1001;
+    uint8_t d[16];
+    uint32_t words[2] = { R_WIDTH, 1 };
+    assert_int_equal(tc_gvcp_worker_push(w, &a, d, build(d, 1, 0x0082, 1, words, 2)), TC_GVCP_QUEUED);
+    pthread_mutex_lock(&g.mu);
+    while (!g.running)
+        pthread_cond_wait(&g.cv, &g.mu); /* job 1 runs, held at the gate */
+    pthread_mutex_unlock(&g.mu);
+    assert_true(tc_gvcp_worker_busy(w));
+    /* a retry of the running one */
+    assert_int_equal(tc_gvcp_worker_push(w, &a, d, build(d, 1, 0x0082, 1, words, 2)), TC_GVCP_RETRY);
+    /* the same id from another peer, or another command, is a request of its own */
+    assert_int_equal(tc_gvcp_worker_push(w, &b, d, build(d, 1, 0x0082, 1, words, 2)), TC_GVCP_QUEUED);
+    assert_int_equal(tc_gvcp_worker_push(w, &a, d, build(d, 1, 0x0080, 1, words, 1)), TC_GVCP_QUEUED);
+    for (uint16_t id = 2; id < TC_GVCP_QUEUE_MAX; id++)
+        assert_int_equal(tc_gvcp_worker_push(w, &a, d, build(d, 1, 0x0082, id, words, 2)),
+                         TC_GVCP_QUEUED);
+    /* a retry of a queued one; then the queue is full */
+    assert_int_equal(tc_gvcp_worker_push(w, &a, d, build(d, 1, 0x0082, 5, words, 2)), TC_GVCP_RETRY);
+    assert_int_equal(tc_gvcp_worker_push(w, &a, d, build(d, 1, 0x0082, 999, words, 2)), TC_GVCP_FULL);
+    static uint8_t big[TC_GVCP_JOB_BYTES + 1];
+    assert_int_equal(tc_gvcp_worker_push(w, &a, big, sizeof(big)), TC_GVCP_FULL);
+    pthread_mutex_lock(&g.mu);
+    g.open = 1;
+    pthread_cond_broadcast(&g.cv);
+    while (g.busy_calls[0] == 0)
+        pthread_cond_wait(&g.cv, &g.mu);
+    pthread_mutex_unlock(&g.mu);
+    assert_false(tc_gvcp_worker_busy(w));
+    assert_int_equal(g.busy_calls[1], 1);
+    assert_int_equal(g.busy_calls[0], 1);
+    /* in order: 1, then 1 from b, 1 (READREG), 2..31 */
+    assert_int_equal(g.n_served, 1 + TC_GVCP_QUEUE_MAX);
+    assert_int_equal(g.served[0], 1);
+    assert_int_equal(g.served[1], 1);
+    assert_int_equal(g.served[2], 1);
+    for (size_t i = 3; i < g.n_served; i++)
+        assert_int_equal(g.served[i], i - 1);
+    tc_gvcp_worker_free(w);
+    pthread_cond_destroy(&g.cv);
+    pthread_mutex_destroy(&g.mu);
+}
+
 static void heartbeat_out_of_range(void **state)
 {
     fx *f = *state;
@@ -1710,6 +1948,10 @@ int main(void)
         T(heartbeat_counts_from_a_slow_commands_end),
         T(discovery_flood_logs_a_few_lines),
         T(slow_write_holds_no_port_lock),
+        T(route_classification),
+        T(port_only_answers_while_the_core_is_locked),
+        T(tick_keeps_control_while_worker_busy),
+        T(gvcp_worker_order_bound_and_retries),
         T(writemem_width_and_ack_layout),
         T(writemem_into_xml_is_write_protected),
         T(not_gvcp_gets_no_answer),
