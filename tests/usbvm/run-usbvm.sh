@@ -6,23 +6,19 @@
 # twincam serve --usbip on the guest's loopback, usbip attach, arv-tool-0.8
 # and arv-camera-test-0.8 against it. Boots with the usb-vm recipe's runner
 # (../shared/recipes/usb-vm, outside the repository).
-# usage: run-usbvm.sh [BUILD_DIR [WORKDIR]]
+# usage: run-usbvm.sh [BUILD_DIR [WORKDIR]]   (WORKDIR: default a new one per
+#        run, removed at exit; one given is kept: vm-common.sh)
 # env:   USBVM_STREAM_SECONDS (default 8), USBVM_FRAME_RATE (Hz, default 2), USBVM_SERVE_ARGS (twincam serve), USBVM_ARV_ARGS
 #        (arv-camera-test-0.8, e.g. "-s async"), USBVM_TRACE=1, U3V_ACCEL, U3V_TIMEOUT (see the recipe),
-#        USBVM_RECIPE (recipe dir)
+#        USBVM_RECIPE (recipe dir), USBVM_CACHE (kernel cache dir), USBVM_KEEP=1 (keep the work dir)
 # Exit: 0 PASS, 1 FAIL, 77 skipped (missing tools: scripts/install-deps.sh).
 set -eu
 . "$(dirname "$0")/vm-common.sh"
 vm_setup usbvm "${1:-}" "${2:-}" qemu-system-x86_64 busybox cpio depmod usbip arv-tool-0.8 \
   arv-camera-test-0.8 apt-get dpkg-deb
-# The kernel package comes from the Debian archive on first use; without it
-# (offline) the test is skipped, not failed.
-if [ ! -d "$W/kernel" ]; then
-  PKG=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/{print $2; exit}')
-  [ -n "$PKG" ] || { echo "run-usbvm: no linux-image-amd64 in apt's lists"; exit 77; }
-  ls "$W/$PKG"_*.deb >/dev/null 2>&1 || (cd "$W" && apt-get download "$PKG" >/dev/null 2>&1) || {
-    echo "run-usbvm: cannot download $PKG"; exit 77; }
-fi
+# The kernel package comes from the Debian archive on first use (kept in the
+# cache, vm-common.sh); without it (offline) the test is skipped, not failed.
+vm_kernel
 vm_boot "$HERE/guest-usbip.sh" "TWINCAM='$BUILD/twincam'
 STREAM_SECONDS='${USBVM_STREAM_SECONDS:-8}'
 FRAME_RATE='${USBVM_FRAME_RATE:-2}'
