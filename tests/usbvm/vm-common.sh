@@ -31,11 +31,11 @@ vm_setup() {
   [ -x "$BUILD/twincam" ] || { echo "run-$VM_NAME: no $BUILD/twincam"; exit 1; }
   CACHE=${USBVM_CACHE:-${TMPDIR:-/tmp}/twincam-vm-cache}
   mkdir -p "$CACHE" && CACHE=$(cd "$CACHE" && pwd -P)
-  W=""
+  W="" VM_PID=""
   trap vm_cleanup EXIT
-  trap 'exit 130' INT
-  trap 'exit 143' TERM
-  trap 'exit 129' HUP
+  trap 'vm_stop; exit 130' INT
+  trap 'vm_stop; exit 143' TERM
+  trap 'vm_stop; exit 129' HUP
   if [ -n "$VM_WORK_ARG" ]; then
     mkdir -p "$VM_WORK_ARG" && W=$(cd "$VM_WORK_ARG" && pwd -P)
   else
@@ -60,6 +60,16 @@ vm_cleanup() {
     if [ "${USBVM_KEEP:-0}" = 1 ]; then echo "run-$VM_NAME: work dir kept: $W"; else rm -rf "$W"; fi
   fi
   exit $rc
+}
+
+# On INT/TERM/HUP during a boot: end the recipe and what it started (its
+# `timeout`, in a process group of its own, passes the signal on to QEMU).
+vm_stop() {
+  [ -n "$VM_PID" ] || return 0
+  for p in $(pgrep -P "$VM_PID" 2>/dev/null); do kill -TERM "$p" 2>/dev/null; done
+  kill -TERM "$VM_PID" 2>/dev/null
+  wait "$VM_PID" 2>/dev/null
+  VM_PID=""
 }
 
 # vm_locked COMMAND...: run COMMAND holding the cache's lock.
@@ -124,8 +134,12 @@ vm_boot() {
   chmod +x "$W/guest.sh"
   START=$(date +%s.%N)
   set +e
-  "$RECIPE/run-u3v-vm.sh" "$W/guest.sh" "$W" > "$W/console.log" 2>&1
+  # In the background, so that a signal's trap runs at once (wait returns).
+  "$RECIPE/run-u3v-vm.sh" "$W/guest.sh" "$W" > "$W/console.log" 2>&1 &
+  VM_PID=$!
+  wait $VM_PID
   RC=$?
+  VM_PID=""
   set -e
   END=$(date +%s.%N)
   [ -n "${PKG:-}" ] && vm_locked vm_publish_kernel
