@@ -11,6 +11,16 @@
  *    answers ep0 requests, control-channel bulk OUT (one GenCP command ->
  *    tc_u3v_cp_serve -> ack queued for the next bulk IN of endpoint 1),
  *    queues bulk IN requests of the event and stream endpoints, unlinks.
+ *  - connection command thread, for a slow command only (a WRITEMEM whose
+ *    span the core flags TC_FF_SLOW: a firmware installed on Close,
+ *    DeviceReset, UserSetLoad, ...): the OUT transfer completes at once, a
+ *    PENDING_ACK is queued, and the command runs in this thread while the
+ *    reader goes on taking URBs, so the host's IN request gets the
+ *    PENDING_ACK and the next one the ack. Run in the reader, such a
+ *    command held the OUT transfer open longer than a host waits for it
+ *    (Aravis: the device's 200 ms response time); the host sent it again
+ *    and it ran twice (a second Close: "not open"). The reader waits for
+ *    it before the next command, so commands still run one at a time.
  *  - connection stream thread: blocks in the core's frame wait, and fills
  *    the queued stream IN requests with leader, payload transfers (the SIRM
  *    plan the host programmed) and trailer, released at the core's readout
@@ -43,6 +53,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/device_port.h"
+#include "core/feature.h"
 #include "u3v/u3v_bootstrap.h"
 #include "u3v/u3v_cp.h"
 #include "u3v/u3v_descriptors.h"
@@ -99,6 +111,12 @@ typedef struct conn {
     uint8_t *rx;         /* OUT data of the URB being read */
     size_t rx_cap;
     uint8_t *ack_scratch;
+
+    /* The slow command running in its own thread (control_out). */
+    pthread_t slow_thread;
+    int slow_started;
+    uint8_t *slow_cmd;
+    size_t slow_len, slow_cap;
 
     uint64_t urbs, unlinks, commands, frames_sent, frames_aborted, frames_dropped,
         stream_bytes;
@@ -365,34 +383,109 @@ static void log_command(conn *c, const uint8_t *req, size_t len, const uint8_t *
         logf_(c->srv, "%s: %s", c->peer, line);
 }
 
-static int control_out(conn *c, const tc_usbip_cmd *cmd)
+/* Queue an ack for the next control IN request and send what can be sent
+ * (caller holds send_mu). */
+static int queue_ack_locked(conn *c, const uint8_t *buf, size_t n)
+{
+    pthread_mutex_lock(&c->mu);
+    if (c->ack_n == ACKS_MAX) { /* host never reads: forget the oldest */
+        c->ack_head = (c->ack_head + 1) % ACKS_MAX;
+        c->ack_n--;
+    }
+    ack *a = &c->acks[(c->ack_head + c->ack_n) % ACKS_MAX];
+    memcpy(a->buf, buf, n);
+    a->len = n;
+    c->ack_n++;
+    pthread_mutex_unlock(&c->mu);
+    return pump_acks_locked(c);
+}
+
+/* Run one command, log it; its ack (length, 0 for none) is in ack_scratch. */
+static size_t run_command(conn *c, const uint8_t *req, size_t len)
 {
     tc_usbip_server *s = c->srv;
     pthread_mutex_lock(&s->bs_mu);
     bool before = tc_u3v_bootstrap_stream_enabled(&s->bs);
-    size_t n = tc_u3v_cp_serve(&s->target, cmd->data, cmd->data_len, c->ack_scratch,
-                               s->target.max_ack_transfer);
-    log_command(c, cmd->data, cmd->data_len, c->ack_scratch, n, before);
+    size_t n = tc_u3v_cp_serve(&s->target, req, len, c->ack_scratch, s->target.max_ack_transfer);
+    log_command(c, req, len, c->ack_scratch, n, before);
     pthread_mutex_unlock(&s->bs_mu);
     c->commands++;
     pthread_cond_broadcast(&c->cv); /* stream enable may have changed */
+    return n;
+}
 
+/* How long a host is told to wait for a slow command's ack: longer than the
+ * slowest (a 64 MiB firmware checked and written) takes under emulation. */
+#define SLOW_PENDING_MS 30000
+
+/* A WRITEMEM asking for an ack, to a span the core flags slow. */
+static bool is_slow(const uint8_t *req, size_t len, uint16_t *request_id)
+{
+    tc_u3v_cp_cmd pc;
+    if (tc_u3v_cp_parse(req, len, &pc) <= 0 || pc.command != TC_U3V_WRITEMEM_CMD ||
+        pc.scd_status != TC_U3V_SUCCESS || !(pc.flags & TC_U3V_FLAG_REQUEST_ACK) || !pc.data_len)
+        return false;
+    *request_id = pc.request_id;
+    return (tc_port_span_flags(pc.address, pc.data_len) & TC_FF_SLOW) != 0;
+}
+
+static void *slow_main(void *arg)
+{
+    conn *c = arg;
+    pthread_setname_np(pthread_self(), "tc-usbip-cmd");
+    size_t n = run_command(c, c->slow_cmd, c->slow_len);
+    pthread_mutex_lock(&c->send_mu);
+    int rc = n ? queue_ack_locked(c, c->ack_scratch, n) : 0;
+    pthread_mutex_unlock(&c->send_mu);
+    if (rc != 0)
+        shutdown(c->fd, SHUT_RDWR); /* the reader sees it and ends the connection */
+    return NULL;
+}
+
+/* Wait for the slow command in flight, if any. */
+static void join_slow(conn *c)
+{
+    if (c->slow_started)
+        pthread_join(c->slow_thread, NULL);
+    c->slow_started = 0;
+}
+
+static int control_out(conn *c, const tc_usbip_cmd *cmd)
+{
+    join_slow(c); /* one command at a time, in order */
+    uint16_t request_id;
+    if (is_slow(cmd->data, cmd->data_len, &request_id)) {
+        if (cmd->data_len > c->slow_cap) {
+            uint8_t *p = realloc(c->slow_cmd, cmd->data_len);
+            if (!p)
+                return -1;
+            c->slow_cmd = p;
+            c->slow_cap = cmd->data_len;
+        }
+        memcpy(c->slow_cmd, cmd->data, cmd->data_len);
+        c->slow_len = cmd->data_len;
+        uint8_t pend[TC_U3V_CP_HEADER_LEN + TC_U3V_PENDING_ACK_SCD_LEN];
+        size_t pn = tc_u3v_cp_build_pending_ack(pend, sizeof(pend), request_id, SLOW_PENDING_MS);
+        pthread_mutex_lock(&c->send_mu);
+        int rc = reply_locked(c, cmd->seqnum, cmd->transfer_buffer_length, 0, NULL,
+                              (uint32_t)cmd->data_len);
+        if (rc == 0 && pn)
+            rc = queue_ack_locked(c, pend, pn);
+        pthread_mutex_unlock(&c->send_mu);
+        if (rc != 0)
+            return rc;
+        if (pthread_create(&c->slow_thread, NULL, slow_main, c) == 0)
+            c->slow_started = 1;
+        else
+            slow_main(c); /* no thread: run it here, the ack merely later */
+        return 0;
+    }
+    size_t n = run_command(c, cmd->data, cmd->data_len);
     pthread_mutex_lock(&c->send_mu);
     int rc = reply_locked(c, cmd->seqnum, cmd->transfer_buffer_length, 0, NULL,
                           (uint32_t)cmd->data_len);
-    if (rc == 0 && n) {
-        pthread_mutex_lock(&c->mu);
-        if (c->ack_n == ACKS_MAX) { /* host never reads: forget the oldest */
-            c->ack_head = (c->ack_head + 1) % ACKS_MAX;
-            c->ack_n--;
-        }
-        ack *a = &c->acks[(c->ack_head + c->ack_n) % ACKS_MAX];
-        memcpy(a->buf, c->ack_scratch, n);
-        a->len = n;
-        c->ack_n++;
-        pthread_mutex_unlock(&c->mu);
-        rc = pump_acks_locked(c);
-    }
+    if (rc == 0 && n)
+        rc = queue_ack_locked(c, c->ack_scratch, n);
     pthread_mutex_unlock(&c->send_mu);
     return rc;
 }
@@ -647,6 +740,7 @@ static void *reader_main(void *arg)
     pthread_mutex_unlock(&c->mu);
     tc_port_cancel(s->dev, &c->waiter);
     shutdown(c->fd, SHUT_RDWR);
+    join_slow(c);
     if (c->streamer_started)
         pthread_join(c->streamer, NULL);
     c->streamer_started = 0;
@@ -675,6 +769,7 @@ static void conn_free(conn *c)
     for (unsigned i = 0; i < ACKS_MAX; i++)
         free(c->acks[i].buf);
     free(c->ack_scratch);
+    free(c->slow_cmd);
     free(c->rx);
     pthread_mutex_destroy(&c->send_mu);
     pthread_mutex_destroy(&c->mu);

@@ -16,7 +16,7 @@ grep -q ' /sys/kernel/config ' /proc/mounts || mount -t configfs none /sys/kerne
 UDC=dummy_udc.0
 [ -e /sys/class/udc/$UDC ] || fail "no $UDC"
 # 1. Raw bulk reference.
-SS_KO=$(find "$KDIR" -name usb_f_ss_lb.ko | head -1)
+SS_KO=$(find "$KDIR/" -name usb_f_ss_lb.ko | head -1) # KDIR/: through the link to the cache
 lsmod | grep -q usb_f_ss_lb || insmod "$SS_KO" || fail "insmod usb_f_ss_lb ($SS_KO)"
 RG=/sys/kernel/config/usb_gadget/rawbulk
 mkdir $RG

@@ -3,15 +3,19 @@
 # network device at all (stricter than a private netns with only loopback);
 # USB/IP goes over the guest's own 127.0.0.1.
 # Stage 2 of the USB/IP VM test: runs as PID 1 inside the QEMU guest (host /
-# read-only over 9p, results in /out). Starts `twincam serve --usbip` on the
-# guest's loopback, attaches it with `usbip attach`, checks SuperSpeed, lists
-# and controls it with arv-tool-0.8, streams full frames with
-# arv-camera-test-0.8, writes PASS or FAIL and the figures to /out.
-# The twincam binary and the stream duration come from /out/config
+# read-only over 9p, results in /out). Starts `twincam serve --usbip
+# --state-dir` (the boot loader, the camera its child) on the guest's
+# loopback, attaches it with `usbip attach`, checks SuperSpeed, lists and
+# controls it with arv-tool-0.8, streams full frames with
+# arv-camera-test-0.8, updates its firmware through USB/IP
+# (guest-fwupdate.sh), then the FunctionFS part (guest-ffs.sh); writes PASS
+# or FAIL and the figures to /out.
+# The twincam binary, the stream duration and the firmware packages come
+# from /out/config
 # (written by run-usbvm.sh on the host).
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 up() { cut -d' ' -f1 /proc/uptime; }
-. /out/config   # TWINCAM, STREAM_SECONDS, FRAME_RATE, TRACE=0/1, SERVE_ARGS, ARV_ARGS, HOST_TEST, GADGET_SH, KDIR
+. /out/config   # TWINCAM, STREAM_SECONDS, FRAME_RATE, TRACE=0/1, SERVE_ARGS, ARV_ARGS, HOST_TEST, GADGET_SH, KDIR, SOURCE_ROOT, FW_DIR
 R=/out/result.txt
 : > $R
 fail() { echo "FAIL: $*" | tee -a $R; echo FAIL > /out/status; sync; echo o > /proc/sysrq-trigger; sleep 5; }
@@ -20,7 +24,11 @@ say "stage2, kernel $(uname -r)"
 ip link set lo up || fail "no loopback"
 mkdir -p /dev/bus/usb
 T0=$(up)
-TWINCAM_USBIP_TRACE=${TRACE:-0} "$TWINCAM" serve --usbip --interface 127.0.0.1 $SERVE_ARGS > /out/server.log 2>&1 &
+# With a state directory (tmpfs) `serve` is the boot loader, the camera its
+# child: the firmware part (guest-fwupdate.sh) updates it.
+STATE=/run/twincam-state
+mkdir -p $STATE
+TWINCAM_USBIP_TRACE=${TRACE:-0} "$TWINCAM" serve --usbip --interface 127.0.0.1 --state-dir $STATE $SERVE_ARGS > /out/server.log 2>&1 &
 SRV=$!
 for i in $(seq 100); do grep -q serving /out/server.log && break; sleep 0.1; done
 grep -q serving /out/server.log || fail "server did not start"
@@ -93,19 +101,28 @@ S1=$(up)
 cat /out/arv-camera-test.txt
 COMPLETED=$(sed -n 's/.*n_completed_buffers *= *\([0-9]*\).*/\1/p' /out/arv-camera-test.txt | tail -1)
 FAILED=$(sed -n 's/.*n_failures *= *\([0-9]*\).*/\1/p' /out/arv-camera-test.txt | tail -1)
-kill -INT $SRV; sleep 1
-cat /out/server.log | tail -5
 {
   echo "completed $COMPLETED failed $FAILED in $(awk -v a="$S0" -v b="$S1" 'BEGIN { printf "%.2f", b - a }') s of arv-camera-test"
   awk -v c="${COMPLETED:-0}" -v a="$S0" -v b="$S1" -v f="${FIRST:-$S0}" 'BEGIN {
     if (b > a) printf "whole run: %.3f frames/s, %.2f MB/s\n", c / (b - a), c * 12330240 / (b - a) / 1e6
     if (b > f) printf "from the first frame: %.3f frames/s, %.2f MB/s\n", c / (b - f), c * 12330240 / (b - f) / 1e6 }'
-  sed -n 's/.*frames sent (\(.*\) MB, \(.*\) MB\/s while sending).*/server: \1 MB sent, link \2 MB\/s while a frame was being sent/p' /out/server.log
   echo "camera overruns (TwinOverruns) $(sed -n 's/.*(TwinOverruns \([0-9]*\)).*/\1/p' /out/server.log | tail -1 | grep . || echo 0)"
   [ -n "$FIRST" ] && awk -v f="$FIRST" -v s="$S0" -v t="$T0" 'BEGIN { printf "boot to first frame %.2f s (server started at %.2f s; arv-camera-test start to first frame %.2f s)\n", f, t, f - s }'
 } >> $R
 [ -n "$COMPLETED" ] && [ "$COMPLETED" -gt 0 ] || fail "no completed buffers"
 [ "$FAILED" = 0 ] || fail "$FAILED failed buffers"
+. "$(dirname "$0")/guest-fwupdate.sh"
+# The stream's connection ended at DeviceReset: its summary is the first.
+sed -n 's/.*frames sent (\(.*\) MB, \(.*\) MB\/s while sending).*/server: \1 MB sent, link \2 MB\/s while a frame was being sent/p' /out/server.log | head -1 >> $R
+# Stop the boot loader (it passes TERM on; a background job of a script
+# ignores INT): the FunctionFS part's usbipd takes the port. Bounded by a
+# watchdog.
+kill -TERM $SRV
+( sleep 20; kill -KILL $SRV 2>/dev/null ) &
+WD=$!
+wait $SRV
+kill $WD 2>/dev/null
+tail -5 /out/server.log
 . "$(dirname "$0")/guest-ffs.sh"
 cat $R
 echo PASS > /out/status; sync
