@@ -290,6 +290,18 @@ static void *control_main(void *arg)
             pause_after_error(g);
             continue;
         }
+        /* A slow command: the host hears first that the ack will be late
+         * (tc_u3v_slow_command), then waits for it. */
+        uint16_t request_id;
+        if (tc_u3v_slow_command(g->cmd_buf, (size_t)n, &request_id)) {
+            uint8_t pend[TC_U3V_CP_HEADER_LEN + TC_U3V_PENDING_ACK_SCD_LEN];
+            size_t pn = tc_u3v_cp_build_pending_ack(pend, sizeof(pend), request_id,
+                                                    TC_U3V_SLOW_PENDING_MS);
+            if (pn && chan_send(&g->ctrl, g->ctrl_in, pend, pn, g->target.max_ack_transfer) < 0) {
+                pause_after_error(g);
+                continue;
+            }
+        }
         pthread_mutex_lock(&g->bs_mu);
         bool before = tc_u3v_bootstrap_stream_enabled(&g->bs);
         size_t a = tc_u3v_cp_serve(&g->target, g->cmd_buf, (size_t)n, g->ack_buf,

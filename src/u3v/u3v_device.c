@@ -93,3 +93,13 @@ int tc_u3v_descriptors_for_camera(tc_device *dev, tc_usb_speed speed, tc_u3v_des
     };
     return tc_u3v_desc_build(&spec, d);
 }
+
+bool tc_u3v_slow_command(const uint8_t *req, size_t len, uint16_t *request_id)
+{
+    tc_u3v_cp_cmd pc;
+    if (tc_u3v_cp_parse(req, len, &pc) <= 0 || pc.command != TC_U3V_WRITEMEM_CMD ||
+        pc.scd_status != TC_U3V_SUCCESS || !(pc.flags & TC_U3V_FLAG_REQUEST_ACK) || !pc.data_len)
+        return false;
+    *request_id = pc.request_id;
+    return (tc_port_span_flags(pc.address, pc.data_len) & TC_FF_SLOW) != 0;
+}

@@ -43,6 +43,18 @@ void tc_u3v_describe_command(tc_u3v_bootstrap *bs, const uint8_t *req, size_t re
                              const uint8_t *ack, size_t ack_len, bool stream_before,
                              char *out, size_t cap);
 
+/* A slow command (a WRITEMEM asking for an ack, to a span the core flags
+ * TC_FF_SLOW: a scene, a user set, a firmware install) must not keep the
+ * host waiting without a word: a USB3 Vision host gives up on an ack after
+ * its own short timeout and sends the command again, which then runs twice
+ * (a file Close the second time finds the file closed). Every U3V port
+ * answers such a command with a PENDING_ACK promising TC_U3V_SLOW_PENDING_MS
+ * first, then runs it. Writes the request id into *request_id. */
+bool tc_u3v_slow_command(const uint8_t *req, size_t len, uint16_t *request_id);
+/* Longer than the slowest command (a 64 MiB firmware checked and written)
+ * takes, even under emulation. */
+#define TC_U3V_SLOW_PENDING_MS 30000
+
 /* USB ids the twin enumerates with on every port (no vendor id of its own:
  * the Linux Foundation's id with a product id of the twin's choosing). */
 #define TC_U3V_VENDOR_ID 0x1D6Bu

@@ -414,21 +414,6 @@ static size_t run_command(conn *c, const uint8_t *req, size_t len)
     return n;
 }
 
-/* How long a host is told to wait for a slow command's ack: longer than the
- * slowest (a 64 MiB firmware checked and written) takes under emulation. */
-#define SLOW_PENDING_MS 30000
-
-/* A WRITEMEM asking for an ack, to a span the core flags slow. */
-static bool is_slow(const uint8_t *req, size_t len, uint16_t *request_id)
-{
-    tc_u3v_cp_cmd pc;
-    if (tc_u3v_cp_parse(req, len, &pc) <= 0 || pc.command != TC_U3V_WRITEMEM_CMD ||
-        pc.scd_status != TC_U3V_SUCCESS || !(pc.flags & TC_U3V_FLAG_REQUEST_ACK) || !pc.data_len)
-        return false;
-    *request_id = pc.request_id;
-    return (tc_port_span_flags(pc.address, pc.data_len) & TC_FF_SLOW) != 0;
-}
-
 static void *slow_main(void *arg)
 {
     conn *c = arg;
@@ -454,7 +439,7 @@ static int control_out(conn *c, const tc_usbip_cmd *cmd)
 {
     join_slow(c); /* one command at a time, in order */
     uint16_t request_id;
-    if (is_slow(cmd->data, cmd->data_len, &request_id)) {
+    if (tc_u3v_slow_command(cmd->data, cmd->data_len, &request_id)) {
         if (cmd->data_len > c->slow_cap) {
             uint8_t *p = realloc(c->slow_cmd, cmd->data_len);
             if (!p)
@@ -465,7 +450,8 @@ static int control_out(conn *c, const tc_usbip_cmd *cmd)
         memcpy(c->slow_cmd, cmd->data, cmd->data_len);
         c->slow_len = cmd->data_len;
         uint8_t pend[TC_U3V_CP_HEADER_LEN + TC_U3V_PENDING_ACK_SCD_LEN];
-        size_t pn = tc_u3v_cp_build_pending_ack(pend, sizeof(pend), request_id, SLOW_PENDING_MS);
+        size_t pn = tc_u3v_cp_build_pending_ack(pend, sizeof(pend), request_id,
+                                                TC_U3V_SLOW_PENDING_MS);
         pthread_mutex_lock(&c->send_mu);
         int rc = reply_locked(c, cmd->seqnum, cmd->transfer_buffer_length, 0, NULL,
                               (uint32_t)cmd->data_len);

@@ -66,6 +66,7 @@ typedef struct host {
     uint16_t request_id;
     uint32_t max_cmd, max_ack;
     uint32_t expect_w, expect_h; /* the image size the host configured */
+    unsigned pending_acks;        /* PENDING_ACKs received, all commands */
 } host;
 
 /* Find the U3V interfaces (EF/05/00 control, EF/05/02 stream) and their
@@ -124,8 +125,10 @@ static int gencp(host *H, uint16_t command, const uint8_t *cmd_scd, uint16_t cmd
         if (r != 0 || n < 12 || tc_load_le32(in) != TC_U3V_CP_PREFIX || tc_load_le16(in + 10) != id)
             return -1;
         uint16_t status = tc_load_le16(in + 4), ack = tc_load_le16(in + 6), len = tc_load_le16(in + 8);
-        if (ack == TC_U3V_PENDING_ACK)
+        if (ack == TC_U3V_PENDING_ACK) {
+            H->pending_acks++;
             continue;
+        }
         if ((size_t)n < 12u + len)
             return -1;
         if (scd) {
@@ -376,7 +379,12 @@ static void check_stream(host *H, tc_camera *ref, const char *what, int frames, 
     CHECK(stream_enable(H, &s), "%s: SIRM programmed (payload %" PRIu64 " B = %u x %u + %u), stream enabled",
           what, s.payload, s.transfer_count, s.transfer_size, s.final1);
     uint8_t *buf = malloc(s.payload + 1024 * 1024);
+    /* AcquisitionStart is a slow command (TC_FF_SLOW): announced with a
+     * PENDING_ACK before its ack, on every U3V port */
+    unsigned pend0 = H->pending_acks;
     CHECK(execute(H, "AcquisitionStart") == 0, "%s: AcquisitionStart", what);
+    CHECK(H->pending_acks == pend0 + 1, "%s: AcquisitionStart announced by one PENDING_ACK (%u)", what,
+          H->pending_acks - pend0);
     double t0 = now_s(), t1 = t0;
     uint64_t bytes = 0;
     int good = 0;
