@@ -37,6 +37,7 @@
 #include "gige/gvcp.h"
 #include "inproc/camera_int.h"
 #include "twincam/twincam.h"
+#include "util/endian.h"
 
 #define MS 1000000LL
 
@@ -55,23 +56,6 @@ static struct {
         }                                                                                          \
     } while (0)
 
-static uint16_t be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-static uint32_t be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-static void put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-static void put32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
-}
 
 /* ---- hooks: count, and check what the port hands out ---- */
 
@@ -96,7 +80,7 @@ static void on_send_now(void *ctx, const uint8_t *d, size_t n)
 {
     (void)ctx;
     CHECK(n == 12);
-    CHECK(be16(d) == 0 && be16(d + 2) == TC_GVCP_PENDING_ACK && be16(d + 4) == 4);
+    CHECK(tc_load_be16(d) == 0 && tc_load_be16(d + 2) == TC_GVCP_PENDING_ACK && tc_load_be16(d + 4) == 4);
     counts.pending++;
 }
 
@@ -131,14 +115,14 @@ static void check_ack(const uint8_t *req, size_t n, const uint8_t *ack, size_t o
         return;
     }
     uint8_t flags = req[1];
-    uint16_t cmd = be16(req + 2), len = be16(req + 4), id = be16(req + 6);
+    uint16_t cmd = tc_load_be16(req + 2), len = tc_load_be16(req + 4), id = tc_load_be16(req + 6);
     int header_ok = len <= n - TC_GVCP_HEADER && len % 4 == 0;
     if (out == 0)
         return; /* silence is allowed: no ack flag, PACKETRESEND, or nothing to say */
     CHECK(out >= TC_GVCP_HEADER);
-    uint16_t status = be16(ack), code = be16(ack + 2), alen = be16(ack + 4);
+    uint16_t status = tc_load_be16(ack), code = tc_load_be16(ack + 2), alen = tc_load_be16(ack + 4);
     CHECK(alen == out - TC_GVCP_HEADER);
-    CHECK(be16(ack + 6) == id);
+    CHECK(tc_load_be16(ack + 6) == id);
     CHECK(code == (uint16_t)(cmd + 1));
     CHECK(known_status(status));
     CHECK((flags & TC_GVCP_FLAG_ACK_REQUIRED) || cmd == TC_GVCP_DISCOVERY_CMD);
@@ -150,7 +134,7 @@ static void check_ack(const uint8_t *req, size_t n, const uint8_t *ack, size_t o
     switch (cmd) {
     case TC_GVCP_DISCOVERY_CMD:
         CHECK(status == 0 && out == TC_GVCP_HEADER + 0xF8);
-        CHECK(be32(ack + 8) == 0x00020000);
+        CHECK(tc_load_be32(ack + 8) == 0x00020000);
         break;
     case TC_GVCP_READREG_CMD:
         CHECK(alen % 4 == 0 && alen <= len);
@@ -160,8 +144,8 @@ static void check_ack(const uint8_t *req, size_t n, const uint8_t *ack, size_t o
     case TC_GVCP_WRITEREG_CMD:
         CHECK(out == 12 || (out == 8 && status != 0));
         if (out == 12) {
-            uint16_t index = be16(ack + 10);
-            CHECK(be16(ack + 8) == 0);
+            uint16_t index = tc_load_be16(ack + 10);
+            CHECK(tc_load_be16(ack + 8) == 0);
             CHECK(index <= len / 8);
             if (status == 0)
                 CHECK(index == len / 8);
@@ -174,17 +158,17 @@ static void check_ack(const uint8_t *req, size_t n, const uint8_t *ack, size_t o
     case TC_GVCP_READMEM_CMD:
         if (status == 0) {
             CHECK(len == 8);
-            uint16_t count = be16(req + 8 + 6);
+            uint16_t count = tc_load_be16(req + 8 + 6);
             CHECK(alen == 4 + count && count > 0 && count % 4 == 0 && count <= TC_GVCP_MAX_MEM);
-            CHECK(be32(ack + 8) == be32(req + 8)); /* address echoed */
+            CHECK(tc_load_be32(ack + 8) == tc_load_be32(req + 8)); /* address echoed */
         } else {
             CHECK(out == TC_GVCP_HEADER);
         }
         break;
     case TC_GVCP_WRITEMEM_CMD:
         CHECK(out == 12);
-        CHECK(be16(ack + 8) == 0);
-        CHECK(be16(ack + 10) == (status == 0 ? len - 4 : 0));
+        CHECK(tc_load_be16(ack + 8) == 0);
+        CHECK(tc_load_be16(ack + 10) == (status == 0 ? len - 4 : 0));
         break;
     case TC_GVCP_PACKETRESEND_CMD:
         CHECK(0); /* never acknowledged */
@@ -205,17 +189,17 @@ static void check_state(tc_gige *g, const tc_gige_peer *p)
     uint8_t req[8 + 16], ack[600];
     req[0] = 0x42;
     req[1] = 0x01;
-    put16(req + 2, TC_GVCP_READREG_CMD);
-    put16(req + 4, 16);
-    put16(req + 6, 0xFFFF);
+    tc_store_be16(req + 2, TC_GVCP_READREG_CMD);
+    tc_store_be16(req + 4, 16);
+    tc_store_be16(req + 6, 0xFFFF);
     for (unsigned i = 0; i < 4; i++)
-        put32(req + 8 + 4 * i, regs[i]);
+        tc_store_be32(req + 8 + 4 * i, regs[i]);
     size_t out = tc_gige_handle(g, p, req, sizeof(req), ack, sizeof(ack), 0);
     if (out == 8) {
-        CHECK(be16(ack) == TC_GEV_ACCESS_DENIED); /* the other peer holds exclusive access */
+        CHECK(tc_load_be16(ack) == TC_GEV_ACCESS_DENIED); /* the other peer holds exclusive access */
     } else {
-        CHECK(out == 24 && be16(ack) == 0);
-        uint32_t ccp = be32(ack + 8), hb = be32(ack + 12), scps = be32(ack + 16);
+        CHECK(out == 24 && tc_load_be16(ack) == 0);
+        uint32_t ccp = tc_load_be32(ack + 8), hb = tc_load_be32(ack + 12), scps = tc_load_be32(ack + 16);
         CHECK(ccp <= 3);
         CHECK(hb >= 500 && hb <= 600000);
         unsigned size = scps & 0xFFFF;
@@ -258,13 +242,13 @@ static void fold_addresses(uint8_t *p, uint16_t cmd, size_t plen)
     size_t step = cmd == TC_GVCP_READREG_CMD ? 4 : cmd == TC_GVCP_WRITEREG_CMD ? 8 : 0;
     if (cmd == TC_GVCP_READMEM_CMD || cmd == TC_GVCP_WRITEMEM_CMD) {
         if (plen >= 4)
-            put32(p, fold(be32(p)));
+            tc_store_be32(p, fold(tc_load_be32(p)));
         if (cmd == TC_GVCP_READMEM_CMD && plen >= 8)
-            put16(p + 6, (uint16_t)(be16(p + 6) % 544)); /* counts around the limit */
+            tc_store_be16(p + 6, (uint16_t)(tc_load_be16(p + 6) % 544)); /* counts around the limit */
         return;
     }
     for (size_t i = 0; step && i + 4 <= plen; i += step)
-        put32(p + i, fold(be32(p + i)));
+        tc_store_be32(p + i, fold(tc_load_be32(p + i)));
 }
 
 /* Every input starts from the same camera: factory settings (UserSet
@@ -329,9 +313,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             uint16_t cmd = csel < 2 * N_COMMANDS ? commands[csel % N_COMMANDS] : csel;
             req[0] = TC_GVCP_KEY;
             req[1] = flags;
-            put16(req + 2, cmd);
-            put16(req + 4, (uint16_t)((ctl & 0x40) ? len + (csel & 7) - 3 : len & ~(size_t)3));
-            put16(req + 6, (uint16_t)(pos * 31 + turn));
+            tc_store_be16(req + 2, cmd);
+            tc_store_be16(req + 4, (uint16_t)((ctl & 0x40) ? len + (csel & 7) - 3 : len & ~(size_t)3));
+            tc_store_be16(req + 6, (uint16_t)(pos * 31 + turn));
             memcpy(req + 8, data + pos, len);
             if (ctl & 0x80)
                 fold_addresses(req + 8, cmd, len);

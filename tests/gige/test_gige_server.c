@@ -39,6 +39,7 @@
 #include "twincam/twincam.h"
 #include "util/clock.h"
 #include "util/ready.h"
+#include "util/endian.h"
 
 #define LOCALHOST 0x7F000001u
 #define WAIT_MS 20000 /* deadlock detection only */
@@ -84,21 +85,6 @@ static int udp_client(void)
     return fd;
 }
 
-static uint16_t be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-static uint32_t be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-static void put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-static void put32(uint8_t *p, uint32_t v)
-{
-    put16(p, (uint16_t)(v >> 16));
-    put16(p + 2, (uint16_t)v);
-}
 
 /* One command to the camera: 0x42, flags, command, length, req id, words. */
 static void send_cmd(int fd, uint8_t flags, uint16_t cmd, uint16_t req_id, const uint32_t *w,
@@ -108,11 +94,11 @@ static void send_cmd(int fd, uint8_t flags, uint16_t cmd, uint16_t req_id, const
     assert_true(nw <= 8);
     d[0] = 0x42;
     d[1] = flags;
-    put16(d + 2, cmd);
-    put16(d + 4, (uint16_t)(4 * nw));
-    put16(d + 6, req_id);
+    tc_store_be16(d + 2, cmd);
+    tc_store_be16(d + 4, (uint16_t)(4 * nw));
+    tc_store_be16(d + 6, req_id);
     for (size_t i = 0; i < nw; i++)
-        put32(d + 8 + 4 * i, w[i]);
+        tc_store_be32(d + 8 + 4 * i, w[i]);
     struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(3956),
                               .sin_addr.s_addr = htonl(LOCALHOST) };
     assert_int_equal(sendto(fd, d, 8 + 4 * nw, 0, (struct sockaddr *)&to, sizeof(to)),
@@ -131,7 +117,7 @@ static size_t recv_within(int fd, uint8_t *buf, size_t cap, int ms)
 
 static int is_pending(const uint8_t *d, size_t n, uint16_t id)
 {
-    return n == 12 && be16(d) == 0 && be16(d + 2) == 0x0089 && be16(d + 6) == id;
+    return n == 12 && tc_load_be16(d) == 0 && tc_load_be16(d + 2) == 0x0089 && tc_load_be16(d + 6) == id;
 }
 
 /* The ack of request `id` (PENDING_ACKs for it skipped): its length. */
@@ -152,9 +138,9 @@ static void write_reg(int fd, uint16_t id, uint32_t a, uint32_t v)
     send_cmd(fd, 0x01, 0x0082, id, w, 2);
     size_t n = final_ack(fd, id, ack, sizeof(ack));
     assert_int_equal(n, 12);
-    assert_int_equal(be16(ack + 2), 0x0083);
-    assert_int_equal(be16(ack + 6), id);
-    assert_int_equal(be16(ack), 0);
+    assert_int_equal(tc_load_be16(ack + 2), 0x0083);
+    assert_int_equal(tc_load_be16(ack + 6), id);
+    assert_int_equal(tc_load_be16(ack), 0);
 }
 
 static int group_setup(void **state)
@@ -252,17 +238,17 @@ static void port_only_requests_overtake_a_slow_command(void **state)
         uint8_t d[600];
         size_t n = recv_within(f->b, d, sizeof(d), WAIT_MS);
         assert_true(n >= 8);
-        assert_int_equal(be16(d), 0);
-        if (be16(d + 2) == 0x0003) {
+        assert_int_equal(tc_load_be16(d), 0);
+        if (tc_load_be16(d + 2) == 0x0003) {
             assert_int_equal(n, 8 + 248);
-            assert_int_equal(be16(d + 6), 0x10);
-            assert_int_equal(be32(d + 8 + 0x24), LOCALHOST);
+            assert_int_equal(tc_load_be16(d + 6), 0x10);
+            assert_int_equal(tc_load_be32(d + 8 + 0x24), LOCALHOST);
             got_disc++;
         } else {
-            assert_int_equal(be16(d + 2), 0x0081);
-            assert_int_equal(be16(d + 6), 0x11);
+            assert_int_equal(tc_load_be16(d + 2), 0x0081);
+            assert_int_equal(tc_load_be16(d + 6), 0x11);
             assert_int_equal(n, 12);
-            assert_int_equal(be32(d + 8), 2); /* A holds control */
+            assert_int_equal(tc_load_be32(d + 8), 2); /* A holds control */
             got_ccp++;
         }
     }
@@ -285,10 +271,10 @@ static void port_only_requests_overtake_a_slow_command(void **state)
     uint8_t d[64];
     size_t n = recv_within(f->b, d, sizeof(d), WAIT_MS);
     assert_int_equal(n, 12);
-    assert_int_equal(be16(d), 0);
-    assert_int_equal(be16(d + 2), 0x0081);
-    assert_int_equal(be16(d + 6), 0x12);
-    assert_int_equal(be32(d + 8), (uint32_t)f->width);
+    assert_int_equal(tc_load_be16(d), 0);
+    assert_int_equal(tc_load_be16(d + 2), 0x0081);
+    assert_int_equal(tc_load_be16(d + 6), 0x12);
+    assert_int_equal(tc_load_be32(d + 8), (uint32_t)f->width);
     int64_t t_width = tc_mono_ns();
     /* by then the slow write's ack had arrived: served in order */
     int final_seen = 0;
@@ -297,10 +283,10 @@ static void port_only_requests_overtake_a_slow_command(void **state)
             continue;
         assert_false(final_seen); /* one ack, though the command came twice */
         assert_int_equal(n, 12);
-        assert_int_equal(be16(d), 0);
-        assert_int_equal(be16(d + 2), 0x0083);
-        assert_int_equal(be16(d + 6), 2);
-        assert_int_equal(be16(d + 10), 1);
+        assert_int_equal(tc_load_be16(d), 0);
+        assert_int_equal(tc_load_be16(d + 2), 0x0083);
+        assert_int_equal(tc_load_be16(d + 6), 2);
+        assert_int_equal(tc_load_be16(d + 10), 1);
         final_seen = 1;
     }
     if (!final_seen)
@@ -310,9 +296,9 @@ static void port_only_requests_overtake_a_slow_command(void **state)
     send_cmd(f->a, 0x01, 0x0080, 3, &ccp, 1);
     n = recv_within(f->a, d, sizeof(d), WAIT_MS);
     assert_int_equal(n, 12);
-    assert_int_equal(be16(d + 2), 0x0081);
-    assert_int_equal(be16(d + 6), 3);
-    assert_int_equal(be32(d + 8), 2);
+    assert_int_equal(tc_load_be16(d + 2), 0x0081);
+    assert_int_equal(tc_load_be16(d + 6), 3);
+    assert_int_equal(tc_load_be32(d + 8), 2);
     int64_t now_scene = 0;
     assert_int_equal(tc_get_int(f->cam, "TwinScene", &now_scene), 0);
     assert_int_equal(now_scene, SCENE_PNG_FILE);
@@ -334,17 +320,17 @@ static void a_full_queue_answers_busy(void **state)
         uint8_t d[64];
         size_t n = recv_within(f->b, d, sizeof(d), WAIT_MS);
         assert_true(n >= 8);
-        assert_int_equal(be16(d + 2), 0x0081);
-        uint16_t id = be16(d + 6);
+        assert_int_equal(tc_load_be16(d + 2), 0x0081);
+        uint16_t id = tc_load_be16(d + 6);
         assert_true(id >= 0x100 && id < 0x100 + N);
-        if (be16(d) == 0x8007) {
+        if (tc_load_be16(d) == 0x8007) {
             assert_int_equal(n, 8);
             assert_true(id >= 0x100 + TC_GVCP_QUEUE_MAX); /* the last ones */
             busy++;
         } else {
-            assert_int_equal(be16(d), 0);
+            assert_int_equal(tc_load_be16(d), 0);
             assert_int_equal(n, 12);
-            assert_int_equal(be32(d + 8), (uint32_t)f->width);
+            assert_int_equal(tc_load_be32(d + 8), (uint32_t)f->width);
             ok++;
         }
     }
@@ -353,8 +339,8 @@ static void a_full_queue_answers_busy(void **state)
     uint8_t d[64];
     size_t n = final_ack(f->a, 2, d, sizeof(d));
     assert_int_equal(n, 12);
-    assert_int_equal(be16(d), 0);
-    assert_int_equal(be16(d + 2), 0x0083);
+    assert_int_equal(tc_load_be16(d), 0);
+    assert_int_equal(tc_load_be16(d + 2), 0x0083);
 }
 
 int main(void)
