@@ -394,8 +394,13 @@ static size_t handle(tc_gige *g, const tc_gige_peer *from, const uint8_t *req, s
     if (st > 0)
         return (c.flags & TC_GVCP_FLAG_ACK_REQUIRED) ? ack_status(ack, &c, (uint16_t)st) : 0;
 
-    if (core_ok)
-        sync_core(g); /* a reset or a new user name through another port since the last request */
+    /* A reset or a new user name through another port since the last
+     * request. Not for PACKETRESEND: a lost packet's requests come by the
+     * hundred while a frame streams, need neither, and each sync takes the
+     * core's lock and copies the identity (the 1 % loss test beside a CPU
+     * hog lost frames to the delay). */
+    if (core_ok && c.command != TC_GVCP_PACKETRESEND_CMD)
+        sync_core(g);
     pthread_mutex_lock(&g->mu);
     if (is_controller(g, from))
         g->last_heard_ns = now_ns; /* any command from the controller is a heartbeat */
