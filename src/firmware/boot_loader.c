@@ -34,6 +34,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/pidfd.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -295,10 +296,15 @@ int tc_fw_boot_loader_run(const tc_fw_loader_options *o)
     }
     /* Nothing else writes the state directory before the first program
      * starts (one camera per directory): what a power cut left half
-     * written, in temporary files, goes now. */
+     * written, in temporary files, goes now, every one, whoever's PID its
+     * name holds (a PID's liveness proved no sure sign: power_loss.py's
+     * last boot on CI once kept a killed writer's file). Locked as an
+     * install locks it (slots.c): an offline install keeps its file. */
     int dir = open(o->state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir >= 0) {
-        int n = tc_file_remove_stale_temporaries(dir);
+        while (flock(dir, LOCK_EX) != 0 && errno == EINTR)
+            ;
+        int n = tc_file_remove_temporaries(dir);
         if (n > 0)
             tc_log("boot", "removed %d temporary file%s a power cut left in %s", n, n == 1 ? "" : "s",
                    o->state_dir);

@@ -161,8 +161,12 @@ static int could_be_writer(long pid, time_t mtime)
     fclose(f);
     buf[n] = 0;
     /* Fields after the command name, which may hold spaces and ')': from
-     * the last ')'; starttime is field 22, the 20th after it. */
+     * the last ')'; the state is field 3, starttime field 22. A zombie
+     * writes nothing: its PID lives on only until its parent (or, its
+     * parent killed, whoever adopted it) reaps it, which may be never. */
     char *p = strrchr(buf, ')');
+    if (p && (p[1] == ' ') && (p[2] == 'Z' || p[2] == 'X'))
+        return 0;
     unsigned long long start_ticks = 0;
     for (int field = 3; p && field <= 22; field++) {
         p = strchr(p + 1, ' ');
@@ -185,7 +189,7 @@ static int could_be_writer(long pid, time_t mtime)
     return (long long)(btime + start_ticks / (unsigned long long)hz) <= (long long)mtime + 1;
 }
 
-int tc_file_remove_stale_temporaries(int dirfd)
+static int remove_temporaries(int dirfd, int any_writer)
 {
     int fd = dup(dirfd);
     if (fd < 0)
@@ -205,7 +209,7 @@ int tc_file_remove_stale_temporaries(int dirfd)
         long pid = temporary_pid(e->d_name);
         struct stat sb;
         if (pid <= 0 || fstatat(dirfd, e->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0 ||
-            could_be_writer(pid, sb.st_mtime))
+            (!any_writer && could_be_writer(pid, sb.st_mtime)))
             continue; /* not one, or its writer lives */
         if (unlinkat(dirfd, e->d_name, 0) == 0)
             removed++;
@@ -214,4 +218,14 @@ int tc_file_remove_stale_temporaries(int dirfd)
     if (removed)
         fsync(dirfd);
     return removed;
+}
+
+int tc_file_remove_stale_temporaries(int dirfd)
+{
+    return remove_temporaries(dirfd, 0);
+}
+
+int tc_file_remove_temporaries(int dirfd)
+{
+    return remove_temporaries(dirfd, 1);
 }

@@ -31,11 +31,15 @@ int tc_file_remove(int dirfd, const char *name, char *why, size_t cap);
 
 /* Remove the temporary files tc_file_replace left in dirfd when its process
  * died between creating one and renaming it (a power cut, SIGKILL): names
- * `.NAME.PID.N.tmp` whose PID is no live process, or one that started after
- * the file was last written (the number reused). A live writer's are in
+ * `.NAME.PID.N.tmp` whose PID is no live process (a zombie is none), or one
+ * that started after the file was last written (the number reused). A live writer's are in
  * use, and stay; so does every other name. Each one left would
  * hold its bytes (a whole firmware package) until someone removed it by
  * hand. Returns how many were removed, or -1 with errno. */
 int tc_file_remove_stale_temporaries(int dirfd);
+/* The same for every such name, whoever wrote it: for a caller that knows
+ * no writer may be at work (the boot loader before its first program, the
+ * directory locked against an installer). */
+int tc_file_remove_temporaries(int dirfd);
 
 #endif

@@ -379,7 +379,7 @@ static void stale_temporaries_are_removed(void **st)
     if (dead == 0)
         _exit(0);
     assert_int_equal(waitpid(dead, NULL, 0), dead);
-    char names[7][96];
+    char names[8][96];
     snprintf(names[0], sizeof(names[0]), ".firmware.slot-a.%ld.0.tmp", (long)dead);  /* goes */
     snprintf(names[1], sizeof(names[1]), "." SERIAL ".UserSet1.%ld.17.tmp", (long)dead); /* goes */
     snprintf(names[2], sizeof(names[2]), ".firmware.boot.%ld.3.tmp", (long)getpid());  /* live: stays */
@@ -390,29 +390,46 @@ static void stale_temporaries_are_removed(void **st)
      * number reused by another process (it goes; power_loss.py's last
      * boot found one on a busy machine) */
     snprintf(names[6], sizeof(names[6]), "." SERIAL ".UserSet3.%ld.5.tmp", (long)getpid());
-    for (int i = 0; i < 7; i++) {
-        char p[700];
+    /* a writer killed whose parent never reaps it: a zombie, no writer (it
+     * goes; the CI container's PID 1 left power_loss.py's killed children
+     * unreaped, and their files stayed) */
+    pid_t zombie = fork();
+    assert_true(zombie >= 0);
+    if (zombie == 0)
+        _exit(0);
+    siginfo_t si;
+    assert_int_equal(waitid(P_PID, (id_t)zombie, &si, WEXITED | WNOWAIT), 0); /* dead, not reaped */
+    snprintf(names[7], sizeof(names[7]), "." SERIAL ".UserSet2.%ld.9.tmp", (long)zombie);
+    for (int i = 0; i < 8; i++) {
+        char p[1024];
         snprintf(p, sizeof(p), "%s/%s", dir, names[i]);
         FILE *fp = fopen(p, "w");
         assert_non_null(fp);
         fputs("half written", fp);
         fclose(fp);
     }
-    char old[700];
+    char old[1024];
     snprintf(old, sizeof(old), "%s/%s", dir, names[6]);
     struct timespec long_ago[2] = { { 1000000000, 0 }, { 1000000000, 0 } }; /* 2001 */
     assert_int_equal(utimensat(AT_FDCWD, old, long_ago, 0), 0);
     int fd = open(dir, O_RDONLY | O_DIRECTORY);
     assert_true(fd >= 0);
-    assert_int_equal(tc_file_remove_stale_temporaries(fd), 3);
+    assert_int_equal(tc_file_remove_stale_temporaries(fd), 4);
+    assert_int_equal(waitpid(zombie, NULL, 0), zombie);
     assert_int_equal(tc_file_remove_stale_temporaries(fd), 0);
     close(fd);
-    for (int i = 0; i < 7; i++) {
-        char p[700];
+    for (int i = 0; i < 8; i++) {
+        char p[1024];
         snprintf(p, sizeof(p), "%s/%s", dir, names[i]);
         assert_int_equal(access(p, F_OK) == 0, i >= 2 && i < 6);
     }
     assert_int_equal(count_entries(dir), 4);
+    /* the boot loader's sweep, whoever the writer: the live one goes too */
+    fd = open(dir, O_RDONLY | O_DIRECTORY);
+    assert_true(fd >= 0);
+    assert_int_equal(tc_file_remove_temporaries(fd), 1);
+    close(fd);
+    assert_int_equal(count_entries(dir), 3);
     rm_rf(dir);
 }
 
