@@ -30,6 +30,17 @@ import os
 import sys
 import time
 
+# Network safety: opening a camera by id makes Aravis enumerate every
+# interface kind, GigE discovery included, which broadcasts on every network
+# interface. This script runs only where loopback is the sole interface (the
+# QEMU guest has no network device; a loopback-only namespace would do) and
+# refuses to start anywhere else.
+import socket  # noqa: E402
+
+if [name for _, name in socket.if_nameindex() if name != "lo"]:
+    sys.exit("guest-fwupdate.py: an interface other than loopback is up; run me only in the "
+             "QEMU guest or a loopback-only namespace (unshare -rn)")
+
 T0 = time.monotonic()
 ID, SOURCE_ROOT, STATE_DIR, GOOD, TRUNCATED, BAD_HASH = sys.argv[1:7]
 sys.path.insert(0, os.path.join(SOURCE_ROOT, "tests", "gige"))
