@@ -272,6 +272,16 @@ static void refused_install_changes_nothing(void **state)
     rmtree(d);
 }
 
+/* 3.21.0 installed over the factory program, into slot a (not confirmed). */
+static void install_first(const char *d)
+{
+    size_t len;
+    tc_fw_reason r;
+    uint8_t *pkg = make("3.21.0", "3.20.0", 0xA1, &len);
+    assert_int_equal(tc_firmware_install(d, pkg, len, TC_TWIN_MODEL_NAME, "3.20.0", &r), 0);
+    free(pkg);
+}
+
 /* The boot loader confirms a slot after its program reported healthy, and
  * that program serves by then: an upload a client installed through it in
  * between must stand. Before tc_fw_boot_confirm the loader wrote back the
@@ -287,9 +297,7 @@ static void confirm_keeps_an_install_made_since_the_boot(void **state)
     size_t len;
     tc_fw_reason r;
     tc_fw_boot_state s;
-    uint8_t *pkg = make("3.21.0", "3.20.0", 0xA1, &len);
-    assert_int_equal(tc_firmware_install(d, pkg, len, TC_TWIN_MODEL_NAME, "3.20.0", &r), 0);
-    free(pkg);
+    install_first(d);
     /* the loader boots slot a (a try counted), its program reports healthy */
     assert_int_equal(tc_fw_boot_read(d, &s, why, sizeof(why)), 0);
     s.tries = 1;
@@ -304,7 +312,7 @@ static void confirm_keeps_an_install_made_since_the_boot(void **state)
     s.confirmed = false, s.tries = 1;
     assert_int_equal(tc_fw_boot_write(d, &s, why, sizeof(why)), 0);
     setenv(TC_FW_ENV_SLOT, "a", 1);
-    pkg = make("3.22.0", "3.20.0", 0xB2, &len);
+    uint8_t *pkg = make("3.22.0", "3.20.0", 0xB2, &len);
     assert_int_equal(tc_firmware_install(d, pkg, len, TC_TWIN_MODEL_NAME, "3.21.0", &r), 0);
     free(pkg);
     unsetenv(TC_FW_ENV_SLOT);
@@ -335,8 +343,7 @@ static void install_never_overwrites_a_trials_fallback(void **state)
     size_t len;
     tc_fw_reason r;
     tc_fw_boot_state s;
-    uint8_t *a = make("3.21.0", "3.20.0", 0xA1, &len);
-    assert_int_equal(tc_firmware_install(d, a, len, TC_TWIN_MODEL_NAME, "3.20.0", &r), 0);
+    install_first(d);
     assert_int_equal(tc_fw_boot_confirm(d, TC_FW_SLOT_A, why, sizeof(why)), 0); /* a: known good */
     setenv(TC_FW_ENV_SLOT, "a", 1);
     uint8_t *b = make("3.22.0", "3.20.0", 0xB2, &len);
@@ -372,7 +379,7 @@ static void install_never_overwrites_a_trials_fallback(void **state)
     assert_int_equal(s.active, TC_FW_SLOT_A);
     assert_int_equal(s.previous, TC_FW_SLOT_B);
     unsetenv(TC_FW_ENV_SLOT);
-    free(a), free(b), free(c);
+    free(b), free(c);
     rmtree(d);
 }
 
