@@ -27,7 +27,7 @@ while [ "$i" -le "$runs" ]; do
     figures=$(grep -hoE "(18 fps|AOI/binning): [^\n]*overruns [0-9]+(, dropped [0-9]+)?" "$log" | tr '\n' ';')
     echo "run $i: $result  $figures"
     [ "$result" = pass ] || grep -E "^(FAIL|ERROR):|Error:" "$log" | head -5
-    rm -f "$log"
+    [ "$result" = pass ] && rm -f "$log" || echo "  log: $log"
     i=$((i + 1))
 done
 echo "$passed of $runs passed (stress-ng --cpu 1 beside)"

@@ -212,11 +212,13 @@ tc_camera *tc_cli_open_camera(const tc_cli_opts *c, bool deterministic)
     tc_options_init(&o);
     o.serial = c->serial;
     o.state_dir = c->state_dir;
-    /* A port holds frames: GigE keeps up to 4 for resends; the rest give
-     * the sender a few frame periods of slack on a busy host before the
-     * sensor finds no free buffer and drops a frame. The core bounds the
-     * pool to 128 MB: 10 buffers of BayerGR8, 5 of a 16-bit format. */
-    o.frame_buffers = c->interface ? 12 : 0;
+    /* A port holds frames: GigE keeps recent ones for resends (within
+     * 48 MB, leaving the sensor 3); the rest give the sender a few frame
+     * periods of slack on a busy host before the sensor finds no free
+     * buffer and drops a frame. The core bounds the pool to 128 MB: 10
+     * buffers of full-frame BayerGR8, 5 of a 16-bit format, 16 of a
+     * quarter-size frame. */
+    o.frame_buffers = c->interface ? 16 : 0;
     o.noise_seed = c->seed;
     o.deterministic = deterministic;
     tc_camera *cam = NULL;

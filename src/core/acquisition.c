@@ -776,6 +776,14 @@ static uint64_t counter(tc_acq *a, const uint64_t *c)
 
 uint64_t tc_acq_dropped(tc_acq *a) { return counter(a, &a->dropped); }
 
+unsigned tc_acq_pool_buffers(tc_acq *a)
+{
+    pthread_mutex_lock(&a->mu);
+    unsigned n = a->pool_count;
+    pthread_mutex_unlock(&a->mu);
+    return n;
+}
+
 void tc_acq_count_dropped(tc_acq *a)
 {
     pthread_mutex_lock(&a->mu);

@@ -112,6 +112,8 @@ int tc_acq_watch_lines(tc_acq *a, tc_acq_line_cb cb, void *ctx);
 void tc_acq_unwatch_lines(tc_acq *a, int handle);
 
 uint64_t tc_acq_dropped(tc_acq *a);
+/* Frame buffers in the current pool (0 before the first start). */
+unsigned tc_acq_pool_buffers(tc_acq *a);
 /* Count a frame a port could not deliver. */
 void tc_acq_count_dropped(tc_acq *a);
 uint64_t tc_acq_missed_triggers(tc_acq *a);

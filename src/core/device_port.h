@@ -174,9 +174,13 @@ void tc_port_cancel(tc_device *d, tc_port_waiter *w);
 int tc_port_take(tc_device *d, tc_port_frame *f, int timeout_ms);
 
 /* Frames a port keeps after sending them (GigE resends) stay within this
- * many bytes beside the one it is sending, so the camera's frame buffers
- * (at most 128 MB) always have some left to fill. */
+ * many bytes beside the one it is sending, and leave the camera at least
+ * TC_PORT_HOLD_SPARE of its frame buffers (tc_port_frame_buffers; at most
+ * 128 MB) to fill: a resend window never makes the camera drop frames. */
 #define TC_PORT_HOLD_BYTES ((size_t)48 << 20)
+#define TC_PORT_HOLD_SPARE 3u
+/* The camera's frame buffers for the current acquisition (its pool). */
+unsigned tc_port_frame_buffers(tc_device *d);
 
 /* A frame delivered, or one the port could not deliver (no stream channel,
  * link gone, host disabled the stream): counted in TwinFramesDropped. */

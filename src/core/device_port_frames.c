@@ -76,6 +76,8 @@ void tc_port_drop(tc_device *d, tc_port_frame *f)
 
 uint64_t tc_port_frames_dropped(tc_device *d) { return tc_acq_dropped(d->acq); }
 
+unsigned tc_port_frame_buffers(tc_device *d) { return tc_acq_pool_buffers(d->acq); }
+
 int64_t tc_port_due_ns(const tc_port_frame *f, size_t end)
 {
     size_t row_bytes = f->height ? f->size / f->height : f->size;

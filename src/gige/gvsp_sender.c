@@ -299,18 +299,26 @@ static held_frame *hold(tc_gvsp_sender *s, const tc_port_frame *f, const tc_gige
         tc_port_release(s->dev, &h->f); /* oldest frame leaves the resend window */
     h->valid = 0;
     /* Older frames leave it too while those kept pass the port's byte
-     * budget (two 16-bit full frames are 49 MB): the camera's buffers must
-     * not all sit in the resend window. */
+     * budget (two 16-bit full frames are 49 MB), or leave the camera fewer
+     * than TC_PORT_HOLD_SPARE buffers to fill: the resend window is as long
+     * as memory allows (a host that was descheduled asks for packets of
+     * frames several periods old; Aravis waits for them up to its frame
+     * retention), but never makes the camera drop a frame. */
+    const unsigned pool = tc_port_frame_buffers(s->dev);
+    const unsigned max_older = pool > TC_PORT_HOLD_SPARE + 1 ? pool - TC_PORT_HOLD_SPARE - 1 : 0;
     size_t kept = 0;
+    unsigned older = 0;
     for (unsigned k = 1; k < TC_GVSP_HELD_FRAMES; k++) {
         held_frame *o = &s->ring[(s->ring_next + TC_GVSP_HELD_FRAMES - 1 - k) % TC_GVSP_HELD_FRAMES];
         if (!o->valid)
             continue;
-        if (kept + o->f.size > TC_PORT_HOLD_BYTES) {
+        if (kept + o->f.size > TC_PORT_HOLD_BYTES || older == max_older) {
             tc_port_release(s->dev, &o->f);
             o->valid = 0;
-        } else
+        } else {
             kept += o->f.size;
+            older++;
+        }
     }
     h->valid = 1;
     h->f = *f;

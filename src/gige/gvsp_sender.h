@@ -2,7 +2,7 @@
  * GevSCDA:GevSCPHostPort as GVSP packets, and the resends hosts ask for.
  *
  *  - stream thread: blocks in the core's frame wait, holds each frame for
- *    resends (the last TC_GVSP_HELD_FRAMES), and sends leader, payload and
+ *    resends (as many recent ones as memory allows), and sends leader, payload and
  *    trailer with sendmmsg, each batch once the core's readout pacing says
  *    its rows have been read; each packet a two-part iovec (header, slice of
  *    the frame): no payload copy, nothing allocated per packet.
@@ -25,7 +25,9 @@
 #include "core/device_port.h"
 #include "gige/gige_device.h"
 
-#define TC_GVSP_HELD_FRAMES 4
+/* At most this many frames, within TC_PORT_HOLD_BYTES and the camera's
+ * spare buffers (device_port.h): 16 small frames, 4 full 8-bit ones. */
+#define TC_GVSP_HELD_FRAMES 16
 
 typedef struct tc_gvsp_sender tc_gvsp_sender;
 

@@ -278,6 +278,16 @@ class GigE(unittest.TestCase):
         dev = cam.get_device()
         dropped0 = dev.get_integer_feature_value("TwinFramesDropped")
         dev.set_float_feature_value("TwinStreamPacketLoss", 1.0)
+        # A quarter-size frame at 18 fps: this test is about the resend path,
+        # the full frame's rate is the 18 fps test's. Full frames (220 MB/s)
+        # beside a CPU hog overflow the receiving socket whenever the client
+        # thread waits for a CPU, and the client then asks for packets of
+        # frames older than a full frame's resend window (4 frames in 48 MB;
+        # a quarter-size frame gets 13 within the camera's spare buffers).
+        dev.set_integer_feature_value("Width", 2028)
+        dev.set_integer_feature_value("Height", 1520)
+        dev.set_boolean_feature_value("AcquisitionFrameRateEnable", True)
+        dev.set_float_feature_value("AcquisitionFrameRate", 18.0)
         # Aravis gives up on a frame 100 ms after its last packet. A frame that
         # waits for a resend while this test's receive thread is descheduled
         # on a busy shared CI machine would then time out through no fault of
