@@ -7,6 +7,7 @@ broadcasts, and nothing here may ever reach a real network.
 
 usage: test_gige.py TWINCAM_BINARY SOURCE_DIR
 """
+import ctypes
 import os
 import signal
 import struct
@@ -25,6 +26,7 @@ TWINCAM = sys.argv[1] if len(sys.argv) > 1 else "build/twincam"
 SRCDIR = sys.argv[2] if len(sys.argv) > 2 else "."
 ADDR = "127.0.0.1"
 LINE_TIME_S = 1.0 / (18 * 3546)
+ARAVIS_LIB = ctypes.CDLL("libaravis-0.8.so.0")  # the library gi loaded (a buffer's data pointer)
 FORMATS = {
     "BayerGR8": 8, "BayerGR10": 16, "BayerGR12": 16, "BayerGR10p": 10, "BayerGR12p": 12,
     "BayerGR10g40IDS": 10, "BayerGR12g24IDS": 12,
@@ -47,6 +49,25 @@ def open_camera():
     return cam
 
 
+def resident_buffer(size):
+    """An Aravis buffer whose memory is written once (made resident) before
+    it is queued, as a real-time application prepares its buffers. A fresh
+    allocation page-faults its 12 MB inside Aravis's receive thread the first
+    time a frame lands in it: beside a CPU hog that thread then fell behind
+    and lost the first frames (an interleaved A/B of the 18 fps test beside
+    stress-ng: 4 of 8 runs with a TIMEOUT frame, all among the first ten;
+    0 of 8 with resident buffers)."""
+    buf = Aravis.Buffer.new_allocate(size)
+    capsule = ctypes.pythonapi.PyCapsule_GetPointer
+    capsule.restype, capsule.argtypes = ctypes.c_void_p, [ctypes.py_object, ctypes.c_char_p]
+    get_data = ARAVIS_LIB.arv_buffer_get_data
+    get_data.restype = ctypes.c_void_p
+    get_data.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_size_t)]
+    data = get_data(capsule(buf.__gpointer__, None), ctypes.byref(ctypes.c_size_t()))
+    ctypes.memset(data, 0, size)
+    return buf
+
+
 def stream(cam, seconds, n_buffers=8, frame_retention_us=None):
     """Stream for `seconds`; return (buffers in order of arrival, stream)."""
     st = cam.create_stream(None, None)
@@ -54,7 +75,7 @@ def stream(cam, seconds, n_buffers=8, frame_retention_us=None):
         st.set_property("frame-retention", frame_retention_us)
     payload = cam.get_payload()
     for _ in range(n_buffers):
-        st.push_buffer(Aravis.Buffer.new_allocate(payload))
+        st.push_buffer(resident_buffer(payload))
     got = []
     cam.start_acquisition()
     end = time.monotonic() + seconds
@@ -477,7 +498,7 @@ class Rig(unittest.TestCase):
         for cam in cams:
             st = cam.create_stream(None, None)
             for _ in range(20):
-                st.push_buffer(Aravis.Buffer.new_allocate(cam.get_payload()))
+                st.push_buffer(resident_buffer(cam.get_payload()))
             streams.append(st)
         for cam in (cams[1], cams[2], cams[0]):  # slaves armed before the master runs
             cam.start_acquisition()
