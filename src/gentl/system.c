@@ -103,8 +103,7 @@ static GC_ERROR power_on_twins(void)
         t[i].cfg = cfg[i];
         tc_device_options o = { .serial = t[i].cfg.serial, .noise_seed = cfg[i].seed,
                                 .deterministic = cfg[i].deterministic,
-                                .state_dir = cfg[i].state_dir[0] ? t[i].cfg.state_dir : NULL,
-                                .frame_buffers = GT_FRAME_POOL };
+                                .state_dir = cfg[i].state_dir[0] ? t[i].cfg.state_dir : NULL };
         t[i].dev = tc_port_open(&o);
         if (!t[i].dev) {
             gt_err(GC_ERR_OUT_OF_MEMORY, "out of memory creating camera %s", cfg[i].serial);
