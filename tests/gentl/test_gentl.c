@@ -755,6 +755,131 @@ static void held_buffers_keep_their_bytes(void **state)
     close_rig(&r); /* buffers still queued: closed with the device */
 }
 
+/* Consumer buffers given back while the camera renders into them are never
+ * written again: flushed while streaming (ACQ_QUEUE_ALL_DISCARD and
+ * INPUT_TO_OUTPUT), after DSStopAcquisition with and without KILL, and with
+ * the device closed mid-stream. Each buffer given back is revoked and filled
+ * with a pattern that must survive the frames that follow, then freed (a
+ * late write is then ASan's use after free). */
+enum { GB_BUFFERS = 4, GB_ROUNDS = 16, GB_PATTERN = 0xC3 };
+
+typedef struct given {
+    uint8_t *mem[GB_ROUNDS * GB_BUFFERS];
+    size_t n;
+} given;
+
+/* Revoke a buffer back with the consumer and mark it; false if it is still
+ * being filled (the frame it holds is delivered into it). */
+static bool give_back(DS_HANDLE ds, BUFFER_HANDLE b, uint8_t *mem, size_t payload, given *g)
+{
+    void *base = NULL, *priv;
+    GC_ERROR rc = gt.DSRevokeBuffer(ds, b, &base, &priv);
+    if (rc == GC_ERR_BUSY)
+        return false;
+    assert_int_equal(rc, GC_ERR_SUCCESS);
+    assert_ptr_equal(base, mem);
+    memset(mem, GB_PATTERN, payload);
+    g->mem[g->n++] = mem;
+    return true;
+}
+
+static void check_and_free(given *g, size_t payload)
+{
+    for (size_t k = 0; k < g->n; k++) {
+        for (size_t i = 0; i < payload; i++)
+            if (g->mem[k][i] != GB_PATTERN)
+                fail_msg("byte %zu of a buffer given back was written", i);
+        free(g->mem[k]);
+    }
+    g->n = 0;
+}
+
+static void pass_frames(DS_HANDLE ds, EVENT_HANDLE ev, int n)
+{
+    for (int k = 0; k < n; k++)
+        assert_int_equal(gt.DSQueueBuffer(ds, wait_buffer(ds, ev)), GC_ERR_SUCCESS);
+}
+
+static void buffers_given_back_are_never_written(void **state)
+{
+    (void)state;
+    rig r;
+    open_rig(&r, "TC000001:deterministic");
+    assert_int_equal(set_int(&r, "Height", 512), 0);
+    size_t payload = (size_t)get_int(&r, "PayloadSize");
+    DS_HANDLE ds;
+    assert_int_equal(gt.DevOpenDataStream(r.dev, "Stream0", &ds), 0);
+    EVENT_HANDLE ev;
+    assert_int_equal(gt.GCRegisterEvent(ds, EVENT_NEW_BUFFER, &ev), 0);
+    given g = { .n = 0 };
+    for (int round = 0; round < GB_ROUNDS; round++) {
+        uint8_t *mem[GB_BUFFERS];
+        BUFFER_HANDLE b[GB_BUFFERS];
+        for (int i = 0; i < GB_BUFFERS; i++) {
+            mem[i] = malloc(payload);
+            assert_non_null(mem[i]);
+            assert_int_equal(gt.DSAnnounceBuffer(ds, mem[i], payload, NULL, &b[i]), 0);
+            assert_int_equal(gt.DSQueueBuffer(ds, b[i]), 0);
+        }
+        assert_int_equal(gt.DSStartAcquisition(ds, ACQ_START_FLAGS_DEFAULT, GENTL_INFINITE), 0);
+        if (round == 0)
+            execute(&r, "AcquisitionStart"); /* the camera runs on across the stream's stops */
+        pass_frames(ds, ev, 1 + round % 3);
+        check_and_free(&g, payload); /* frames went on since those came back */
+        bool left[GB_BUFFERS];
+        switch (round % 4) {
+        case 0:
+        case 1: /* while the stream runs: the camera renders into them */
+            assert_int_equal(gt.DSFlushQueue(ds, round % 4 ? ACQ_QUEUE_INPUT_TO_OUTPUT : ACQ_QUEUE_ALL_DISCARD), 0);
+            assert_int_equal(gt.DSFlushQueue(ds, ACQ_QUEUE_OUTPUT_DISCARD), 0);
+            for (int i = 0; i < GB_BUFFERS; i++)
+                left[i] = !give_back(ds, b[i], mem[i], payload, &g);
+            { /* frames go on into two more buffers */
+                uint8_t *more[2];
+                BUFFER_HANDLE mb[2];
+                for (int i = 0; i < 2; i++) {
+                    more[i] = malloc(payload);
+                    assert_int_equal(gt.DSAnnounceBuffer(ds, more[i], payload, NULL, &mb[i]), 0);
+                    assert_int_equal(gt.DSQueueBuffer(ds, mb[i]), 0);
+                }
+                pass_frames(ds, ev, 3);
+                for (size_t k = 0; k < g.n; k++) /* not written while the camera went on */
+                    for (size_t i = 0; i < payload; i++)
+                        if (g.mem[k][i] != GB_PATTERN)
+                            fail_msg("round %d: byte %zu of a flushed buffer was written", round, i);
+                assert_int_equal(gt.DSStopAcquisition(ds, ACQ_STOP_FLAGS_KILL), 0);
+                assert_int_equal(gt.DSFlushQueue(ds, ACQ_QUEUE_ALL_DISCARD), 0);
+                for (int i = 0; i < 2; i++)
+                    assert_true(give_back(ds, mb[i], more[i], payload, &g));
+            }
+            break;
+        default: /* stopped, then flushed */
+            assert_int_equal(gt.DSStopAcquisition(ds, round % 4 == 2 ? ACQ_STOP_FLAGS_KILL : ACQ_STOP_FLAGS_DEFAULT), 0);
+            assert_int_equal(gt.DSFlushQueue(ds, ACQ_QUEUE_ALL_DISCARD), 0);
+            for (int i = 0; i < GB_BUFFERS; i++)
+                left[i] = true;
+            break;
+        }
+        for (int i = 0; i < GB_BUFFERS; i++) /* stopped and flushed: all back */
+            if (left[i])
+                assert_true(give_back(ds, b[i], mem[i], payload, &g));
+    }
+    /* the device closed while the camera renders into queued buffers */
+    uint8_t *mem[GB_BUFFERS];
+    for (int i = 0; i < GB_BUFFERS; i++) {
+        BUFFER_HANDLE b;
+        mem[i] = malloc(payload);
+        assert_int_equal(gt.DSAnnounceBuffer(ds, mem[i], payload, NULL, &b), 0);
+        assert_int_equal(gt.DSQueueBuffer(ds, b), 0);
+    }
+    assert_int_equal(gt.DSStartAcquisition(ds, ACQ_START_FLAGS_DEFAULT, GENTL_INFINITE), 0);
+    pass_frames(ds, ev, 2);
+    close_rig(&r);
+    for (int i = 0; i < GB_BUFFERS; i++)
+        free(mem[i]);
+    check_and_free(&g, payload);
+}
+
 /* ---- threads ---- */
 
 typedef struct waiter {
@@ -1034,6 +1159,7 @@ int main(void)
         cmocka_unit_test_teardown(stream_frames, close_all),
         cmocka_unit_test_teardown(short_buffer_and_underrun, close_all),
         cmocka_unit_test_teardown(held_buffers_keep_their_bytes, close_all),
+        cmocka_unit_test_teardown(buffers_given_back_are_never_written, close_all),
         cmocka_unit_test_teardown(events_timeouts_kill_and_close, close_all),
         cmocka_unit_test_teardown(events_from_many_threads, close_all),
         cmocka_unit_test_teardown(close_parent_first, close_all),
