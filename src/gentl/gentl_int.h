@@ -97,6 +97,7 @@ typedef struct gt_dev {
     gt_twin *twin;
     struct gt_if *iface;
     gt_ds *ds;          /* its one DataStream, if open */
+    bool read_only;     /* DEVICE_ACCESS_READONLY: the remote port refuses writes */
     gt_events events;
     uint32_t stream_selector;
     char *xml;          /* the module nodemap */

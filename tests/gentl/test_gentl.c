@@ -880,6 +880,72 @@ static void buffers_given_back_are_never_written(void **state)
     check_and_free(&g, payload);
 }
 
+/* DEVICE_ACCESS_READONLY: the remote port reads (the XML, the features),
+ * and refuses every write with GC_ERR_ACCESS_DENIED, changing nothing; the
+ * device reports itself open read-only, and closing it undoes nothing. */
+static int32_t access_status(rig *r, const char *id)
+{
+    int32_t status = -1;
+    INFO_DATATYPE type;
+    size_t size = sizeof(status);
+    assert_int_equal(gt.IFGetDeviceInfo(r->iface, id, DEVICE_INFO_ACCESS_STATUS, &type, &status, &size), 0);
+    return status;
+}
+
+static void read_only_device(void **state)
+{
+    (void)state;
+    rig r;
+    open_rig(&r, "TC000001:deterministic");
+    assert_int_equal(set_int(&r, "Width", 1032), 0);
+    assert_int_equal(gt.DevClose(r.dev), 0);
+    assert_int_equal(access_status(&r, "TC000001"), DEVICE_ACCESS_STATUS_READWRITE);
+    assert_int_equal(gt.IFOpenDevice(r.iface, "TC000001", DEVICE_ACCESS_READONLY, &r.dev), GC_ERR_SUCCESS);
+    assert_int_equal(access_status(&r, "TC000001"), DEVICE_ACCESS_STATUS_OPEN_READONLY);
+    DEV_HANDLE again;
+    assert_int_equal(gt.IFOpenDevice(r.iface, "TC000001", DEVICE_ACCESS_CONTROL, &again), GC_ERR_RESOURCE_IN_USE);
+    assert_int_equal(gt.DevGetPort(r.dev, &r.port), 0);
+    size_t len;
+    char *xml = read_url_xml(r.port, &len, NULL, 0);
+    assert_int_equal(len, r.xml_len);
+    assert_memory_equal(xml, r.xml, len);
+    free(xml);
+    assert_int_equal(get_int(&r, "Width"), 1032);
+    INFO_DATATYPE type;
+    bool8_t can = 9;
+    size_t size = sizeof(can);
+    assert_int_equal(gt.GCGetPortInfo(r.port, PORT_INFO_ACCESS_READ, &type, &can, &size), 0);
+    assert_true(can);
+    size = sizeof(can);
+    assert_int_equal(gt.GCGetPortInfo(r.port, PORT_INFO_ACCESS_WRITE, &type, &can, &size), 0);
+    assert_false(can);
+    /* every write refused, and nothing changed */
+    assert_int_equal(set_int(&r, "Width", 264), GC_ERR_ACCESS_DENIED);
+    assert_int_equal(set_int(&r, "AcquisitionStart", 1), GC_ERR_ACCESS_DENIED);
+    GC_ERROR code;
+    char text[256];
+    size = sizeof(text);
+    assert_int_equal(gt.GCGetLastError(&code, text, &size), 0);
+    assert_int_equal(code, GC_ERR_ACCESS_DENIED);
+    assert_non_null(strstr(text, "read-only"));
+    uint64_t a;
+    size_t alen;
+    reg_of(r.xml, "Width", &a, &alen);
+    uint32_t v = 264;
+    PORT_REGISTER_STACK_ENTRY e = { .Address = a, .pBuffer = &v, .Size = alen };
+    size_t n = 1;
+    assert_int_equal(gt.GCWritePortStacked(r.port, &e, &n), GC_ERR_ACCESS_DENIED);
+    assert_int_equal(n, 0);
+    assert_int_equal(get_int(&r, "Width"), 1032);
+    /* closed: nothing to undo, and a controlling host finds the settings */
+    assert_int_equal(gt.DevClose(r.dev), 0);
+    assert_int_equal(gt.IFOpenDevice(r.iface, "TC000001", DEVICE_ACCESS_CONTROL, &r.dev), 0);
+    assert_int_equal(gt.DevGetPort(r.dev, &r.port), 0);
+    assert_int_equal(get_int(&r, "Width"), 1032);
+    assert_int_equal(set_int(&r, "Width", 264), 0);
+    close_rig(&r);
+}
+
 /* ---- threads ---- */
 
 typedef struct waiter {
@@ -1159,6 +1225,7 @@ int main(void)
         cmocka_unit_test_teardown(stream_frames, close_all),
         cmocka_unit_test_teardown(short_buffer_and_underrun, close_all),
         cmocka_unit_test_teardown(held_buffers_keep_their_bytes, close_all),
+        cmocka_unit_test_teardown(read_only_device, close_all),
         cmocka_unit_test_teardown(buffers_given_back_are_never_written, close_all),
         cmocka_unit_test_teardown(events_timeouts_kill_and_close, close_all),
         cmocka_unit_test_teardown(events_from_many_threads, close_all),
