@@ -28,6 +28,11 @@
 
 typedef enum { ST_IDLE, ST_RUNNING, ST_STOPPING } acq_state;
 
+/* Where a target is (tc_acq_target.state_): not the engine's, offered,
+ * being rendered into, holding a frame not yet queued (readout not
+ * started), holding a queued frame, holding a frame a port took. */
+enum { T_FREE, T_OFFERED, T_RENDERING, T_RENDERED, T_QUEUED, T_TAKEN };
+
 /* An input line's edges in time order: the latest one already past and up
  * to TC_EDGES_AHEAD still to come. */
 typedef struct edge_list {
@@ -53,6 +58,8 @@ struct tc_acq {
 
     tc_acq_frame *free_list;
     tc_acq_frame *ready_head, *ready_tail;
+    tc_acq_target *targets_head, *targets_tail; /* offered by ports, oldest first */
+    unsigned pool_out;        /* frames in pool memory queued or held by a port */
     unsigned generation;
     size_t buffer_size;
     unsigned pool_count;      /* buffers in the current pool */
@@ -145,12 +152,98 @@ static tc_acq_frame *take_free(tc_acq *a)
 
 static void enqueue_ready(tc_acq *a, tc_acq_frame *f)
 {
+    if (f->target)
+        f->target->state_ = T_QUEUED;
+    else
+        a->pool_out++;
     f->next = NULL;
     if (a->ready_tail)
         a->ready_tail->next = f;
     else
         a->ready_head = f;
     a->ready_tail = f;
+}
+
+/* The oldest queued frame, taken by a port. a->mu held. */
+static tc_acq_frame *take_ready(tc_acq *a)
+{
+    tc_acq_frame *f = a->ready_head;
+    a->ready_head = f->next;
+    if (!a->ready_head)
+        a->ready_tail = NULL;
+    f->next = NULL;
+    if (f->target)
+        f->target->state_ = T_TAKEN;
+    return f;
+}
+
+/* Targets offered again at the head of the queue, in their order: the
+ * frames rendered into them were lost (abort, a refused render) or given
+ * back untaken, and their memory is the port's next to fill. a->mu held. */
+static void reoffer_targets(tc_acq *a, tc_acq_target *first, tc_acq_target *last)
+{
+    if (!first)
+        return;
+    last->next_ = a->targets_head;
+    a->targets_head = first;
+    if (!a->targets_tail)
+        a->targets_tail = last;
+}
+
+/* A frame back to the free list, neither delivered nor queued (the caller
+ * gives its target back). a->mu held. */
+static void unqueue_to_free(tc_acq *a, tc_acq_frame *f)
+{
+    if (f->target) {
+        f->target->frame_ = NULL;
+        f->target = NULL;
+    }
+    f->next = a->free_list;
+    a->free_list = f;
+}
+
+/* Every queued frame back to the free list, their targets offered again.
+ * Returns how many. a->mu held. */
+static unsigned unqueue_all(tc_acq *a)
+{
+    unsigned n = 0;
+    tc_acq_target *first = NULL, *last = NULL;
+    while (a->ready_head) {
+        tc_acq_frame *f = a->ready_head;
+        a->ready_head = f->next;
+        tc_acq_target *t = f->target;
+        if (t) {
+            t->state_ = T_OFFERED;
+            t->next_ = NULL;
+            if (last)
+                last->next_ = t;
+            else
+                first = t;
+            last = t;
+        } else {
+            a->pool_out--;
+        }
+        unqueue_to_free(a, f);
+        n++;
+    }
+    a->ready_tail = NULL;
+    reoffer_targets(a, first, last);
+    return n;
+}
+
+/* The target a frame of `payload` bytes is rendered into, if any (see
+ * tc_acq_offer). a->mu held. */
+static tc_acq_target *take_target(tc_acq *a, size_t payload)
+{
+    tc_acq_target *t = a->targets_head;
+    if (!t || a->pool_out || t->size < payload)
+        return NULL;
+    a->targets_head = t->next_;
+    if (!a->targets_head)
+        a->targets_tail = NULL;
+    t->next_ = NULL;
+    t->state_ = T_RENDERING;
+    return t;
 }
 
 /* ---- lines (all with a->mu held) ---- */
@@ -302,17 +395,33 @@ static void log_overruns(tc_acq *a)
 }
 
 /* Render one frame (sensor_mu, never a->mu: line edges and triggers go on
- * meanwhile). Returns 0 or -1. */
+ * meanwhile), into its target if it has one. Returns 0 or -1. */
 static int render(tc_acq *a, const tc_acq_settings *s, uint64_t block_id, int64_t t_start,
                   tc_acq_frame *buf)
 {
     pthread_mutex_unlock(&a->mu);
     pthread_mutex_lock(&a->sensor_mu);
-    int rc = tc_sensor_render(a->sensor, &s->sensor, block_id, t_start - s->ts_zero_ns, buf->data,
-                              buf->capacity);
+    uint8_t *out = buf->target ? buf->target->data : buf->data;
+    size_t cap = buf->target ? buf->target->size : buf->capacity;
+    int rc = tc_sensor_render(a->sensor, &s->sensor, block_id, t_start - s->ts_zero_ns, out, cap);
     pthread_mutex_unlock(&a->sensor_mu);
     pthread_mutex_lock(&a->mu);
+    if (buf->target) {
+        buf->target->state_ = T_RENDERED;
+        pthread_cond_broadcast(&a->cond); /* a withdraw may wait for the render */
+    }
     return rc;
+}
+
+/* A frame made but not queued (lost): back to the free list, its target
+ * offered again. a->mu held. */
+static void lose_frame(tc_acq *a, tc_acq_frame *f)
+{
+    tc_acq_target *t = f->target;
+    if (t)
+        t->state_ = T_OFFERED;
+    unqueue_to_free(a, f);
+    reoffer_targets(a, t, t);
 }
 
 /* One frame: choose its start, render it, queue it. Called with a->mu held;
@@ -378,9 +487,11 @@ static bool produce_one(tc_acq *a, int64_t *t_next)
     *t_next = t_start + (int64_t)s.timing.period_ns;
 
     if (buf) {
+        buf->target = take_target(a, s.payload_bytes);
+        if (buf->target)
+            buf->target->frame_ = buf;
         if (render(a, &s, block_id, t_start, buf) != 0) { /* settings the sensor refuses: a bug */
-            buf->next = a->free_list;
-            a->free_list = buf;
+            lose_frame(a, buf);
             a->dropped++;
         } else {
             buf->size = s.payload_bytes;
@@ -394,10 +505,10 @@ static bool produce_one(tc_acq *a, int64_t *t_next)
             /* The pace its rows are read at; none on the virtual clock. */
             buf->line_time_ns = a->clock->is_virtual ? 0 : s.timing.line_time_ns;
             buf->link_Bps = s.timing.link_Bps;
-            /* Abort may come while waiting for readout: the frame is then lost. */
+            /* Abort may come while waiting for readout: the frame is then lost.
+             * (A withdraw meanwhile may have moved it into its pool buffer.) */
             if (!wait_until(a, t_done) && a->state != ST_STOPPING) {
-                buf->next = a->free_list;
-                a->free_list = buf;
+                lose_frame(a, buf);
                 return false;
             }
             /* Made after its readout window ended: late. It keeps its model
@@ -572,16 +683,7 @@ void tc_acq_configure(tc_acq *a, const tc_acq_settings *s)
 }
 
 /* Frames queued but never taken go back to the pool. Called with a->mu held. */
-static void flush_ready(tc_acq *a)
-{
-    while (a->ready_head) {
-        tc_acq_frame *f = a->ready_head;
-        a->ready_head = f->next;
-        f->next = a->free_list;
-        a->free_list = f;
-    }
-    a->ready_tail = NULL;
-}
+static void flush_ready(tc_acq *a) { unqueue_all(a); }
 
 /* A pool of n buffers of `size` bytes, every page touched. On a virtual
  * machine a first touch costs tens of microseconds a page (80 ms for one
@@ -739,11 +841,7 @@ int tc_acq_wait(tc_acq *a, tc_acq_frame **out, int timeout_ms)
     }
     if (a->ready_head) {
         rc = 0;
-        *out = a->ready_head;
-        a->ready_head = a->ready_head->next;
-        if (!a->ready_head)
-            a->ready_tail = NULL;
-        (*out)->next = NULL;
+        *out = take_ready(a);
     }
     pthread_mutex_unlock(&a->mu);
     return rc;
@@ -754,6 +852,13 @@ void tc_acq_release(tc_acq *a, tc_acq_frame *f)
     if (!f)
         return;
     pthread_mutex_lock(&a->mu);
+    if (f->target) { /* the port's memory is the port's again */
+        f->target->state_ = T_FREE;
+        f->target->frame_ = NULL;
+        f->target = NULL;
+    } else {
+        a->pool_out--;
+    }
     if (f->generation != a->generation || f->capacity != a->buffer_size) {
         free(f->data);
         free(f);
@@ -976,11 +1081,7 @@ int tc_acq_wait_event(tc_acq *a, tc_acq_waiter *w, tc_acq_frame **out, int timeo
             break;
         }
         if (a->ready_head) {
-            *out = a->ready_head;
-            a->ready_head = a->ready_head->next;
-            if (!a->ready_head)
-                a->ready_tail = NULL;
-            (*out)->next = NULL;
+            *out = take_ready(a);
             rc = TC_ACQ_EV_FRAME;
             break;
         }
@@ -1022,18 +1123,71 @@ void tc_acq_wake_waiters(tc_acq *a)
 unsigned tc_acq_drop_queued(tc_acq *a)
 {
     pthread_mutex_lock(&a->mu);
-    unsigned n = 0;
-    while (a->ready_head) {
-        tc_acq_frame *f = a->ready_head;
-        a->ready_head = f->next;
-        f->next = a->free_list;
-        a->free_list = f;
-        n++;
-    }
-    a->ready_tail = NULL;
+    unsigned n = unqueue_all(a);
     a->dropped += n;
     if (n)
         pthread_cond_broadcast(&a->cond); /* a deterministic producer may wait for a buffer */
     pthread_mutex_unlock(&a->mu);
     return n;
+}
+
+int tc_acq_offer(tc_acq *a, tc_acq_target *t)
+{
+    pthread_mutex_lock(&a->mu);
+    int rc = 0;
+    if (t->state_ != T_FREE) {
+        rc = TC_EBUSY;
+    } else {
+        t->state_ = T_OFFERED;
+        t->frame_ = NULL;
+        t->next_ = NULL;
+        if (a->targets_tail)
+            a->targets_tail->next_ = t;
+        else
+            a->targets_head = t;
+        a->targets_tail = t;
+    }
+    pthread_mutex_unlock(&a->mu);
+    return rc;
+}
+
+int tc_acq_withdraw(tc_acq *a, tc_acq_target *t)
+{
+    pthread_mutex_lock(&a->mu);
+    while (t->state_ == T_RENDERING) /* at most one render: its end broadcasts */
+        pthread_cond_wait(&a->cond, &a->mu);
+    int rc = 0;
+    switch (t->state_) {
+    case T_OFFERED: { /* unused: out of the queue */
+        tc_acq_target **p = &a->targets_head, *prev = NULL;
+        while (*p != t) {
+            prev = *p;
+            p = &(*p)->next_;
+        }
+        *p = t->next_;
+        if (a->targets_tail == t)
+            a->targets_tail = prev;
+        t->next_ = NULL;
+        break;
+    }
+    case T_RENDERED:
+    case T_QUEUED: {
+        /* Its frame moves into its own pool buffer (a copy, on this rare
+         * path only), so the frame is kept and the memory given back. */
+        tc_acq_frame *f = t->frame_;
+        memcpy(f->data, t->data, f->size);
+        f->target = NULL;
+        if (t->state_ == T_QUEUED)
+            a->pool_out++; /* a pool frame now queued; a rendered one counts when queued */
+        break;
+    }
+    case T_TAKEN: rc = TC_EBUSY; break;
+    default: break;
+    }
+    if (rc == 0) {
+        t->state_ = T_FREE;
+        t->frame_ = NULL;
+    }
+    pthread_mutex_unlock(&a->mu);
+    return rc;
 }

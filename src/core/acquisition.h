@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "core/lines.h"
+#include "core/target.h"
 #include "core/thermal.h"
 #include "core/timing.h"
 #include "core/waiter.h"
@@ -49,6 +50,7 @@ typedef struct tc_acq_frame {
     double line_time_ns;     /* its rows' read-out pace (0: none, the virtual clock) */
     double link_Bps;         /* the link's rate, the most a port may catch up at */
     unsigned generation;     /* buffers of an older pool are freed on release */
+    tc_acq_target *target;   /* rendered into a port's memory, not data (NULL: data) */
     struct tc_acq_frame *next;
 } tc_acq_frame;
 
@@ -148,5 +150,18 @@ void tc_acq_wake_waiters(tc_acq *a);
 /* Give every queued, untaken frame back as not delivered (counted in
  * TwinFramesDropped). Returns how many. */
 unsigned tc_acq_drop_queued(tc_acq *a);
+
+/* Targets (core/target.h): a frame is rendered into the oldest offered
+ * target instead of a pool buffer when the target holds the payload and no
+ * frame rendered into the pool is queued or held by a port (so target frames
+ * never overtake pool frames: a port fills its buffers in order). The frame
+ * still takes a pool buffer, which stays its fallback memory.
+ * Offer: TC_EBUSY if t is offered or its frame not yet released. */
+int tc_acq_offer(tc_acq *a, tc_acq_target *t);
+/* Take t back: 0 once the engine will never touch it again (unused, or its
+ * frame, waited for if being rendered, copied into its pool buffer and
+ * queued from there); TC_EBUSY if its frame is with a port, whose release
+ * or drop ends the engine's use. */
+int tc_acq_withdraw(tc_acq *a, tc_acq_target *t);
 
 #endif

@@ -15,6 +15,8 @@
  *               a DeviceReset happened (through any port)
  *   pacing      tc_port_due_ns: when a byte of a frame may leave, from the
  *               timing model (one row per line time from readout start)
+ *   targets     tc_port_offer: the port's own memory, which frames are
+ *               rendered into instead of the core's buffers (no copy)
  *
  * Threads: every function takes the device lock itself; a port holds none of
  * the core's locks when calling. Errors are 0 or a negative TC_E* code
@@ -32,6 +34,7 @@
 #include "core/feature.h"
 #include "core/firmware_sink.h"
 #include "core/options.h"
+#include "core/target.h"
 #include "core/waiter.h"
 
 typedef struct tc_device tc_device;
@@ -137,6 +140,9 @@ void tc_port_on_reset(tc_device *d, void (*fn)(void *arg), void *arg);
 
 /* ---- frames ---- */
 
+/* Memory of the port's that frames may be rendered into (tc_port_offer). */
+typedef tc_acq_target tc_port_target;
+
 typedef struct tc_port_frame {
     const uint8_t *data;
     size_t size;
@@ -148,6 +154,8 @@ typedef struct tc_port_frame {
     int64_t readout_ns;
     double line_time_ns;     /* 0: unpaced (virtual clock) */
     double link_Bps;         /* the link's rate (tc_port_link_slot) */
+    tc_port_target *target;  /* rendered into this offered memory (data is its
+                              * data), or NULL: the core's own buffer */
     void *priv_;             /* the engine's buffer */
 } tc_port_frame;
 
@@ -187,6 +195,26 @@ unsigned tc_port_frame_buffers(tc_device *d);
 void tc_port_release(tc_device *d, tc_port_frame *f);
 void tc_port_drop(tc_device *d, tc_port_frame *f);
 uint64_t tc_port_frames_dropped(tc_device *d);
+
+/* Targets: a port that delivers into memory of its own (GenTL's buffers)
+ * offers it, and frames are rendered straight into it instead of being
+ * copied there. The engine renders a frame into the oldest offered target
+ * when it holds the payload and no frame rendered into the core's buffers is
+ * queued or held by a port (so target frames never overtake the others: a
+ * port fills its memory in the order it offered it); otherwise into its own
+ * buffer, as without targets. Timing and bytes are the same either way. Such
+ * a frame comes from tc_port_wait/take with f->target set and f->data =
+ * target->data; from its release or drop on, the core no longer touches the
+ * target. The port sets data and size and keeps target and memory alive
+ * while the core has them (core/target.h).
+ * Offer: 0, or TC_EBUSY if already offered or its frame not yet released. */
+int tc_port_offer(tc_device *d, tc_port_target *t);
+/* Take an offered target back: 0 once the core will never write it again
+ * (unused; or its frame, waited for while being rendered, is copied into
+ * the core's buffer and still delivered from there); TC_EBUSY if its frame
+ * was already taken by a port (the port's release or drop ends it). May
+ * wait for one frame's render. */
+int tc_port_withdraw(tc_device *d, tc_port_target *t);
 
 /* Readout pacing, the same for every port: byte `end` of the frame (the
  * first `end` bytes) has left the sensor once its last row has been read:

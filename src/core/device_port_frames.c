@@ -1,5 +1,6 @@
 /* The port interface's frames (device_port.h): the wait every port thread
- * blocks on, giving frames back, and the readout pacing every port sends by. */
+ * blocks on, giving frames back, the targets frames are rendered into, and
+ * the readout pacing every port sends by. */
 #include "core/device_port.h"
 
 #include <errno.h>
@@ -17,7 +18,8 @@ _Static_assert(SAME(FRAME) && SAME(STARTED) && SAME(STOPPED) && SAME(CANCELLED),
 /* Fill the port's view of an engine frame, with its pacing. */
 static void describe(tc_acq_frame *a, tc_port_frame *f)
 {
-    f->data = a->data;
+    f->target = a->target; /* a taken frame's target no longer changes */
+    f->data = a->target ? a->target->data : a->data;
     f->size = a->size;
     f->block_id = a->block_id;
     f->timestamp_ns = (uint64_t)a->timestamp_ns;
@@ -64,6 +66,7 @@ void tc_port_release(tc_device *d, tc_port_frame *f)
     tc_acq_release(d->acq, f->priv_);
     f->priv_ = NULL;
     f->data = NULL;
+    f->target = NULL;
 }
 
 void tc_port_drop(tc_device *d, tc_port_frame *f)
@@ -77,6 +80,9 @@ void tc_port_drop(tc_device *d, tc_port_frame *f)
 uint64_t tc_port_frames_dropped(tc_device *d) { return tc_acq_dropped(d->acq); }
 
 unsigned tc_port_frame_buffers(tc_device *d) { return tc_acq_pool_buffers(d->acq); }
+
+int tc_port_offer(tc_device *d, tc_port_target *t) { return tc_acq_offer(d->acq, t); }
+int tc_port_withdraw(tc_device *d, tc_port_target *t) { return tc_acq_withdraw(d->acq, t); }
 
 int64_t tc_port_due_ns(const tc_port_frame *f, size_t end)
 {

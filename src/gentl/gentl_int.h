@@ -31,13 +31,6 @@
 #define GT_TLTYPE "Custom"
 #define GT_MAX_CAMERAS 16
 
-/* Frames a DataStream may lend to producer-allocated buffers at once, and
- * the frame pool a twin is made with: the core's default of 3 frames
- * (tc_options.frame_buffers) plus those, as the GigE port adds its resend
- * frames. */
-#define GT_MAX_LENT 2
-#define GT_FRAME_POOL (3 + GT_MAX_LENT)
-
 /* Where a module's GenICam XML sits in its port's address space (the remote
  * device's, as the GigE port places it, above every feature register). */
 #define GT_XML_ADDRESS 0x00100000u
@@ -104,6 +97,7 @@ typedef struct gt_dev {
     gt_twin *twin;
     struct gt_if *iface;
     gt_ds *ds;          /* its one DataStream, if open */
+    bool read_only;     /* DEVICE_ACCESS_READONLY: the remote port refuses writes */
     gt_events events;
     uint32_t stream_selector;
     char *xml;          /* the module nodemap */
@@ -141,8 +135,8 @@ struct gt_buffer {
     size_t size;
     void *user;
     bool owned;           /* DSAllocAndAnnounceBuffer */
-    uint8_t *own;         /* its own memory (base, unless a frame is lent to it) */
-    tc_port_frame lent;   /* the core's frame it shows instead of a copy (lent.priv_) */
+    tc_port_target target; /* base and size, as the core renders frames into them */
+    bool offered;         /* target is offered to the core (tc_port_offer) */
     enum gt_buf_state state;
     gt_buffer *next;      /* in the input FIFO */
     /* the last frame written, as BUFFER_INFO reports it */
@@ -175,7 +169,6 @@ struct gt_ds {
     tc_port_waiter waiter;
     uint64_t to_acquire, acquired;
     uint64_t delivered, underrun, started;
-    unsigned n_lent;      /* producer-allocated buffers showing a core frame */
     gt_events events;
     char *xml;            /* the module nodemap */
     size_t xml_len;
@@ -255,7 +248,7 @@ GC_ERROR gt_module_write(unsigned kind, void *obj, uint64_t address, const uint8
 
 /* gentl/stream.c */
 /* A buffer in the output queue back with the consumer, unfilled as far as
- * it knows (flushed): a lent frame goes back to the core. */
+ * it knows (flushed). */
 void gt_buffer_discard(gt_buffer *b);
 GC_ERROR gt_ds_open(gt_dev *dev, gt_ds **out);
 /* Close a DataStream: stop its thread, revoke its buffers, kill its events.

@@ -53,6 +53,8 @@ static GC_ERROR port_io(PORT_HANDLE h, uint64_t address, void *buf, size_t len, 
     if (kind != GT_RPORT)
         return write ? gt_module_write(kind, obj, address, buf, len)
                      : gt_module_read(kind, obj, address, buf, len);
+    if (write && ((gt_dev *)obj)->read_only)
+        return gt_err(GC_ERR_ACCESS_DENIED, "the device is open read-only");
     tc_device *dev = ((gt_dev *)obj)->twin->dev;
     gt_call_begin();
     size_t xml_len = 0;
@@ -262,8 +264,10 @@ GC_API GCGetPortInfo(PORT_HANDLE hPort, PORT_INFO_CMD iInfoCmd, INFO_DATATYPE *p
     case PORT_INFO_MODULE: rc = gt_info_str(names[k].module, piType, pBuffer, piSize); break;
     case PORT_INFO_LITTLE_ENDIAN: rc = gt_info_bool(true, piType, pBuffer, piSize); break;
     case PORT_INFO_BIG_ENDIAN: rc = gt_info_bool(false, piType, pBuffer, piSize); break;
-    case PORT_INFO_ACCESS_READ:
-    case PORT_INFO_ACCESS_WRITE: rc = gt_info_bool(nodemap, piType, pBuffer, piSize); break;
+    case PORT_INFO_ACCESS_READ: rc = gt_info_bool(nodemap, piType, pBuffer, piSize); break;
+    case PORT_INFO_ACCESS_WRITE:
+        rc = gt_info_bool(nodemap && !(kind == GT_RPORT && ((gt_dev *)obj)->read_only), piType, pBuffer, piSize);
+        break;
     case PORT_INFO_ACCESS_NA: rc = gt_info_bool(false, piType, pBuffer, piSize); break;
     case PORT_INFO_ACCESS_NI: rc = gt_info_bool(!nodemap, piType, pBuffer, piSize); break;
     case PORT_INFO_VERSION:

@@ -1,16 +1,21 @@
 /* The DataStream: announced buffers, the input queue, and the thread that
  * takes the camera's frames (tc_port_wait, as every port's stream thread
- * does), copies each into the next queued buffer and hands it over through
+ * does) into the next queued buffer and hands it over through
  * EVENT_NEW_BUFFER once its last row has been read out (tc_port_due_ns).
  * A frame finding no queued buffer waits for one (an underrun, reported
  * with EVENT_ERROR).
  *
- * Copies: a frame lives in the core's buffer pool until released. Into a
- * consumer's buffer (DSAnnounceBuffer) it is copied, once: the consumer
- * chose that memory. A producer-allocated buffer (DSAllocAndAnnounceBuffer)
- * is lent the core's frame instead (BUFFER_INFO_BASE points at it) until the
- * consumer queues the buffer again, so that path adds no copy. */
+ * No copy: while the stream runs, every queued buffer (the consumer's,
+ * DSAnnounceBuffer, or the producer's, DSAllocAndAnnounceBuffer) is offered
+ * to the core as a target (tc_port_offer) in queue order, and the core
+ * renders frames straight into it. A frame the core made in its own buffer
+ * (none was offered, or an earlier one is still waiting) is copied into the
+ * next queued buffer, once. A buffer leaves the input queue (flush, stop,
+ * close) only after the core gave it back (tc_port_withdraw), so it is never
+ * written once the consumer has it again; one whose frame the stream thread
+ * already holds is being filled, and is delivered. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,22 +27,6 @@
 /* A buffer larger than any frame the camera makes, by far: refuse it rather
  * than let a hostile size reach the allocator. */
 #define MAX_ALLOC_BYTES ((size_t)1 << 30)
-
-/* Frames lent at once per stream (GT_MAX_LENT): the twins are made with
- * that many frames more than the core's own pool, so lent frames never take
- * the camera's buffering away; buffers beyond this get copies. */
-
-/* A producer-allocated buffer shows its own memory again, and the core gets
- * its frame back (lock held: the core never calls into this port). */
-static void unlend(gt_ds *ds, gt_buffer *b)
-{
-    if (!b->lent.priv_)
-        return;
-    tc_port_release(ds->dev->twin->dev, &b->lent);
-    b->lent.priv_ = NULL;
-    b->base = b->own;
-    ds->n_lent--;
-}
 
 static void fifo_push(gt_fifo *q, gt_buffer *b, bool front)
 {
@@ -67,24 +56,95 @@ static gt_buffer *fifo_pop(gt_fifo *q)
     return b;
 }
 
+static void fifo_remove(gt_fifo *q, gt_buffer *b)
+{
+    gt_buffer **p = &q->head, *prev = NULL;
+    while (*p && *p != b) {
+        prev = *p;
+        p = &(*p)->next;
+    }
+    if (!*p)
+        return;
+    *p = b->next;
+    if (q->tail == b)
+        q->tail = prev;
+    b->next = NULL;
+    q->n--;
+}
+
+/* ---- targets (lock held throughout: the core never calls into this port) ---- */
+
+static tc_device *core_of(gt_ds *ds) { return ds->dev->twin->dev; }
+
+/* Offer a queued buffer to the core while the stream runs. */
+static void offer(gt_ds *ds, gt_buffer *b)
+{
+    if (ds->state == GT_DS_RUNNING && !ds->stop && !ds->done && !b->offered)
+        b->offered = tc_port_offer(core_of(ds), &b->target) == 0;
+}
+
+/* Take a buffer back from the core (may wait for the frame being rendered
+ * into it). false: its frame is already with the stream thread, which then
+ * fills it: it is being filled. */
+static bool withdraw(gt_ds *ds, gt_buffer *b)
+{
+    if (!b->offered)
+        return true;
+    if (tc_port_withdraw(core_of(ds), &b->target) != 0) {
+        b->state = GT_B_FILLING;
+        return false;
+    }
+    b->offered = false;
+    return true;
+}
+
+/* The oldest queued buffer the core gave back, out of the input queue;
+ * NULL if none. */
+static gt_buffer *take_input(gt_ds *ds)
+{
+    gt_buffer *b;
+    while ((b = fifo_pop(&ds->input)) && !withdraw(ds, b))
+        ;
+    return b;
+}
+
+/* The buffer a frame was rendered into, out of the input queue (where a
+ * flush may have left it being filled): the stream thread's now. */
+static gt_buffer *claim(gt_ds *ds, tc_port_target *t)
+{
+    gt_buffer *b = (gt_buffer *)((char *)t - offsetof(gt_buffer, target));
+    if (b->state == GT_B_INPUT)
+        fifo_remove(&ds->input, b);
+    b->offered = false;
+    b->state = GT_B_FILLING;
+    return b;
+}
+
 void gt_buffer_discard(gt_buffer *b)
 {
     if (b->state != GT_B_OUTPUT)
         return;
     b->state = GT_B_ANNOUNCED;
     b->ds->n_output--;
-    unlend(b->ds, b);
 }
 
 static void to_input(gt_ds *ds, gt_buffer *b)
 {
-    unlend(ds, b);
     if (b->state == GT_B_OUTPUT)
         ds->n_output--;
     b->state = GT_B_INPUT;
     b->new_data = false;
     fifo_push(&ds->input, b, false);
+    offer(ds, b);
     pthread_cond_broadcast(&ds->cv); /* a frame may be waiting for it */
+}
+
+/* A buffer being filled back at the head of the input queue, unfilled as
+ * far as the consumer knows (a kill, a stop). */
+static void unfill(gt_ds *ds, gt_buffer *b)
+{
+    b->state = GT_B_INPUT;
+    fifo_push(&ds->input, b, true);
 }
 
 static void to_output(gt_ds *ds, gt_buffer *b)
@@ -116,7 +176,7 @@ static void pace(gt_ds *ds, int64_t due_ns)
 static void *stream_main(void *arg)
 {
     gt_ds *ds = arg;
-    tc_device *dev = ds->dev->twin->dev; /* both outlive this thread */
+    tc_device *dev = core_of(ds); /* both outlive this thread */
     pthread_setname_np(pthread_self(), "tc-gentl-ds");
     for (;;) {
         tc_port_frame f;
@@ -126,20 +186,24 @@ static void *stream_main(void *arg)
         if (rc != TC_PORT_FRAME)
             continue; /* acquisition started or stopped: nothing to do here */
         gt_lock();
+        /* A frame rendered into a queued buffer goes to that buffer. */
+        gt_buffer *b = f.target ? claim(ds, f.target) : NULL;
         if (ds->stop) {
+            if (b)
+                unfill(ds, b);
             gt_unlock();
             tc_port_drop(dev, &f);
             break;
         }
         ds->started++;
-        /* No buffer queued: the frame waits for one, as a USB3 Vision
-         * camera's waits for the host's next transfer; meanwhile the core
-         * decides what happens to the frames behind it (real time: dropped
-         * when its buffers are full, counted in TwinFramesDropped;
-         * deterministic: the camera waits). */
-        gt_buffer *b;
+        /* Made in the core's buffer: the next queued buffer gets a copy. No
+         * buffer queued: the frame waits for one, as a USB3 Vision camera's
+         * waits for the host's next transfer; meanwhile the core decides
+         * what happens to the frames behind it (real time: dropped when its
+         * buffers are full, counted in TwinFramesDropped; deterministic: the
+         * camera waits). */
         bool waited = false;
-        while (!(b = fifo_pop(&ds->input)) && !ds->stop) {
+        while (!b && !(b = take_input(ds)) && !ds->stop) {
             if (!waited) {
                 waited = true;
                 ds->underrun++;
@@ -156,13 +220,10 @@ static void *stream_main(void *arg)
             break;
         }
         b->state = GT_B_FILLING;
-        bool lend = b->owned && f.size <= b->size && ds->n_lent < GT_MAX_LENT;
-        if (lend)
-            ds->n_lent++;
         gt_unlock();
 
         size_t n = f.size < b->size ? f.size : b->size;
-        if (!lend)
+        if (!f.target)
             memcpy(b->base, f.data, n);
 
         gt_lock();
@@ -170,17 +231,10 @@ static void *stream_main(void *arg)
         if (ds->stop && ds->kill) {
             /* killed mid-frame: the buffer goes back, unfilled as far as the
              * consumer knows, and the frame is not delivered */
-            b->state = GT_B_INPUT;
-            fifo_push(&ds->input, b, true);
-            if (lend)
-                ds->n_lent--;
+            unfill(ds, b);
             gt_unlock();
             tc_port_drop(dev, &f);
             break;
-        }
-        if (lend) {
-            b->lent = f;
-            b->base = (uint8_t *)f.data;
         }
         b->new_data = true;
         b->filled = n;
@@ -194,25 +248,28 @@ static void *stream_main(void *arg)
         b->pixel_format = f.pixel_format;
         b->frame_id = f.block_id;
         b->timestamp_ns = f.timestamp_ns;
+        /* Before the consumer can queue the buffer again: the core is done
+         * with it from here. */
+        tc_port_release(dev, &f);
         ds->delivered++;
         to_output(ds, b);
         if (b->larger) {
             char text[128];
             snprintf(text, sizeof(text), "frame %llu of %zu bytes cut to the %zu-byte buffer",
-                     (unsigned long long)f.block_id, f.size, b->size);
+                     (unsigned long long)b->frame_id, f.size, b->size);
             fire_error(ds, GC_ERR_BUFFER_TOO_SMALL, text);
         }
         bool done = ds->to_acquire != GENTL_INFINITE && ++ds->acquired >= ds->to_acquire;
         if (done)
             ds->done = true; /* with the last buffer's event: no longer grabbing */
         gt_unlock();
-        if (!lend)
-            tc_port_release(dev, &f);
         if (done)
             break; /* iNumToAcquire reached: the stream stops by itself */
     }
     gt_lock();
-    ds->done = true;
+    ds->done = true; /* no more offers */
+    for (gt_buffer *b = ds->input.head; b; b = b->next)
+        withdraw(ds, b); /* this thread held no frame: each comes back */
     gt_unlock();
     return NULL;
 }
@@ -264,10 +321,10 @@ GC_ERROR gt_ds_open(gt_dev *dev, gt_ds **out)
 
 static void buffer_free(gt_ds *ds, gt_buffer *b)
 {
-    unlend(ds, b);
+    withdraw(ds, b); /* none is offered once the thread is gone */
     gt_handle_drop(b->handle);
     if (b->owned)
-        free(b->own);
+        free(b->base);
     free(b);
 }
 
@@ -335,8 +392,9 @@ static GC_ERROR announce(gt_ds *ds, uint8_t *base, size_t size, bool owned, void
     }
     b->ds = ds;
     b->base = base;
-    b->own = base;
     b->size = size;
+    b->target.data = base;
+    b->target.size = size;
     b->owned = owned;
     b->user = user;
     ds->bufs[ds->n_bufs++] = b;
@@ -419,7 +477,7 @@ GC_API DSFlushQueue(DS_HANDLE hDataStream, ACQ_QUEUE_TYPE iOperation)
     gt_buffer *b;
     switch (iOperation) {
     case ACQ_QUEUE_INPUT_TO_OUTPUT:
-        while ((b = fifo_pop(&ds->input)))
+        while ((b = take_input(ds)))
             to_output(ds, b); /* new_data stays false: nothing was written */
         break;
     case ACQ_QUEUE_OUTPUT_DISCARD:
@@ -437,7 +495,7 @@ GC_API DSFlushQueue(DS_HANDLE hDataStream, ACQ_QUEUE_TYPE iOperation)
                 to_input(ds, ds->bufs[i]);
         break;
     case ACQ_QUEUE_ALL_DISCARD:
-        while ((b = fifo_pop(&ds->input)))
+        while ((b = take_input(ds)))
             b->state = GT_B_ANNOUNCED;
         for (size_t i = 0; i < ds->n_bufs; i++)
             gt_buffer_discard(ds->bufs[i]);
@@ -466,6 +524,8 @@ GC_API DSStartAcquisition(DS_HANDLE hDataStream, ACQ_START_FLAGS iStartFlags, ui
     if (pthread_create(&ds->thread, NULL, stream_main, ds) != 0)
         return gt_leave(gt_err(GC_ERR_RESOURCE_EXHAUSTED, "cannot start the stream thread"));
     ds->state = GT_DS_RUNNING;
+    for (gt_buffer *b = ds->input.head; b; b = b->next)
+        offer(ds, b); /* in queue order */
     return gt_leave(GC_ERR_SUCCESS);
 }
 

@@ -58,7 +58,9 @@ GC_ERROR gt_twin_info(gt_twin *t, DEVICE_INFO_CMD cmd, INFO_DATATYPE *piType, vo
         snprintf(text, sizeof(text), "%s %s (%s)", t->id.vendor, t->id.model, t->id.serial);
         return gt_info_str(text, piType, pBuffer, piSize);
     case DEVICE_INFO_ACCESS_STATUS:
-        return gt_info_i32(t->open_as ? DEVICE_ACCESS_STATUS_OPEN_READWRITE : DEVICE_ACCESS_STATUS_READWRITE,
+        return gt_info_i32(!t->open_as             ? DEVICE_ACCESS_STATUS_READWRITE
+                           : t->open_as->read_only ? DEVICE_ACCESS_STATUS_OPEN_READONLY
+                                                   : DEVICE_ACCESS_STATUS_OPEN_READWRITE,
                            piType, pBuffer, piSize);
     case DEVICE_INFO_USER_DEFINED_NAME: {
         tc_port_identity id;
@@ -103,8 +105,7 @@ static GC_ERROR power_on_twins(void)
         t[i].cfg = cfg[i];
         tc_device_options o = { .serial = t[i].cfg.serial, .noise_seed = cfg[i].seed,
                                 .deterministic = cfg[i].deterministic,
-                                .state_dir = cfg[i].state_dir[0] ? t[i].cfg.state_dir : NULL,
-                                .frame_buffers = GT_FRAME_POOL };
+                                .state_dir = cfg[i].state_dir[0] ? t[i].cfg.state_dir : NULL };
         t[i].dev = tc_port_open(&o);
         if (!t[i].dev) {
             gt_err(GC_ERR_OUT_OF_MEMORY, "out of memory creating camera %s", cfg[i].serial);
@@ -139,14 +140,17 @@ static void dev_close_locked(gt_dev *d)
         gt_ds_close_locked(d->ds);
     gt_events_close(&d->events);
     gt_twin *t = d->twin;
+    bool controlled = !d->read_only;
     t->open_as = NULL;
     free(d->xml);
     free(d);
     /* The host closed its connection: the core stops the camera, unlocks
      * TLParamsLocked and drops the frames queued for it. Under the lock, so
      * no one reopens the camera half-way: the core never calls this port,
-     * and the stream that could hold its frames is closed above. */
-    tc_port_host_gone(t->dev);
+     * and the stream that could hold its frames is closed above. A
+     * read-only host changed nothing, and leaves nothing to undo. */
+    if (controlled)
+        tc_port_host_gone(t->dev);
 }
 
 static void if_close_locked(gt_if *i)
@@ -356,12 +360,11 @@ GC_API IFOpenDevice(IF_HANDLE hIface, const char *sDeviceID, DEVICE_ACCESS_FLAGS
     gt_twin *t = twin_by_id(sDeviceID);
     if (!t)
         return gt_leave(gt_err(GC_ERR_INVALID_ID, "no device of that ID"));
-    /* One host controls a camera: read-only access is not offered (it would
-     * need a second, watching host, which the core does not model here). */
-    if (iOpenFlags != DEVICE_ACCESS_CONTROL && iOpenFlags != DEVICE_ACCESS_EXCLUSIVE)
-        return gt_leave(gt_err(iOpenFlags == DEVICE_ACCESS_READONLY ? GC_ERR_ACCESS_DENIED
-                                                                    : GC_ERR_INVALID_PARAMETER,
-                               "open flags %d: only control or exclusive access", (int)iOpenFlags));
+    /* Read-only: the remote port reads, and refuses every write. */
+    if (iOpenFlags != DEVICE_ACCESS_READONLY && iOpenFlags != DEVICE_ACCESS_CONTROL &&
+        iOpenFlags != DEVICE_ACCESS_EXCLUSIVE)
+        return gt_leave(gt_err(GC_ERR_INVALID_PARAMETER,
+                               "open flags %d: read-only, control or exclusive access", (int)iOpenFlags));
     if (t->open_as)
         return gt_leave(gt_err(GC_ERR_RESOURCE_IN_USE, "device %s is already open", t->id.serial));
     gt_dev *d = calloc(1, sizeof(*d));
@@ -376,6 +379,7 @@ GC_API IFOpenDevice(IF_HANDLE hIface, const char *sDeviceID, DEVICE_ACCESS_FLAGS
     }
     d->twin = t;
     d->iface = i;
+    d->read_only = iOpenFlags == DEVICE_ACCESS_READONLY;
     t->open_as = d;
     *phDevice = d->handle;
     return gt_leave(GC_ERR_SUCCESS);

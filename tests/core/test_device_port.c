@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -156,6 +157,108 @@ static void host_gone_stops_unlocks_and_drops(void **state)
     tc_port_close(d);
 }
 
+/* A deterministic camera with the small AOI: frames depend only on the
+ * serial, the seed and the settings. */
+static tc_device *open_deterministic(void)
+{
+    tc_device_options o = { .deterministic = true };
+    tc_device *d = tc_port_open(&o);
+    assert_non_null(d);
+    assert_int_equal(tc_port_set(d, tc_feature_find("Width"), (tc_value){ .i = 240 }), 0);
+    assert_int_equal(tc_port_set(d, tc_feature_find("Height"), (tc_value){ .i = 64 }), 0);
+    return d;
+}
+
+/* The next frame, skipping start and stop reports. */
+static void next_frame(tc_device *d, tc_port_waiter *w, tc_port_frame *f)
+{
+    int rc;
+    while ((rc = tc_port_wait(d, w, f, 5000)) == TC_PORT_STARTED)
+        ;
+    assert_int_equal(rc, TC_PORT_FRAME);
+}
+
+/* Frames rendered into a port's memory (tc_port_offer) are the frames the
+ * core's own buffers get, byte for byte; a target too small is passed over;
+ * one taken back while its frame waits in the queue has the frame moved into
+ * the core's buffer and is never written again; one whose frame a port holds
+ * cannot be taken back until it is released. */
+static void frames_rendered_into_offered_targets(void **state)
+{
+    (void)state;
+    tc_device *ref = open_deterministic(), *d = open_deterministic();
+    size_t payload = tc_port_payload_size(d);
+    assert_int_equal(payload, 240 * 64);
+    tc_port_waiter rw = { 0 }, w = { 0 };
+    tc_port_frame expect[1], f;
+    assert_int_equal(tc_port_start(ref), 0);
+    next_frame(ref, &rw, &expect[0]);
+
+    uint8_t *mem = malloc(payload), *small = malloc(payload - 1);
+    tc_port_target t = { .data = mem, .size = payload }, ts = { .data = small, .size = payload - 1 };
+    assert_int_equal(tc_port_offer(d, &t), 0);
+    assert_int_equal(tc_port_offer(d, &t), TC_EBUSY);
+    assert_int_equal(tc_port_start(d), 0);
+    next_frame(d, &w, &f);
+    assert_ptr_equal(f.target, &t);
+    assert_ptr_equal(f.data, mem);
+    assert_int_equal(f.block_id, expect[0].block_id);
+    assert_memory_equal(f.data, expect[0].data, payload);
+    assert_int_equal(tc_port_withdraw(d, &t), TC_EBUSY); /* the port holds its frame */
+    assert_int_equal(tc_port_offer(d, &t), TC_EBUSY);
+    tc_port_release(d, &f);
+    assert_null(f.target);
+    assert_int_equal(tc_port_withdraw(d, &t), 0);
+
+    assert_int_equal(tc_port_abort(d), 0);
+    tc_port_close(d);
+
+    /* Too small: the frame goes to the core's buffer, the target is not written. */
+    d = open_deterministic();
+    memset(small, 0x5A, payload - 1);
+    assert_int_equal(tc_port_offer(d, &ts), 0);
+    assert_int_equal(tc_port_start(d), 0);
+    tc_port_waiter w1 = { 0 };
+    next_frame(d, &w1, &f);
+    assert_null(f.target);
+    assert_memory_equal(f.data, expect[0].data, payload);
+    tc_port_release(d, &f);
+    assert_int_equal(tc_port_withdraw(d, &ts), 0);
+    for (size_t i = 0; i < payload - 1; i++)
+        if (small[i] != 0x5A)
+            fail_msg("byte %zu of a target too small was written", i);
+    assert_int_equal(tc_port_abort(d), 0);
+    tc_port_close(d);
+
+    /* Rendered into and queued, then taken back: the frame is kept. */
+    d = open_deterministic();
+    tc_port_waiter w2 = { 0 };
+    assert_int_equal(tc_port_offer(d, &t), 0);
+    assert_int_equal(tc_port_start(d), 0);
+    struct timespec pause = { 0, 100000000 };
+    nanosleep(&pause, NULL); /* the camera runs ahead into its own buffers */
+    assert_int_equal(tc_port_withdraw(d, &t), 0);
+    memset(mem, 0xA5, payload);
+    next_frame(d, &w2, &f);
+    assert_null(f.target);
+    assert_int_equal(f.block_id, expect[0].block_id);
+    assert_memory_equal(f.data, expect[0].data, payload);
+    tc_port_release(d, &f);
+    for (int k = 0; k < 3; k++) {
+        next_frame(d, &w2, &f);
+        tc_port_release(d, &f);
+    }
+    for (size_t i = 0; i < payload; i++)
+        if (mem[i] != 0xA5)
+            fail_msg("byte %zu of a withdrawn target was written", i);
+    assert_int_equal(tc_port_abort(d), 0);
+    tc_port_release(ref, &expect[0]);
+    tc_port_close(d);
+    tc_port_close(ref);
+    free(mem);
+    free(small);
+}
+
 static void pacing_last_byte_at_readout_end(void **state)
 {
     (void)state;
@@ -258,6 +361,7 @@ int main(void)
         cmocka_unit_test(a_stop_and_start_between_waits_is_seen),
         cmocka_unit_test(cancel_wakes_only_its_waiter),
         cmocka_unit_test(host_gone_stops_unlocks_and_drops),
+        cmocka_unit_test(frames_rendered_into_offered_targets),
         cmocka_unit_test(pacing_last_byte_at_readout_end),
         cmocka_unit_test(link_catches_up_at_its_rate),
         cmocka_unit_test(slow_and_reset_flags),

@@ -706,10 +706,10 @@ static void short_buffer_and_underrun(void **state)
     close_rig(&r);
 }
 
-/* Producer-allocated buffers are lent the camera's frame (no copy): a
+/* Producer-allocated buffers are rendered into in place (no copy): a
  * buffer the consumer holds keeps its bytes while the camera goes on into
- * the others, and shows its own memory again once queued. */
-static void lent_frames_keep_their_bytes(void **state)
+ * the others, and BUFFER_INFO_BASE is always its own memory. */
+static void held_buffers_keep_their_bytes(void **state)
 {
     (void)state;
     rig r;
@@ -746,15 +746,204 @@ static void lent_frames_keep_their_bytes(void **state)
     assert_memory_equal(held, copy, payload);
     assert_int_equal(binfo_size(ds, first, BUFFER_INFO_SIZE_FILLED), payload);
     int i = first == b[0] ? 0 : first == b[1] ? 1 : 2;
-    assert_ptr_not_equal(held, own[i]); /* lent, not copied */
-    /* Stopped first: a buffer queued while the stream runs may be filled
-     * (and lent a newer frame) before its BASE is read back. */
+    assert_ptr_equal(held, own[i]);
     execute(&r, "AcquisitionStop");
     assert_int_equal(gt.DSStopAcquisition(ds, ACQ_STOP_FLAGS_DEFAULT), 0);
     assert_int_equal(gt.DSQueueBuffer(ds, first), 0);
     assert_ptr_equal(binfo_ptr(ds, first, BUFFER_INFO_BASE), own[i]);
     free(copy);
-    close_rig(&r); /* buffers still queued, some maybe lent: closed with the device */
+    close_rig(&r); /* buffers still queued: closed with the device */
+}
+
+/* Consumer buffers given back while the camera renders into them are never
+ * written again: flushed while streaming (ACQ_QUEUE_ALL_DISCARD and
+ * INPUT_TO_OUTPUT), after DSStopAcquisition with and without KILL, and with
+ * the device closed mid-stream. Each buffer given back is revoked and filled
+ * with a pattern that must survive the frames that follow, then freed (a
+ * late write is then ASan's use after free). */
+enum { GB_BUFFERS = 4, GB_ROUNDS = 16, GB_PATTERN = 0xC3 };
+
+typedef struct given {
+    uint8_t *mem[GB_ROUNDS * GB_BUFFERS];
+    size_t n;
+} given;
+
+/* Revoke a buffer back with the consumer and mark it; false if it is still
+ * being filled (the frame it holds is delivered into it). */
+static bool give_back(DS_HANDLE ds, BUFFER_HANDLE b, uint8_t *mem, size_t payload, given *g)
+{
+    void *base = NULL, *priv;
+    GC_ERROR rc = gt.DSRevokeBuffer(ds, b, &base, &priv);
+    if (rc == GC_ERR_BUSY)
+        return false;
+    assert_int_equal(rc, GC_ERR_SUCCESS);
+    assert_ptr_equal(base, mem);
+    memset(mem, GB_PATTERN, payload);
+    g->mem[g->n++] = mem;
+    return true;
+}
+
+static void check_and_free(given *g, size_t payload)
+{
+    for (size_t k = 0; k < g->n; k++) {
+        for (size_t i = 0; i < payload; i++)
+            if (g->mem[k][i] != GB_PATTERN)
+                fail_msg("byte %zu of a buffer given back was written", i);
+        free(g->mem[k]);
+    }
+    g->n = 0;
+}
+
+static void pass_frames(DS_HANDLE ds, EVENT_HANDLE ev, int n)
+{
+    for (int k = 0; k < n; k++)
+        assert_int_equal(gt.DSQueueBuffer(ds, wait_buffer(ds, ev)), GC_ERR_SUCCESS);
+}
+
+static void buffers_given_back_are_never_written(void **state)
+{
+    (void)state;
+    rig r;
+    open_rig(&r, "TC000001:deterministic");
+    assert_int_equal(set_int(&r, "Height", 512), 0);
+    size_t payload = (size_t)get_int(&r, "PayloadSize");
+    DS_HANDLE ds;
+    assert_int_equal(gt.DevOpenDataStream(r.dev, "Stream0", &ds), 0);
+    EVENT_HANDLE ev;
+    assert_int_equal(gt.GCRegisterEvent(ds, EVENT_NEW_BUFFER, &ev), 0);
+    given g = { .n = 0 };
+    for (int round = 0; round < GB_ROUNDS; round++) {
+        uint8_t *mem[GB_BUFFERS];
+        BUFFER_HANDLE b[GB_BUFFERS];
+        for (int i = 0; i < GB_BUFFERS; i++) {
+            mem[i] = malloc(payload);
+            assert_non_null(mem[i]);
+            assert_int_equal(gt.DSAnnounceBuffer(ds, mem[i], payload, NULL, &b[i]), 0);
+            assert_int_equal(gt.DSQueueBuffer(ds, b[i]), 0);
+        }
+        assert_int_equal(gt.DSStartAcquisition(ds, ACQ_START_FLAGS_DEFAULT, GENTL_INFINITE), 0);
+        if (round == 0)
+            execute(&r, "AcquisitionStart"); /* the camera runs on across the stream's stops */
+        pass_frames(ds, ev, 1 + round % 3);
+        check_and_free(&g, payload); /* frames went on since those came back */
+        bool left[GB_BUFFERS];
+        switch (round % 4) {
+        case 0:
+        case 1: /* while the stream runs: the camera renders into them */
+            assert_int_equal(gt.DSFlushQueue(ds, round % 4 ? ACQ_QUEUE_INPUT_TO_OUTPUT : ACQ_QUEUE_ALL_DISCARD), 0);
+            assert_int_equal(gt.DSFlushQueue(ds, ACQ_QUEUE_OUTPUT_DISCARD), 0);
+            for (int i = 0; i < GB_BUFFERS; i++)
+                left[i] = !give_back(ds, b[i], mem[i], payload, &g);
+            { /* frames go on into two more buffers */
+                uint8_t *more[2];
+                BUFFER_HANDLE mb[2];
+                for (int i = 0; i < 2; i++) {
+                    more[i] = malloc(payload);
+                    assert_int_equal(gt.DSAnnounceBuffer(ds, more[i], payload, NULL, &mb[i]), 0);
+                    assert_int_equal(gt.DSQueueBuffer(ds, mb[i]), 0);
+                }
+                pass_frames(ds, ev, 3);
+                for (size_t k = 0; k < g.n; k++) /* not written while the camera went on */
+                    for (size_t i = 0; i < payload; i++)
+                        if (g.mem[k][i] != GB_PATTERN)
+                            fail_msg("round %d: byte %zu of a flushed buffer was written", round, i);
+                assert_int_equal(gt.DSStopAcquisition(ds, ACQ_STOP_FLAGS_KILL), 0);
+                assert_int_equal(gt.DSFlushQueue(ds, ACQ_QUEUE_ALL_DISCARD), 0);
+                for (int i = 0; i < 2; i++)
+                    assert_true(give_back(ds, mb[i], more[i], payload, &g));
+            }
+            break;
+        default: /* stopped, then flushed */
+            assert_int_equal(gt.DSStopAcquisition(ds, round % 4 == 2 ? ACQ_STOP_FLAGS_KILL : ACQ_STOP_FLAGS_DEFAULT), 0);
+            assert_int_equal(gt.DSFlushQueue(ds, ACQ_QUEUE_ALL_DISCARD), 0);
+            for (int i = 0; i < GB_BUFFERS; i++)
+                left[i] = true;
+            break;
+        }
+        for (int i = 0; i < GB_BUFFERS; i++) /* stopped and flushed: all back */
+            if (left[i])
+                assert_true(give_back(ds, b[i], mem[i], payload, &g));
+    }
+    /* the device closed while the camera renders into queued buffers */
+    uint8_t *mem[GB_BUFFERS];
+    for (int i = 0; i < GB_BUFFERS; i++) {
+        BUFFER_HANDLE b;
+        mem[i] = malloc(payload);
+        assert_int_equal(gt.DSAnnounceBuffer(ds, mem[i], payload, NULL, &b), 0);
+        assert_int_equal(gt.DSQueueBuffer(ds, b), 0);
+    }
+    assert_int_equal(gt.DSStartAcquisition(ds, ACQ_START_FLAGS_DEFAULT, GENTL_INFINITE), 0);
+    pass_frames(ds, ev, 2);
+    close_rig(&r);
+    for (int i = 0; i < GB_BUFFERS; i++)
+        free(mem[i]);
+    check_and_free(&g, payload);
+}
+
+/* DEVICE_ACCESS_READONLY: the remote port reads (the XML, the features),
+ * and refuses every write with GC_ERR_ACCESS_DENIED, changing nothing; the
+ * device reports itself open read-only, and closing it undoes nothing. */
+static int32_t access_status(rig *r, const char *id)
+{
+    int32_t status = -1;
+    INFO_DATATYPE type;
+    size_t size = sizeof(status);
+    assert_int_equal(gt.IFGetDeviceInfo(r->iface, id, DEVICE_INFO_ACCESS_STATUS, &type, &status, &size), 0);
+    return status;
+}
+
+static void read_only_device(void **state)
+{
+    (void)state;
+    rig r;
+    open_rig(&r, "TC000001:deterministic");
+    assert_int_equal(set_int(&r, "Width", 1032), 0);
+    assert_int_equal(gt.DevClose(r.dev), 0);
+    assert_int_equal(access_status(&r, "TC000001"), DEVICE_ACCESS_STATUS_READWRITE);
+    assert_int_equal(gt.IFOpenDevice(r.iface, "TC000001", DEVICE_ACCESS_READONLY, &r.dev), GC_ERR_SUCCESS);
+    assert_int_equal(access_status(&r, "TC000001"), DEVICE_ACCESS_STATUS_OPEN_READONLY);
+    DEV_HANDLE again;
+    assert_int_equal(gt.IFOpenDevice(r.iface, "TC000001", DEVICE_ACCESS_CONTROL, &again), GC_ERR_RESOURCE_IN_USE);
+    assert_int_equal(gt.DevGetPort(r.dev, &r.port), 0);
+    size_t len;
+    char *xml = read_url_xml(r.port, &len, NULL, 0);
+    assert_int_equal(len, r.xml_len);
+    assert_memory_equal(xml, r.xml, len);
+    free(xml);
+    assert_int_equal(get_int(&r, "Width"), 1032);
+    INFO_DATATYPE type;
+    bool8_t can = 9;
+    size_t size = sizeof(can);
+    assert_int_equal(gt.GCGetPortInfo(r.port, PORT_INFO_ACCESS_READ, &type, &can, &size), 0);
+    assert_true(can);
+    size = sizeof(can);
+    assert_int_equal(gt.GCGetPortInfo(r.port, PORT_INFO_ACCESS_WRITE, &type, &can, &size), 0);
+    assert_false(can);
+    /* every write refused, and nothing changed */
+    assert_int_equal(set_int(&r, "Width", 264), GC_ERR_ACCESS_DENIED);
+    assert_int_equal(set_int(&r, "AcquisitionStart", 1), GC_ERR_ACCESS_DENIED);
+    GC_ERROR code;
+    char text[256];
+    size = sizeof(text);
+    assert_int_equal(gt.GCGetLastError(&code, text, &size), 0);
+    assert_int_equal(code, GC_ERR_ACCESS_DENIED);
+    assert_non_null(strstr(text, "read-only"));
+    uint64_t a;
+    size_t alen;
+    reg_of(r.xml, "Width", &a, &alen);
+    uint32_t v = 264;
+    PORT_REGISTER_STACK_ENTRY e = { .Address = a, .pBuffer = &v, .Size = alen };
+    size_t n = 1;
+    assert_int_equal(gt.GCWritePortStacked(r.port, &e, &n), GC_ERR_ACCESS_DENIED);
+    assert_int_equal(n, 0);
+    assert_int_equal(get_int(&r, "Width"), 1032);
+    /* closed: nothing to undo, and a controlling host finds the settings */
+    assert_int_equal(gt.DevClose(r.dev), 0);
+    assert_int_equal(gt.IFOpenDevice(r.iface, "TC000001", DEVICE_ACCESS_CONTROL, &r.dev), 0);
+    assert_int_equal(gt.DevGetPort(r.dev, &r.port), 0);
+    assert_int_equal(get_int(&r, "Width"), 1032);
+    assert_int_equal(set_int(&r, "Width", 264), 0);
+    close_rig(&r);
 }
 
 /* ---- threads ---- */
@@ -1035,7 +1224,9 @@ int main(void)
         cmocka_unit_test_teardown(remote_xml_and_features, close_all),
         cmocka_unit_test_teardown(stream_frames, close_all),
         cmocka_unit_test_teardown(short_buffer_and_underrun, close_all),
-        cmocka_unit_test_teardown(lent_frames_keep_their_bytes, close_all),
+        cmocka_unit_test_teardown(held_buffers_keep_their_bytes, close_all),
+        cmocka_unit_test_teardown(read_only_device, close_all),
+        cmocka_unit_test_teardown(buffers_given_back_are_never_written, close_all),
         cmocka_unit_test_teardown(events_timeouts_kill_and_close, close_all),
         cmocka_unit_test_teardown(events_from_many_threads, close_all),
         cmocka_unit_test_teardown(close_parent_first, close_all),
