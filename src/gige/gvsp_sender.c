@@ -44,6 +44,10 @@ typedef struct held_frame {
     unsigned packet_size;
     int extended;
     uint32_t sent_through; /* packets 0..sent_through-1 have left (stream thread) */
+    /* where it went, and the DeviceReset count then: resends go there only */
+    uint32_t dest_ip;
+    uint16_t dest_port;
+    uint64_t resets;
 } held_frame;
 
 /* Packets queued for one sendmmsg: used under ring_mu only. */
@@ -292,6 +296,8 @@ static void send_frame(tc_gvsp_sender *s, held_frame *h, const tc_gige_stream_cf
 
 static held_frame *hold(tc_gvsp_sender *s, const tc_port_frame *f, const tc_gige_stream_cfg *cfg)
 {
+    const unsigned pool = tc_port_frame_buffers(s->dev);
+    const uint64_t resets = tc_port_resets(s->dev); /* (the device's lock: not under ring_mu) */
     pthread_mutex_lock(&s->ring_mu);
     held_frame *h = &s->ring[s->ring_next];
     s->ring_next = (s->ring_next + 1) % TC_GVSP_HELD_FRAMES;
@@ -304,7 +310,6 @@ static held_frame *hold(tc_gvsp_sender *s, const tc_port_frame *f, const tc_gige
      * as memory allows (a host that was descheduled asks for packets of
      * frames several periods old; Aravis waits for them up to its frame
      * retention), but never makes the camera drop a frame. */
-    const unsigned pool = tc_port_frame_buffers(s->dev);
     const unsigned max_older = pool > TC_PORT_HOLD_SPARE + 1 ? pool - TC_PORT_HOLD_SPARE - 1 : 0;
     size_t kept = 0;
     unsigned older = 0;
@@ -326,6 +331,9 @@ static held_frame *hold(tc_gvsp_sender *s, const tc_port_frame *f, const tc_gige
     h->extended = cfg->extended_ids;
     h->n_payload = tc_gvsp_payload_packets(f->size, cfg->packet_size, cfg->extended_ids);
     h->sent_through = 0;
+    h->dest_ip = cfg->dest_ip;
+    h->dest_port = cfg->dest_port;
+    h->resets = resets;
     pthread_mutex_unlock(&s->ring_mu);
     pthread_mutex_lock(&s->link_mu);
     s->link_Bps = f->link_Bps;
@@ -438,9 +446,21 @@ static void serve_resend(tc_gvsp_sender *s, tc_gvcp_resend r)
     double Bps = s->link_Bps;
     pthread_mutex_unlock(&s->link_mu);
     uint32_t pid = r.first_packet;
+    const uint64_t resets = tc_port_resets(s->dev);
     for (;;) {
         pthread_mutex_lock(&s->ring_mu);
         held_frame *h = find_held(s, &r);
+        /* A frame sent to a stream channel since closed or moved, or from
+         * before a DeviceReset, is not resent: its packets would reach the
+         * new stream's socket as a stale block, as the stream thread's
+         * abandoned frames would (a request served late, beside a CPU hog,
+         * after arv-test had moved on to its next stream). */
+        if (h && (h->dest_ip != cfg.dest_ip || h->dest_port != cfg.dest_port ||
+                  h->resets != resets)) {
+            s->st.resends_stale++;
+            pthread_mutex_unlock(&s->ring_mu);
+            return;
+        }
         unsigned size = h ? h->packet_size : 64;
         uint32_t through = h ? h->sent_through : 0, last = r.last_packet;
         pthread_mutex_unlock(&s->ring_mu);
@@ -468,6 +488,11 @@ static void serve_resend(tc_gvsp_sender *s, tc_gvcp_resend r)
         take_link(s, tc_mono_ns(), bytes, Bps);
         pthread_mutex_lock(&s->ring_mu);
         h = find_held(s, &r); /* the stream thread may have let it go meanwhile */
+        if (h && (h->dest_ip != cfg.dest_ip || h->dest_port != cfg.dest_port)) {
+            s->st.resends_stale++; /* (or replaced it by a frame for another channel) */
+            pthread_mutex_unlock(&s->ring_mu);
+            return;
+        }
         set_destination(s, &cfg);
         if (!h) {
             /* Gone from memory: say so, so the host stops asking. */

@@ -31,8 +31,16 @@ wait_log() { # file pattern seconds
         sleep 0.05
     done
 }
-# Start `twincam serve --state-dir SD` logging to LOG.
+# Whether GVCP's port is free to bind: a program whose boot loader was
+# killed dies by PDEATHSIG, but may hold the port a moment longer, and a new
+# loader's program would then fail to bind it and be rolled back.
+gvcp_port_free() {
+    python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).bind(("127.0.0.1", 3956))' 2>/dev/null
+}
+# Start `twincam serve --state-dir SD` logging to LOG, once the port is free.
 serve() { # state-dir log
+    n=0
+    while ! gvcp_port_free && [ $n -lt 200 ]; do n=$((n + 1)); sleep 0.05; done
     "$tc" serve --state-dir "$1" --interface "$ip" 2>"$2" &
     server=$!
 }

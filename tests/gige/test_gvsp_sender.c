@@ -179,6 +179,27 @@ static void resend_of_held_frame_arrives(void **state)
     assert_int_equal(packet_status(b), TC_GEV_PACKET_UNAVAILABLE);
 }
 
+/* A resend asked for a frame sent before the stream channel moved goes
+ * nowhere: not to the new destination, whose stream would take it for a
+ * stale block (arv-test beside a CPU hog: a request of its last stream,
+ * served late, failed its next test's first buffer). */
+static void resend_after_the_channel_moved_is_not_sent(void **state)
+{
+    fx *f = *state;
+    one_frame(f);
+    int moved = udp_bound(0);
+    assert_int_equal(wr(f, R_SCP, local_port(moved)), 0);
+    tc_gvcp_resend r = { 0, 1, 1, 3, 0 };
+    tc_gvsp_sender_resend(f->s, &r);
+    struct pollfd p[2] = { { moved, POLLIN, 0 }, { f->recv_fd, POLLIN, 0 } };
+    assert_int_equal(poll(p, 2, 300), 0);
+    tc_gvsp_sender_stats st;
+    tc_gvsp_sender_stats_get(f->s, &st);
+    assert_int_equal(st.resends_stale, 1);
+    assert_int_equal(st.packets_resent, 0);
+    close(moved);
+}
+
 /* The first status a resend of packet 1 of `block` gets back (0: data). */
 static unsigned resend_status(fx *f, unsigned block)
 {
@@ -278,6 +299,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(resend_of_held_frame_arrives, setup, teardown),
         cmocka_unit_test_setup_teardown(resend_flood_is_bounded, setup, teardown),
         cmocka_unit_test_setup_teardown(window_holds_what_spare_buffers_allow, setup_16, teardown),
+        cmocka_unit_test_setup_teardown(resend_after_the_channel_moved_is_not_sent, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
