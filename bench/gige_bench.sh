@@ -1,8 +1,9 @@
 #!/bin/sh
 # GigE Vision figures, measured with Aravis's own tools in one run, inside a
 # private network namespace with only loopback (re-executes itself there):
-#  1. delivery: the twin at 4056x3040 BayerGR8 and arv-fake-gv-camera-0.8 at
-#     its full 2048x2048 Mono8 (the reference), each read by
+#  1. delivery: the twin at 4056x3040 in BayerGR8, BayerGR12 (16-bit) and
+#     BayerGR12p (packed) (TC_BENCH_FORMATS="..." chooses others), and
+#     arv-fake-gv-camera-0.8 at its full 2048x2048 Mono8 (the reference), each read by
 #     arv-camera-test-0.8 with a plain UDP socket (what every non-root user
 #     gets: the kernel's default receive buffer) and with the packet socket:
 #     complete and failed frames against those the camera should have sent,
@@ -18,6 +19,8 @@ set -eu
 TWINCAM=$(readlink -f "${1:-build-release/twincam}")
 SECS=${2:-10}
 HOG=${3:-}
+# Section 1's twin formats: an 8-bit, a 16-bit and a packed one by default.
+DELIVERY_FORMATS=${TC_BENCH_FORMATS:-BayerGR8 BayerGR12 BayerGR12p}
 if [ -z "${TC_IN_NETNS:-}" ]; then
     exec env TC_IN_NETNS=1 unshare -rn sh -c 'ip link set lo up && exec sh "$0" "$@"' "$0" "$TWINCAM" "$SECS" "$HOG"
 fi
@@ -76,10 +79,12 @@ twin_fps() { arv-tool-0.8 -a 127.0.0.1 control AcquisitionFrameRateMax 2>/dev/nu
 echo "== twincam $(basename "$TWINCAM") serve on 127.0.0.1, ${SECS} s per run${hog_pid:+, stress-ng --cpu 1 beside}"
 echo "== 1. delivery at full size: plain UDP socket (default buffer), then packet socket"
 for mode in --no-packet-socket ""; do
-    start_twin # a fresh process each: its peak RSS is this run's
-    arv-tool-0.8 -a 127.0.0.1 control PixelFormat=BayerGR8 >/dev/null
-    report "twin BayerGR8 ${mode:-packet-socket}" "$(twin_fps)" "$tpid" $(run_client "$tpid" 127.0.0.1 $mode)
-    stop_twin
+    for fmt in $DELIVERY_FORMATS; do
+        start_twin # a fresh process each: its peak RSS is this run's
+        arv-tool-0.8 -a 127.0.0.1 control "PixelFormat=$fmt" >/dev/null
+        report "twin $fmt ${mode:-packet-socket}" "$(twin_fps)" "$tpid" $(run_client "$tpid" 127.0.0.1 $mode)
+        stop_twin
+    done
     arv-fake-gv-camera-0.8 -i 127.0.0.1 >/dev/null 2>&1 &
     fpid=$!
     until arv-tool-0.8 -a 127.0.0.1 control Width >/dev/null 2>&1; do :; done
