@@ -504,7 +504,6 @@ static bool produce_one(tc_acq *a, int64_t *t_next)
             buf->offset_y = s.sensor.offset_y;
             /* The pace its rows are read at; none on the virtual clock. */
             buf->line_time_ns = a->clock->is_virtual ? 0 : s.timing.line_time_ns;
-            buf->readout_start_ns = t_done;
             buf->link_Bps = s.timing.link_Bps;
             /* Abort may come while waiting for readout: the frame is then lost.
              * (A withdraw meanwhile may have moved it into its pool buffer.) */

@@ -47,8 +47,6 @@ typedef struct tc_acq_frame {
     int64_t timestamp_ns;    /* exposure start of row 0, camera time */
     uint32_t pixel_format;
     uint32_t width, height, offset_x, offset_y;
-    int64_t readout_start_ns; /* when its readout started on the camera's clock (the host's
-                              * monotonic clock when real) */
     double line_time_ns;     /* its rows' read-out pace (0: none, the virtual clock) */
     double link_Bps;         /* the link's rate, the most a port may catch up at */
     unsigned generation;     /* buffers of an older pool are freed on release */

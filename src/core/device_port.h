@@ -217,44 +217,30 @@ int tc_port_offer(tc_device *d, tc_port_target *t);
 int tc_port_withdraw(tc_device *d, tc_port_target *t);
 
 /* Readout pacing, the same for every port: byte `end` of the frame (the
- * first `end` bytes) has left the camera once its last row has been read,
- * readout_ns + ceil(end / row bytes) x line time, and the link has carried
- * it, readout_ns + end / link_Bps (where the link limits the frame rate,
- * 16-bit formats, that is the later). So a port that sends each piece at
- * this time sends the last byte when the camera would: by the next frame's
- * readout start. */
+ * first `end` bytes) has left the sensor once its last row has been read:
+ * readout_ns + ceil(end / row bytes) x line time. So a port that sends each
+ * piece at this time sends the last byte at exposure start + exposure +
+ * readout, as the camera would. */
 int64_t tc_port_due_ns(const tc_port_frame *f, size_t end);
 /* Sleep (host monotonic clock) until tc_port_due_ns(f, end). */
 void tc_port_pace(const tc_port_frame *f, size_t end);
 
-/* The camera's link, for a port whose sends may fall behind the model's
- * times (its thread woke late, the machine stalled, resends took the
- * wire): behind them, a port catches up at TC_PORT_LINK_CATCHUP times the
- * rate, evenly, never in a burst. Pieces stay due at the model's times
- * (tc_port_due_ns), so a late port catches up instead of losing its
- * lateness for good (re-timed from "now", a link-bound 16-bit stream fell
- * behind by whole frames and the camera ran out of buffers). One per
- * stream channel; zero it to start. Not thread-safe: the port serialises
- * its calls. */
+/* The camera's link, for a port whose sends may fall behind the readout
+ * (its thread woke late, resends took the link): a real link never carries
+ * more than its rate, so a port catches up at that rate instead of handing
+ * the host a burst its socket buffer cannot take. One per stream channel;
+ * zero it to start. Not thread-safe: the port serialises its calls. */
 typedef struct tc_port_link {
-    int64_t pace_ns; /* the wire takes the next piece no earlier */
+    int64_t free_ns; /* the link carries what was reserved until then */
 } tc_port_link;
 
-/* The wire's rate, as a multiple of the link's: the catch-up pace of a
- * late port, and the room resends take (they spend at most a quarter of
- * the rate: the stream still keeps up). */
-#define TC_PORT_LINK_CATCHUP 1.25
-
-/* Reserve the wire for `bytes` due at due_ns (host monotonic; a frame
- * piece's tc_port_due_ns) at `Bps` bytes/s (the frame's pace; <= 0:
- * unlimited): returns when they may start, due_ns on time, else as soon as
- * the wire's catch-up pace allows. */
+/* Reserve the link for `bytes` that may leave no earlier than due_ns (host
+ * monotonic; a frame piece's tc_port_due_ns, or now for a resend) at
+ * `Bps` bytes/s (a frame's link_Bps; <= 0: unlimited): returns when they may
+ * start, which is the latest of due_ns, now_ns and the end of what was
+ * reserved before. Starting from now_ns, not from a past free_ns, is what
+ * keeps a late port from bursting. */
 int64_t tc_port_link_slot(tc_port_link *l, int64_t due_ns, int64_t now_ns, size_t bytes, double Bps);
-
-/* Reserve the wire for `bytes` outside the frame's times (resends): they
- * take it between stream pieces at the catch-up pace, and the stream then
- * catches up on them. Returns when they may start. */
-int64_t tc_port_link_extra(tc_port_link *l, int64_t now_ns, size_t bytes, double Bps);
 
 /* The frame's readout pace in bytes/s (0: unpaced): the rate a port that
  * fell behind keeps to, so a host never gets a frame faster than the sensor

@@ -29,13 +29,10 @@ static void describe(tc_acq_frame *a, tc_port_frame *f)
     f->offset_x = a->offset_x;
     f->offset_y = a->offset_y;
     f->priv_ = a;
-    /* Its rows are due from when the model read them, not from when a port
-     * took it: a port that was busy starts behind and catches up (its link,
-     * tc_port_link_slot), where re-timing the frame from "now" lost the
-     * port's lateness for good: a link-bound stream (16-bit formats) fell
-     * behind by whole frames and the camera ran out of buffers. Unpaced
-     * (the virtual clock): now. */
-    f->readout_ns = a->line_time_ns > 0 ? a->readout_start_ns : tc_mono_ns();
+    /* The engine queues a frame when its readout starts, so a port that was
+     * waiting takes it at that instant; one that was busy starts late, as a
+     * camera whose link was still carrying the previous frame would. */
+    f->readout_ns = tc_mono_ns();
     /* The frame's own pace, latched at its start: no lock a slow command may
      * hold, and settings changed since do not apply to it. */
     f->line_time_ns = a->line_time_ns;
@@ -93,9 +90,7 @@ int64_t tc_port_due_ns(const tc_port_frame *f, size_t end)
     if (f->line_time_ns <= 0 || row_bytes == 0)
         return f->readout_ns;
     size_t rows = (end + row_bytes - 1) / row_bytes;
-    double read_ns = (double)rows * f->line_time_ns;
-    double carried_ns = f->link_Bps > 0 ? (double)end * 1e9 / f->link_Bps : 0;
-    return f->readout_ns + (int64_t)(read_ns > carried_ns ? read_ns : carried_ns);
+    return f->readout_ns + (int64_t)((double)rows * f->line_time_ns);
 }
 
 void tc_port_pace(const tc_port_frame *f, size_t end)
@@ -113,32 +108,13 @@ double tc_port_readout_Bps(const tc_port_frame *f)
     return (double)f->size / f->height * 1e9 / f->line_time_ns;
 }
 
-static int64_t link_ns(size_t bytes, double Bps)
-{
-    return Bps > 0 ? (int64_t)((double)bytes * 1e9 / Bps) : 0;
-}
-
-/* The wire's next free moment, with credit for a late wake-up: a port that
- * sleeps to each slot wakes a little late every time (60-100 us here), and
- * a pace restarted from each wake-up lost that every time. Credit is at
- * most half the piece's own time on the wire: two pieces never reach the
- * host closer together than that. */
-static int64_t wire_free(const tc_port_link *l, int64_t now_ns, int64_t wire_ns)
-{
-    int64_t credit = wire_ns / 2;
-    return l->pace_ns > now_ns - credit ? l->pace_ns : now_ns - credit;
-}
-
 int64_t tc_port_link_slot(tc_port_link *l, int64_t due_ns, int64_t now_ns, size_t bytes, double Bps)
 {
-    const int64_t wire_ns = link_ns(bytes, Bps * TC_PORT_LINK_CATCHUP);
-    int64_t wire = wire_free(l, now_ns, wire_ns);
-    int64_t start = due_ns > wire ? due_ns : wire;
-    l->pace_ns = start + wire_ns;
-    return start > now_ns ? start : now_ns;
-}
-
-int64_t tc_port_link_extra(tc_port_link *l, int64_t now_ns, size_t bytes, double Bps)
-{
-    return tc_port_link_slot(l, now_ns, now_ns, bytes, Bps);
+    int64_t start = due_ns;
+    if (start < now_ns)
+        start = now_ns;
+    if (start < l->free_ns)
+        start = l->free_ns;
+    l->free_ns = start + (Bps > 0 ? (int64_t)((double)bytes * 1e9 / Bps) : 0);
+    return start;
 }

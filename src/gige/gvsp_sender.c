@@ -11,7 +11,6 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include "core/timing.h"
 #include "gige/gvsp.h"
 #include "util/clock.h"
 #include "util/rng.h"
@@ -75,10 +74,6 @@ struct tc_gvsp_sender {
     batch b;
 
     pthread_mutex_t link_mu; /* the link, shared by stream and resends */
-    /* The stream keeps the link's schedule; resends take the wire beside it
-     * (tc_port_link_extra) and the stream catches up on them: a resent byte
-     * on the schedule set the stream back for good, and where the link
-     * limits the frame rate (16-bit formats) it fell behind by whole frames. */
     tc_port_link link;
     double link_Bps;         /* the latest frame's, for resends */
 
@@ -217,7 +212,7 @@ static void set_destination(tc_gvsp_sender *s, const tc_gige_stream_cfg *cfg)
     set_dont_fragment(s, cfg->dont_fragment != 0);
 }
 
-/* Wait for the wire to carry `bytes` due at due_ns. */
+/* Wait for the link to carry `bytes` that may leave from due_ns on. */
 static void take_link(tc_gvsp_sender *s, int64_t due_ns, size_t bytes, double Bps)
 {
     pthread_mutex_lock(&s->link_mu);
@@ -242,10 +237,9 @@ static void send_frame(tc_gvsp_sender *s, held_frame *h, const tc_gige_stream_cf
     uint32_t pids[TC_BATCH - 1];
     unsigned n = 0;
     const uint64_t resets = tc_port_resets(s->dev);
-    /* Pieces are due at the model's times (tc_port_due_ns: the rows read
-     * and the link carrying them); behind them, the stream catches up a
-     * quarter faster than the readout's pace, or the link's where the link
-     * is slower (tc_port_link_slot); faster would hand the host a burst. */
+    /* Behind its readout times, the stream keeps to the readout's pace (the
+     * link is faster: never above it either) and catches up in the frame's
+     * vertical blanking; faster would hand the host a burst. */
     double readout_Bps = tc_port_readout_Bps(&h->f);
     if (readout_Bps <= 0 || readout_Bps > h->f.link_Bps)
         readout_Bps = h->f.link_Bps;
@@ -257,13 +251,9 @@ static void send_frame(tc_gvsp_sender *s, held_frame *h, const tc_gige_stream_cf
             continue;
         }
         pids[n++] = pid;
-        /* The link is paced by the payload it carries, as the timing model
-         * sized the frame rate (counting headers too made a link-bound
-         * stream fall behind its frame rate for good); leader and trailer
-         * are a header each, not a packet's worth. */
+        /* leader and trailer are a header each, not a packet's worth */
         int whole = pid >= 1 && pid <= h->n_payload;
-        if (whole)
-            batch_bytes += bytes_through(h, pid) - bytes_through(h, pid - 1);
+        batch_bytes += whole ? h->packet_size : TC_GVSP_IP_UDP + TC_GVSP_MAX_HEADER + TC_GVSP_LEADER_BODY;
         batch_cost += whole ? cost : rx_cost(TC_GVSP_IP_UDP + TC_GVSP_MAX_HEADER + TC_GVSP_LEADER_BODY);
         /* A batch leaves once the rows it carries have been read out (the
          * core's pacing), in bursts a receiver's socket buffer takes. The
@@ -420,17 +410,11 @@ void tc_gvsp_sender_resend(tc_gvsp_sender *s, const tc_gvcp_resend *r)
     pthread_mutex_unlock(&s->q_mu);
 }
 
-/* Resends' share of the link: their average (the budget) and their pace. */
-static double resend_rate(double link_Bps)
-{
-    return (link_Bps > 0 ? link_Bps : TC_LINK_MAX_BPS) * TC_RESEND_SHARE;
-}
-
 /* Take `bytes` from the resend budget (q_mu held): a quarter of the link's
  * rate, filled continuously, holding at most 250 ms of it. */
 static int spend_budget(tc_gvsp_sender *s, size_t bytes, double link_Bps)
 {
-    double rate = resend_rate(link_Bps);
+    double rate = (link_Bps > 0 ? link_Bps : 450e6) * TC_RESEND_SHARE;
     int64_t now = tc_mono_ns();
     s->budget += (double)(now - s->budget_ns) * 1e-9 * rate;
     s->budget_ns = now;
@@ -501,10 +485,7 @@ static void serve_resend(tc_gvsp_sender *s, tc_gvcp_resend r)
         pthread_mutex_unlock(&s->q_mu);
         if (!ok)
             return; /* over budget: the host asks again or gives the frame up */
-        pthread_mutex_lock(&s->link_mu);
-        int64_t slot = tc_port_link_extra(&s->link, tc_mono_ns(), bytes, Bps);
-        pthread_mutex_unlock(&s->link_mu);
-        sleep_until_ns(slot);
+        take_link(s, tc_mono_ns(), bytes, Bps);
         pthread_mutex_lock(&s->ring_mu);
         h = find_held(s, &r); /* the stream thread may have let it go meanwhile */
         if (h && (h->dest_ip != cfg.dest_ip || h->dest_port != cfg.dest_port)) {

@@ -9,8 +9,8 @@
  *  - resend thread: serves the PACKETRESEND requests the control thread
  *    queued (tc_gvsp_sender_resend costs the control thread O(1) and never
  *    blocks it), from the held frames.
- *  - both share one link (tc_port_link): whatever falls behind its schedule
- *    catches up at 1.25 times its rate, evenly, never in a burst, and resends take the link between
+ *  - both share one link (tc_port_link): whatever falls behind catches up at
+ *    the link's rate, never in a burst, and resends take the link between
  *    stream batches instead of on top of them. Resends are bounded: a queue
  *    of requests (overlapping ones merged), and a byte budget of a quarter of
  *    the link's rate, so no request, and no flood of them, costs more than

@@ -273,44 +273,25 @@ static void pacing_last_byte_at_readout_end(void **state)
     assert_int_equal(tc_port_due_ns(&f, f.size), 1000000);
 }
 
-/* A port on time leaves at the piece's due time; one behind it catches up
- * at 1.25 times the rate, evenly (never in a burst from the past), and a
- * wake-up a little late each time is not lost (credit of half a piece). */
+/* The link never carries more than its rate: a port that is behind its
+ * readout times catches up at the link's rate from now, not in a burst
+ * from the past; a port on time leaves at the readout time. */
 static void link_catches_up_at_its_rate(void **state)
 {
     (void)state;
     tc_port_link l = { 0 };
-    const double Bps = 400e6; /* 400 000 bytes per ms; 1.25x: 1 ms pieces take 0.8 ms */
-    /* on time: the due time */
-    assert_int_equal(tc_port_link_slot(&l, 1000000, 500000, 400000, Bps), 1000000);
-    assert_int_equal(l.pace_ns, 1000000 + 800000);
-    /* 1 ms behind, pieces due 1 ms apart: the first at once, the next at
-     * least half a piece later (the credit a late wake-up gets), then each
-     * 0.8 ms after the one before, until they are on time again */
-    int64_t now = 3000000, due = 2000000, t = tc_port_link_slot(&l, due, now, 400000, Bps);
-    assert_int_equal(t, now);
-    int pieces = 0;
-    while (t > due && pieces < 20) {
-        int64_t prev = t;
-        due += 1000000;
-        t = tc_port_link_slot(&l, due, prev, 400000, Bps);
-        assert_true(t - prev >= 400000); /* never closer than half a piece */
-        pieces++;
-    }
-    assert_int_equal(t, due);
-    assert_int_equal(pieces, 3);
-    /* woken 0.1 ms late for its slot: the pace counts from the slot */
-    int64_t slot = l.pace_ns;
-    assert_int_equal(tc_port_link_slot(&l, 0, slot + 100000, 400000, Bps), slot + 100000);
-    assert_int_equal(l.pace_ns, slot + 800000);
-    /* but credit is half a piece: a port asleep for long gets no burst */
-    now = slot + 10000000;
-    assert_int_equal(tc_port_link_slot(&l, 0, now, 400000, Bps), now);
-    assert_int_equal(tc_port_link_slot(&l, 0, now, 400000, Bps), now + 400000);
-    /* resends take the wire beside the stream, at the same pace */
-    tc_port_link r = { 0 };
-    assert_int_equal(tc_port_link_extra(&r, 7000000, 400000, Bps), 7000000);
-    assert_int_equal(tc_port_link_extra(&r, 7000000, 400000, Bps), 7800000);
+    const double Bps = 400e6; /* 400 000 bytes per ms */
+    /* on time: the readout time */
+    assert_int_equal(tc_port_link_slot(&l, 1000000, 500000, 40000, Bps), 1000000);
+    assert_int_equal(l.free_ns, 1000000 + 100000);
+    /* 5 ms behind: due long past, the link free since: from now on... */
+    const int64_t now = 10000000;
+    assert_int_equal(tc_port_link_slot(&l, 5000000, now, 400000, Bps), now);
+    /* ...then each piece after the last at the link's rate, though all due */
+    assert_int_equal(tc_port_link_slot(&l, 5000001, now, 400000, Bps), now + 1000000);
+    assert_int_equal(tc_port_link_slot(&l, 5000002, now, 40000, Bps), now + 2000000);
+    /* a piece due later than the link frees up waits for its readout */
+    assert_int_equal(tc_port_link_slot(&l, now + 9000000, now, 4000, Bps), now + 9000000);
     /* no rate: only due and now count */
     tc_port_link u = { 0 };
     assert_int_equal(tc_port_link_slot(&u, 7, 3, 1u << 30, 0), 7);
