@@ -1,5 +1,13 @@
 /* GVSP sender: the stream and resend threads of the GigE Vision port
- * (gvsp_sender.h). */
+ * (gvsp_sender.h).
+ *
+ * Network safety: this file starts no client (the Aravis mentioned below is
+ * the host at the other end). It sends only on the server's stream socket,
+ * bound to the serving interface (127.0.0.1 unless told otherwise,
+ * gige_server.c), and only to the stream channel's destination. Its test
+ * (tests/gige/test_gvsp_sender.c) and every script that serves a camera run
+ * inside a private network namespace with only loopback (`unshare -rn`,
+ * tests/gige/meson.build). */
 #include "gige/gvsp_sender.h"
 
 #include <arpa/inet.h>
