@@ -62,7 +62,8 @@ static struct {
 static void on_fire_test(void *ctx, const tc_gige_stream_cfg *cfg)
 {
     (void)ctx;
-    CHECK(cfg->packet_size >= 576 && cfg->packet_size <= 16380 && cfg->packet_size % 4 == 0);
+    CHECK(cfg->packet_size >= TC_GEV_PACKET_SIZE_MIN && cfg->packet_size <= TC_GEV_PACKET_SIZE_MAX &&
+          cfg->packet_size % 4 == 0);
     CHECK(cfg->dest_ip != 0 && cfg->dest_port != 0);
     counts.fire++;
 }

@@ -11,7 +11,10 @@ harness=$1 corpus=$2 mode=$3
 # Bounds for one input: a slow or huge one is a finding too. UNIT_TIMEOUT
 # (seconds, default 10) is for harnesses whose inputs do bounded but slow
 # work under the sanitizers.
-limits="-timeout=${UNIT_TIMEOUT:-10} -rss_limit_mb=2560 -malloc_limit_mb=2048"
+# libFuzzer's own exit code for a finding is 77, which meson reads as SKIP:
+# a crash then passed as a skipped test (fuzz_gvcp's, twice). Any finding
+# exits 1.
+limits="-timeout=${UNIT_TIMEOUT:-10} -rss_limit_mb=2560 -malloc_limit_mb=2048 -error_exitcode=1 -timeout_exitcode=1"
 case $mode in
 replay)
     # shellcheck disable=SC2086

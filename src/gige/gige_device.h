@@ -120,6 +120,11 @@ unsigned tc_gige_controllers(tc_gige *g);
 /* Snapshot of stream channel 0. Returns 1 if the channel is open. */
 int tc_gige_stream(tc_gige *g, tc_gige_stream_cfg *out);
 
+/* GevSCPSPacketSize's range (a multiple of 4): an IPv4 datagram's limit on
+ * top, total length 65535. */
+#define TC_GEV_PACKET_SIZE_MIN 576
+#define TC_GEV_PACKET_SIZE_MAX 65532
+
 /* The MTU of the interface the camera serves on: GevSCPSPacketSize powers on
  * at the largest packet it carries whole (576..65532, a multiple of 4;
  * 65532 on loopback, 9000 on a jumbo Ethernet link, 1500 on a plain one), as

@@ -91,8 +91,6 @@ static const gregion regions[] = {
 #define GVCP_CAPABILITY                                                                         \
     (1u << 31 /* user name */ | 1u << 30 /* serial */ | 1u << 5 /* PENDING_ACK */ |              \
      1u << 2 /* PACKETRESEND */ | 1u << 1 /* WRITEMEM */ | 1u << 0 /* concatenation */)
-#define PACKET_SIZE_MIN 576
-#define PACKET_SIZE_MAX 65532 /* IPv4 total length 65535, a multiple of 4 */
 
 static const greg *find_reg(uint32_t a)
 {
@@ -282,7 +280,7 @@ static uint16_t check_word(tc_gige *g, const greg *r, uint32_t v)
         return v < 500 || v > 600000 ? TC_GEV_INVALID_PARAMETER : TC_GEV_SUCCESS;
     case R_SCPS0: {
         unsigned size = v & 0xFFFF;
-        if (size != g->packet_size && (size < PACKET_SIZE_MIN || size > PACKET_SIZE_MAX || size % 4))
+        if (size != g->packet_size && (size < TC_GEV_PACKET_SIZE_MIN || size > TC_GEV_PACKET_SIZE_MAX || size % 4))
             return TC_GEV_INVALID_PARAMETER;
         return TC_GEV_SUCCESS;
     }
@@ -297,7 +295,7 @@ static uint16_t write_scps(tc_gige *g, uint32_t v)
 {
     unsigned size = v & 0xFFFF;
     if (size != g->packet_size) {
-        if (size < PACKET_SIZE_MIN || size > PACKET_SIZE_MAX || size % 4)
+        if (size < TC_GEV_PACKET_SIZE_MIN || size > TC_GEV_PACKET_SIZE_MAX || size % 4)
             return TC_GEV_INVALID_PARAMETER;
         if (tc_port_tl_locked(g->dev)) /* the host sized its buffers for the old size */
             return TC_GEV_ACCESS_DENIED; /* locked while streaming, as the core's features */
@@ -453,9 +451,9 @@ void tc_gige_set_link_mtu(tc_gige *g, unsigned mtu)
 {
     unsigned size = 0;
     if (mtu) {
-        size = mtu > PACKET_SIZE_MAX ? PACKET_SIZE_MAX : mtu & ~3u;
-        if (size < PACKET_SIZE_MIN)
-            size = PACKET_SIZE_MIN;
+        size = mtu > TC_GEV_PACKET_SIZE_MAX ? TC_GEV_PACKET_SIZE_MAX : mtu & ~3u;
+        if (size < TC_GEV_PACKET_SIZE_MIN)
+            size = TC_GEV_PACKET_SIZE_MIN;
     }
     pthread_mutex_lock(&g->mu);
     g->link_packet_size = size;
