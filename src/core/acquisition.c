@@ -11,6 +11,7 @@
 #include "core/acquisition.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,7 @@ struct tc_acq {
     pthread_mutex_t mu;
     pthread_cond_t cond;      /* state, triggers, queue and buffer changes */
     pthread_mutex_t sensor_mu; /* held while rendering */
+    atomic_bool abort_render; /* AcquisitionAbort: the frame in progress is discarded at once */
     pthread_t thread;
     bool thread_valid;
     acq_state state;
@@ -395,7 +397,8 @@ static void log_overruns(tc_acq *a)
 }
 
 /* Render one frame (sensor_mu, never a->mu: line edges and triggers go on
- * meanwhile), into its target if it has one. Returns 0 or -1. */
+ * meanwhile), into its target if it has one. Returns 0, -1, or
+ * TC_SENSOR_CANCELLED when an abort came meanwhile. */
 static int render(tc_acq *a, const tc_acq_settings *s, uint64_t block_id, int64_t t_start,
                   tc_acq_frame *buf)
 {
@@ -403,7 +406,8 @@ static int render(tc_acq *a, const tc_acq_settings *s, uint64_t block_id, int64_
     pthread_mutex_lock(&a->sensor_mu);
     uint8_t *out = buf->target ? buf->target->data : buf->data;
     size_t cap = buf->target ? buf->target->size : buf->capacity;
-    int rc = tc_sensor_render(a->sensor, &s->sensor, block_id, t_start - s->ts_zero_ns, out, cap);
+    int rc = tc_sensor_render_cancellable(a->sensor, &s->sensor, block_id, t_start - s->ts_zero_ns,
+                                          out, cap, &a->abort_render);
     pthread_mutex_unlock(&a->sensor_mu);
     pthread_mutex_lock(&a->mu);
     if (buf->target) {
@@ -490,7 +494,12 @@ static bool produce_one(tc_acq *a, int64_t *t_next)
         buf->target = take_target(a, s.payload_bytes);
         if (buf->target)
             buf->target->frame_ = buf;
-        if (render(a, &s, block_id, t_start, buf) != 0) { /* settings the sensor refuses: a bug */
+        const int rc = render(a, &s, block_id, t_start, buf);
+        if (rc == TC_SENSOR_CANCELLED) { /* aborted: discarded, as the command says */
+            lose_frame(a, buf);
+            return false;
+        }
+        if (rc != 0) { /* settings the sensor refuses: a bug */
             lose_frame(a, buf);
             a->dropped++;
         } else {
@@ -756,6 +765,7 @@ int tc_acq_start(tc_acq *a)
     }
     int rc = 0;
     a->state = ST_RUNNING;
+    atomic_store(&a->abort_render, false);
     a->n_triggers = 0;
     a->next_ready_ns = tc_clock_now(a->clock);
     tc_thermal_set(&a->thermal, a->next_ready_ns, a->s.ambient_c, streaming_power(&a->s));
@@ -777,6 +787,8 @@ void tc_acq_stop(tc_acq *a, bool abort)
     pthread_mutex_lock(&a->mu);
     if (a->state == ST_RUNNING)
         a->state = ST_STOPPING;
+    if (abort)
+        atomic_store(&a->abort_render, true); /* the frame being made is discarded, not finished */
     pthread_cond_broadcast(&a->cond);
     join_thread(a);
     a->state = ST_IDLE;

@@ -512,6 +512,13 @@ static void sensor_row(tc_sensor *s, const frame *f, unsigned y, double t_s, uin
 int tc_sensor_render(tc_sensor *s, const tc_sensor_params *p, uint64_t block_id,
                      int64_t t_start_ns, uint8_t *out, size_t out_size)
 {
+    return tc_sensor_render_cancellable(s, p, block_id, t_start_ns, out, out_size, NULL);
+}
+
+int tc_sensor_render_cancellable(tc_sensor *s, const tc_sensor_params *p, uint64_t block_id,
+                                 int64_t t_start_ns, uint8_t *out, size_t out_size,
+                                 const atomic_bool *cancel)
+{
     if (!s || !out)
         return -1;
     frame f;
@@ -552,7 +559,12 @@ int tc_sensor_render(tc_sensor *s, const tc_sensor_params *p, uint64_t block_id,
 
     const double t0 = (double)t_start_ns * 1e-9 + p->exposure_us * 0.5e-6;
     const double line_s = p->line_time_ns * 1e-9;
+    int result = 0;
     for (unsigned r = 0; r < p->height; r++) {
+        if (cancel && atomic_load_explicit(cancel, memory_order_relaxed)) {
+            result = TC_SENSOR_CANCELLED;
+            break;
+        }
         const unsigned ar = p->reverse_y ? tc_mirror_index(r, p->height) : r; /* AOI row */
         const double t_s = t0 + (double)r * line_s;
         const uint16_t *row;
@@ -576,5 +588,5 @@ int tc_sensor_render(tc_sensor *s, const tc_sensor_params *p, uint64_t block_id,
     s->rendering = false;
     pthread_cond_broadcast(&s->cv);
     pthread_mutex_unlock(&s->mu);
-    return 0;
+    return result;
 }

@@ -13,6 +13,7 @@
 #ifndef TC_SENSOR_H
 #define TC_SENSOR_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -98,6 +99,14 @@ bool tc_sensor_prepared(tc_sensor *s, const tc_sensor_params *p);
  * Not thread-safe per sensor; distinct sensors are independent. */
 int tc_sensor_render(tc_sensor *s, const tc_sensor_params *p, uint64_t block_id,
                      int64_t t_start_ns, uint8_t *out, size_t out_size);
+/* tc_sensor_render that gives up between rows once *cancel is true, returning
+ * TC_SENSOR_CANCELLED (the output then holds a partial frame). AcquisitionAbort
+ * discards the frame in progress at once: a full frame whose mean image is
+ * still to be built costs 130 ms here, and seconds under the sanitizers. */
+#define TC_SENSOR_CANCELLED 1
+int tc_sensor_render_cancellable(tc_sensor *s, const tc_sensor_params *p, uint64_t block_id,
+                                 int64_t t_start_ns, uint8_t *out, size_t out_size,
+                                 const atomic_bool *cancel);
 
 /* Resampling used by later TC_SCENE_PNG loads: bilinear (the default) or,
  * with nearest = true, nearest neighbour (sharp pixel art, exact test images). */

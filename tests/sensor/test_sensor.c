@@ -145,6 +145,33 @@ static bool same(const uint16_t *a, const uint16_t *b, const tc_sensor_params *p
     return memcmp(a, b, (size_t)p->width * p->height * sizeof *a) == 0;
 }
 
+/* AcquisitionAbort's path: a render told to stop gives up between rows,
+ * says so, and leaves the sensor as it was (the next frame, and a model
+ * build waiting for the frame's end, go on as if it never began). */
+static void test_render_cancel(void **state)
+{
+    (void)state;
+    tc_sensor *s = tc_sensor_new("P1");
+    assert_non_null(s);
+    tc_sensor_params p = aoi(W / 2, H / 2, 24, 32);
+    uint8_t a[24 * 2 * 32], b[sizeof a];
+    atomic_bool cancel = true;
+    memset(a, 0xAB, sizeof a);
+    assert_int_equal(tc_sensor_render_cancellable(s, &p, 7, 0, a, sizeof a, &cancel),
+                     TC_SENSOR_CANCELLED);
+    assert_int_equal(a[0], 0xAB); /* cancelled before its first row */
+    assert_int_equal(a[sizeof a - 1], 0xAB);
+    /* Not rendering any more: a model build for other settings does not wait. */
+    tc_sensor_params other = p;
+    other.exposure_us = 20000;
+    assert_true(tc_sensor_prepare_some(s, &other, 1) >= 0);
+    atomic_store(&cancel, false);
+    assert_int_equal(tc_sensor_render_cancellable(s, &p, 7, 0, a, sizeof a, &cancel), 0);
+    assert_int_equal(tc_sensor_render(s, &p, 7, 0, b, sizeof b), 0);
+    assert_memory_equal(a, b, sizeof a);
+    tc_sensor_free(s);
+}
+
 static void test_determinism(void **state)
 {
     (void)state;
@@ -747,6 +774,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_params),
+        cmocka_unit_test(test_render_cancel),
         cmocka_unit_test(test_determinism),
         cmocka_unit_test(test_photon_transfer),
         cmocka_unit_test(test_rolling_shutter),
