@@ -255,11 +255,11 @@ static void fold_addresses(uint8_t *p, uint16_t cmd, size_t plen)
 /* Every input starts from the same camera: factory settings (UserSet
  * Default; the fuzzer may have saved and chosen other user sets), nothing
  * acquiring, and a small AOI so that an AcquisitionStart costs a 240x160
- * frame rather than a 12 MP one (the producer finishes the frame in
- * progress before tc_stop returns). */
+ * frame rather than a 12 MP one (an abort discards the frame in progress
+ * between two rows; a stop would finish it). */
 static void reset_camera(void)
 {
-    tc_stop(cam);
+    tc_execute(cam, "AcquisitionAbort");
     tc_set_int(cam, "TLParamsLocked", 0);
     tc_set_int(cam, "UserSetSelector", 0);
     if (tc_execute(cam, "UserSetLoad") != 0)
@@ -335,9 +335,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             int64_t next = tc_gige_tick(g, now);
             CHECK(next == INT64_MAX || next > now);
         }
-        /* Commands that start acquisition spin a thread; let them, but stop
+        /* Commands that start acquisition spin a thread; let them, but abort
          * again so the harness stays fast (as fuzz_regmap.c does). */
-        tc_stop(cam);
+        tc_execute(cam, "AcquisitionAbort");
     }
     check_state(g, &peers[0]);
     tc_gige_free(g);

@@ -137,9 +137,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         pos += len;
         check_stream();
     }
-    /* Commands that start acquisition spin a thread: stop it so the
-     * harness stays fast, and start every input from a clean stream. */
-    tc_stop(cam);
+    /* Commands that start acquisition spin a thread: abort it (the frame
+     * in progress is discarded, not finished) so the harness stays fast,
+     * and start every input from a clean stream. */
+    tc_execute(cam, "AcquisitionAbort");
     tc_u3v_bootstrap_reset(&bs);
     return 0;
 }
