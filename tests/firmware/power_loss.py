@@ -367,7 +367,10 @@ class Trials:
         with ctl["lock"]:
             if victim in ("child", "both"):
                 for k in kids:
-                    os.kill(k, signal.SIGKILL)
+                    try:
+                        os.kill(k, signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass  # it ended between the listing and the kill (a reset's old child)
             if victim in ("parent", "both"):
                 self.server.kill()
             ctl["killed"] = True
