@@ -416,7 +416,7 @@ void tc_gvsp_sender_resend(tc_gvsp_sender *s, const tc_gvcp_resend *r)
         }
     }
     if (s->q_n == TC_RESEND_QUEUE)
-        s->st.resends_refused++;
+        s->st.resends_queue_full++;
     else {
         s->q[s->q_n++] = *r;
         pthread_cond_signal(&s->q_cv);

@@ -34,7 +34,9 @@ typedef struct tc_gvsp_sender tc_gvsp_sender;
 typedef struct tc_gvsp_sender_stats {
     uint64_t frames_sent, frames_abandoned, packets_sent, packets_lost_on_purpose;
     uint64_t bytes_sent;        /* payload bytes of the frames sent */
-    uint64_t resend_requests, packets_resent, resends_refused, packets_unavailable;
+    uint64_t resend_requests, packets_resent, packets_unavailable;
+    uint64_t resends_refused;    /* over the resend budget */
+    uint64_t resends_queue_full; /* the queue held TC_RESEND_QUEUE requests */
     uint64_t resends_stale;     /* requests for a frame sent to a channel since moved or reset */
     uint64_t batches_late;      /* stream batches that left over 1 ms after their readout time */
     uint64_t send_errors;       /* packets the kernel refused (the host sees them lost) */
