@@ -48,7 +48,7 @@ typedef struct tc_acq_frame {
     uint32_t pixel_format;
     uint32_t width, height, offset_x, offset_y;
     double line_time_ns;     /* its rows' read-out pace (0: none, the virtual clock) */
-    double link_Bps;         /* the link's rate, the most a port may catch up at */
+    double link_Bps;         /* DeviceLinkThroughputLimit's rate (TC_LINK_MAX_BPS when off) */
     unsigned generation;     /* buffers of an older pool are freed on release */
     tc_acq_target *target;   /* rendered into a port's memory, not data (NULL: data) */
     struct tc_acq_frame *next;

@@ -153,7 +153,7 @@ typedef struct tc_port_frame {
      * monotonic clock; one row of size / height bytes per line_time_ns */
     int64_t readout_ns;
     double line_time_ns;     /* 0: unpaced (virtual clock) */
-    double link_Bps;         /* the link's rate (tc_port_link_slot) */
+    double link_Bps;         /* DeviceLinkThroughputLimit's rate: what resends may share */
     tc_port_target *target;  /* rendered into this offered memory (data is its
                               * data), or NULL: the core's own buffer */
     void *priv_;             /* the engine's buffer */
@@ -236,16 +236,22 @@ typedef struct tc_port_link {
 
 /* Reserve the link for `bytes` that may leave no earlier than due_ns (host
  * monotonic; a frame piece's tc_port_due_ns, or now for a resend) at
- * `Bps` bytes/s (a frame's link_Bps; <= 0: unlimited): returns when they may
- * start, which is the latest of due_ns, now_ns and the end of what was
+ * `Bps` bytes/s (tc_port_pace_Bps, or link_Bps for a resend; <= 0:
+ * unlimited): returns when they may start, which is the latest of due_ns, now_ns and the end of what was
  * reserved before. Starting from now_ns, not from a past free_ns, is what
  * keeps a late port from bursting. */
 int64_t tc_port_link_slot(tc_port_link *l, int64_t due_ns, int64_t now_ns, size_t bytes, double Bps);
 
-/* The frame's readout pace in bytes/s (0: unpaced): the rate a port that
- * fell behind keeps to, so a host never gets a frame faster than the sensor
- * reads it; the frame's vertical blanking is its slack to catch up in. */
-double tc_port_readout_Bps(const tc_port_frame *f);
+/* The fastest a port may send the frame, in bytes/s: its readout pace, so a
+ * port that fell behind never hands the host a frame faster than the sensor
+ * reads it (the frame's vertical blanking is its slack to catch up in), and
+ * never above the physical link (TC_LINK_MAX_BPS; also for an unpaced frame).
+ * DeviceLinkThroughputLimit bounds the average through the line time (the
+ * camera pauses after each line), not each line's bytes: a 16-bit full frame
+ * at 400 MB/s reads its rows at 466 MB/s and so leaves in 89 % of its period,
+ * where paced at the limit it needed all of it and every late wake-up or
+ * resend cost the stream that time for good. */
+double tc_port_pace_Bps(const tc_port_frame *f);
 
 /* ---- features by table row (the in-process port) ---- */
 

@@ -10,6 +10,7 @@
 
 #include "core/acquisition.h"
 #include "core/device.h"
+#include "core/timing.h"
 
 #define SAME(ev) ((int)TC_PORT_##ev == (int)TC_ACQ_EV_##ev)
 _Static_assert(SAME(FRAME) && SAME(STARTED) && SAME(STOPPED) && SAME(CANCELLED),
@@ -101,11 +102,12 @@ void tc_port_pace(const tc_port_frame *f, size_t end)
         ;
 }
 
-double tc_port_readout_Bps(const tc_port_frame *f)
+double tc_port_pace_Bps(const tc_port_frame *f)
 {
     if (f->line_time_ns <= 0 || f->height == 0)
-        return 0;
-    return (double)f->size / f->height * 1e9 / f->line_time_ns;
+        return TC_LINK_MAX_BPS;
+    const double rows_Bps = (double)f->size / f->height * 1e9 / f->line_time_ns;
+    return rows_Bps < TC_LINK_MAX_BPS ? rows_Bps : TC_LINK_MAX_BPS;
 }
 
 int64_t tc_port_link_slot(tc_port_link *l, int64_t due_ns, int64_t now_ns, size_t bytes, double Bps)

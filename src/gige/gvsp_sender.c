@@ -19,7 +19,6 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include "core/timing.h"
 #include "gige/gvsp.h"
 #include "util/clock.h"
 #include "util/rng.h"
@@ -246,17 +245,10 @@ static void send_frame(tc_gvsp_sender *s, held_frame *h, const tc_gige_stream_cf
     uint32_t pids[TC_BATCH - 1];
     unsigned n = 0;
     const uint64_t resets = tc_port_resets(s->dev);
-    /* Behind its readout times, the stream keeps to the readout's pace and
-     * catches up in the frame's vertical blanking; faster would hand the
-     * host a burst. Nor faster than the physical link: DeviceLinkThroughputLimit
-     * bounds the average, through the line time (timing.c: the camera pauses
-     * after each line), not each line's bytes. A frame the limit stretches
-     * (16-bit at 400 MB/s reads its rows at 466 MB/s) thus leaves in 89 % of
-     * its period at 450 MB/s: paced at the limit it needed all of it, and
-     * each wake-up the host made late cost the stream that time for good. */
-    double readout_Bps = tc_port_readout_Bps(&h->f);
-    if (readout_Bps <= 0 || readout_Bps > TC_LINK_MAX_BPS)
-        readout_Bps = TC_LINK_MAX_BPS;
+    /* Behind its readout times, the stream keeps to the frame's pace (the
+     * core's: rows as read, never above the link) and catches up in the
+     * frame's vertical blanking; faster would hand the host a burst. */
+    const double pace_Bps = tc_port_pace_Bps(&h->f);
     for (uint32_t pid = 0; pid <= last; pid++) {
         /* Deliberate loss hits payload packets only, and only their first
          * transmission: the resend path must recover every one. */
@@ -280,7 +272,7 @@ static void send_frame(tc_gvsp_sender *s, held_frame *h, const tc_gige_stream_cf
             /* Sleep to the readout time first, then take the link: a slot
              * reserved in advance would hold resends off for nothing. */
             sleep_until_ns(due);
-            take_link(s, due, batch_bytes, readout_Bps);
+            take_link(s, due, batch_bytes, pace_Bps);
             if (tc_mono_ns() > due + TC_LATE_NS)
                 s->st.batches_late++;
             batch_bytes = batch_cost = 0;
