@@ -738,7 +738,7 @@ int tc_acq_start(tc_acq *a)
      * held by the caller, keeps the settings. */
     const size_t need = a->s.payload_bytes ? a->s.payload_bytes : 1;
     /* The pool's bytes are bounded too (TC_ACQ_POOL_BYTES): asked for 8
-     * buffers, a 16-bit full frame gets 5, and the camera stays under 200 MB
+     * buffers, a 16-bit full frame gets 6, and the camera stays under 200 MB
      * resident serving any format. */
     unsigned count = a->n_buffers;
     if ((size_t)count * need > TC_ACQ_POOL_BYTES) {

@@ -96,8 +96,13 @@ typedef void (*tc_acq_line_cb)(void *ctx, unsigned line, int level, uint64_t t_n
 #define TC_EDGE_HORIZON_NS (60ll * 1000000000ll)
 
 /* Frame buffers: at most this many bytes (and never fewer than
- * TC_ACQ_POOL_MIN buffers), whatever number was asked for. */
-#define TC_ACQ_POOL_BYTES ((size_t)128 << 20)
+ * TC_ACQ_POOL_MIN buffers), whatever number was asked for. 142 MiB is the
+ * least that holds six 16-bit full frames (141.1 MiB): the sensor's three
+ * spare buffers, the one being sent and two for the GigE resend window
+ * (with one, a host that reads its packet socket a frame behind asked for
+ * packets already gone, and 5-7 % of such frames failed); any format then
+ * peaks at about 185 MB resident (docs/sensor.md). */
+#define TC_ACQ_POOL_BYTES ((size_t)142 << 20)
 #define TC_ACQ_POOL_MIN 3
 
 /* An input line driven from outside to `level` at t_ns: may trigger a frame

@@ -184,8 +184,9 @@ int tc_port_take(tc_device *d, tc_port_frame *f, int timeout_ms);
 /* Frames a port keeps after sending them (GigE resends) stay within this
  * many bytes beside the one it is sending, and leave the camera at least
  * TC_PORT_HOLD_SPARE of its frame buffers (tc_port_frame_buffers; at most
- * 128 MB) to fill: a resend window never makes the camera drop frames. */
-#define TC_PORT_HOLD_BYTES ((size_t)48 << 20)
+ * 142 MiB) to fill: a resend window never makes the camera drop frames.
+ * 64 MiB: two 16-bit full frames, five BayerGR8 ones. */
+#define TC_PORT_HOLD_BYTES ((size_t)64 << 20)
 #define TC_PORT_HOLD_SPARE 3u
 /* The camera's frame buffers for the current acquisition (its pool). */
 unsigned tc_port_frame_buffers(tc_device *d);
