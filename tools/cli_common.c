@@ -213,7 +213,7 @@ tc_camera *tc_cli_open_camera(const tc_cli_opts *c, bool deterministic)
     o.serial = c->serial;
     o.state_dir = c->state_dir;
     /* A port holds frames: GigE keeps recent ones for resends (within
-     * 64 MiB, leaving the sensor 3); the rest give the sender a few frame
+     * 48 MiB, leaving the sensor 3); the rest give the sender a few frame
      * periods of slack on a busy host before the sensor finds no free
      * buffer and drops a frame. The core bounds the pool to 142 MiB: 12
      * buffers of full-frame BayerGR8, 6 of a 16-bit format, 16 of a

@@ -26,7 +26,7 @@
 #include "gige/gige_device.h"
 
 /* At most this many frames, within TC_PORT_HOLD_BYTES and the camera's
- * spare buffers (device_port.h): 16 small frames, 6 full 8-bit ones. */
+ * spare buffers (device_port.h): 16 small frames, 4 full 8-bit ones. */
 #define TC_GVSP_HELD_FRAMES 16
 
 typedef struct tc_gvsp_sender tc_gvsp_sender;

@@ -303,7 +303,7 @@ class GigE(unittest.TestCase):
         # the full frame's rate is the 18 fps test's. Full frames (220 MB/s)
         # beside a CPU hog overflow the receiving socket whenever the client
         # thread waits for a CPU, and the client then asks for packets of
-        # frames older than a full frame's resend window (6 frames in 64 MiB;
+        # frames older than a full frame's resend window (4 frames in 48 MiB;
         # a quarter-size frame gets 13 within the camera's spare buffers).
         dev.set_integer_feature_value("Width", 2028)
         dev.set_integer_feature_value("Height", 1520)
