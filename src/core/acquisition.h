@@ -100,8 +100,8 @@ typedef void (*tc_acq_line_cb)(void *ctx, unsigned line, int level, uint64_t t_n
  * least that holds six 16-bit full frames (141.1 MiB): the sensor's three
  * spare buffers, the one being sent and two for the GigE resend window
  * (with one, a host that reads its packet socket a frame behind asked for
- * packets already gone, and 5-7 % of such frames failed); any format then
- * peaks at about 185 MB resident (docs/sensor.md). */
+ * packets already gone, and 5-7 % of the 16-bit frames failed); any format
+ * then peaks at 181 MiB (190 MB) resident at most (docs/sensor.md). */
 #define TC_ACQ_POOL_BYTES ((size_t)142 << 20)
 #define TC_ACQ_POOL_MIN 3
 

@@ -186,7 +186,7 @@ int tc_port_take(tc_device *d, tc_port_frame *f, int timeout_ms);
  * TC_PORT_HOLD_SPARE of its frame buffers (tc_port_frame_buffers; at most
  * 142 MiB) to fill: a resend window never makes the camera drop frames.
  * 48 MiB: two 16-bit full frames, four BayerGR8 ones (five cost the camera
- * 15 % more CPU per frame: buffers out of use longer, colder in cache). */
+ * 15 % more CPU per frame, probably its buffers coming back colder). */
 #define TC_PORT_HOLD_BYTES ((size_t)48 << 20)
 #define TC_PORT_HOLD_SPARE 3u
 /* The camera's frame buffers for the current acquisition (its pool). */
