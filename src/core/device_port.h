@@ -239,8 +239,8 @@ typedef struct tc_port_link {
 /* Reserve the link for `bytes` that may leave no earlier than due_ns (host
  * monotonic; a frame piece's tc_port_due_ns, or now for a resend) at
  * `Bps` bytes/s (tc_port_pace_Bps, or link_Bps for a resend; <= 0:
- * unlimited): returns when they may start, which is the latest of due_ns, now_ns and the end of what was
- * reserved before. Starting from now_ns, not from a past free_ns, is what
+ * unlimited): returns when they may start, which is the latest of due_ns,
+ * now_ns and the end of what was reserved before. Starting from now_ns, not from a past free_ns, is what
  * keeps a late port from bursting. */
 int64_t tc_port_link_slot(tc_port_link *l, int64_t due_ns, int64_t now_ns, size_t bytes, double Bps);
 
@@ -254,6 +254,9 @@ int64_t tc_port_link_slot(tc_port_link *l, int64_t due_ns, int64_t now_ns, size_
  * where paced at the limit it needed all of it and every late wake-up or
  * resend cost the stream that time for good. */
 double tc_port_pace_Bps(const tc_port_frame *f);
+/* The physical link's rate in bytes/s (TC_LINK_MAX_BPS): what a port shares
+ * out before it has a frame's link_Bps to go by. */
+double tc_port_link_max_Bps(void);
 
 /* ---- features by table row (the in-process port) ---- */
 

@@ -110,6 +110,8 @@ double tc_port_pace_Bps(const tc_port_frame *f)
     return rows_Bps < TC_LINK_MAX_BPS ? rows_Bps : TC_LINK_MAX_BPS;
 }
 
+double tc_port_link_max_Bps(void) { return TC_LINK_MAX_BPS; }
+
 int64_t tc_port_link_slot(tc_port_link *l, int64_t due_ns, int64_t now_ns, size_t bytes, double Bps)
 {
     int64_t start = due_ns;

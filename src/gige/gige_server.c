@@ -349,14 +349,15 @@ int tc_gige_serve_with(tc_device *dev, const char *address, volatile sig_atomic_
     snprintf(stats, sizeof(stats),
              "stopping: %llu frames (%llu abandoned for a closed or moved channel), %llu packets "
              "sent (%llu batches over 1 ms late), %llu resend requests, %llu packets resent, %llu "
-             "refused over budget, %llu with the queue full, %llu unavailable, %llu for a moved channel, %llu dropped "
-             "on purpose, %llu refused by the kernel%s%s",
+             "refused over budget, %llu with the queue full, %llu unavailable, %llu for a moved "
+             "channel, %llu dropped on purpose, %llu refused by the kernel%s%s",
              (unsigned long long)st.frames_sent, (unsigned long long)st.frames_abandoned,
              (unsigned long long)st.packets_sent, (unsigned long long)st.batches_late,
              (unsigned long long)st.resend_requests, (unsigned long long)st.packets_resent,
              (unsigned long long)st.resends_refused, (unsigned long long)st.resends_queue_full,
              (unsigned long long)st.packets_unavailable,
-             (unsigned long long)st.resends_stale, (unsigned long long)st.packets_lost_on_purpose, (unsigned long long)st.send_errors,
+             (unsigned long long)st.resends_stale, (unsigned long long)st.packets_lost_on_purpose,
+             (unsigned long long)st.send_errors,
              st.send_errors ? ", last: " : "", st.send_errors ? strerror(st.last_send_errno) : "");
     log_line(s, stats);
     rc = 0;

@@ -417,10 +417,11 @@ void tc_gvsp_sender_resend(tc_gvsp_sender *s, const tc_gvcp_resend *r)
 }
 
 /* Take `bytes` from the resend budget (q_mu held): a quarter of the link's
- * rate, filled continuously, holding at most 250 ms of it. */
+ * rate (the physical link's before the first frame), filled continuously,
+ * holding at most 250 ms of it. */
 static int spend_budget(tc_gvsp_sender *s, size_t bytes, double link_Bps)
 {
-    double rate = (link_Bps > 0 ? link_Bps : 450e6) * TC_RESEND_SHARE;
+    double rate = (link_Bps > 0 ? link_Bps : tc_port_link_max_Bps()) * TC_RESEND_SHARE;
     int64_t now = tc_mono_ns();
     s->budget += (double)(now - s->budget_ns) * 1e-9 * rate;
     s->budget_ns = now;
